@@ -1,0 +1,139 @@
+"""Command line: `python build.py --year 2024` → output/2024/*.pdf.
+
+Every message is Chinese; bad content exits with status 2 and one line per problem, never a traceback;
+outputs are written to a temporary file and renamed, so a failed build leaves the last good files intact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .errors import BuildError, ContentError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # Chinese usage errors, exit 2
+        message = (message.replace("unrecognized arguments", "无法识别的参数")
+                   .replace("the following arguments are required", "缺少参数")
+                   .replace("expected one argument", "需要一个值")
+                   .replace("invalid choice", "无效的选项"))
+        self.print_usage(sys.stderr)
+        print(f"错误：{message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="python build.py",
+        description="把 content/<年度>/ 下的 YAML 内容排成符合 GB/T 9704-2012 的红头公文（PDF）。",
+        epilog="示例：python build.py --year 2024    # 生成 output/2024/ 下的 PDF",
+        add_help=False,
+    )
+    p.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    p.add_argument("--year", required=True, metavar="年度", help="要生成的年度（四位数字，如 2024），内容取自 content/<年度>/")
+    p.add_argument("--content", metavar="目录", default=str(ROOT / "content"), help="内容根目录（默认：content/）")
+    p.add_argument("--output", metavar="目录", default=str(ROOT / "output"), help="输出根目录（默认：output/）")
+    p.add_argument("--font-dir", metavar="目录", action="append", default=[],
+                   help="另外查找字体的目录（可多次指定），用于放置单位自有的正式字体，如 方正小标宋简体、仿宋_GB2312")
+    p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return _build(args)
+    except ContentError as exc:
+        print(f"内容有 {len(exc.problems)} 处问题，未生成文件（原有输出保持不变）：", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 2
+    except BuildError as exc:
+        print(f"生成失败：{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so in Chinese, keep the details short
+        print(f"生成失败（程序内部错误，请把以下信息报告给维护人员）：{type(exc).__name__}: {exc}", file=sys.stderr)
+        if os.environ.get("GONGWEN_DEBUG"):
+            raise
+        return 1
+
+
+def _build(args) -> int:
+    if not re.fullmatch(r"\d{4}", args.year):
+        raise BuildError(f"年度应为四位数字，如 2024（收到的是“{args.year}”）")
+    say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
+    content_root = Path(args.content)
+    year_dir = content_root / args.year
+    if not year_dir.is_dir():
+        years = sorted(d.name for d in content_root.glob("[0-9][0-9][0-9][0-9]") if d.is_dir())
+        have = f"现有年度：{'、'.join(years)}" if years else "content/ 下还没有任何年度"
+        raise BuildError(f"找不到 {year_dir}（{have}）")
+    out_dir = Path(args.output) / args.year
+    t0 = time.perf_counter()
+
+    from .house import load_house
+    from .content import load_document
+    from .transforms import resolve
+
+    house = load_house()
+    doc = resolve(load_document(year_dir))
+    say(f"读取内容：{year_dir}（附件 {len(doc.attachments)} 个，"
+        f"条目 {sum(len(p.items) for a in doc.attachments for p in a.parts)} 条，脚注 {len(doc.footnotes)} 个）")
+
+    from .fonts import resolve_fonts
+    cache = Path(args.output) / ".cache"
+    fonts = resolve_fonts(house["fonts"], cache, [Path(d) for d in args.font_dir])
+    os.environ["FONTCONFIG_FILE"] = str(fonts.config_file)  # WeasyPrint sees the same fonts
+    for rf in fonts.roles.values():
+        say(f"  字体 {rf.describe()}")
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"无法创建输出目录 {out_dir}：{exc.strerror}") from None
+    name = doc.notice.number.text
+    from .pdf import write_pdf
+    target = out_dir / f"{name}.pdf"
+    pages = _atomic(target, lambda tmp: write_pdf(doc, house, fonts, tmp))
+    _warn_missing_glyphs(say)
+    say(f"已生成 {target}（{len(pages)} 页，{target.stat().st_size // 1024} KB），用时 {time.perf_counter() - t0:.2f} 秒")
+    return 0
+
+
+def _atomic(target: Path, write):
+    """Write through a temporary file in the same folder, then rename over the target."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        result = write(tmp_path)
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, target)
+        return result
+    except PermissionError as exc:
+        raise BuildError(f"无法写入 {target.parent}：{exc.strerror}") from None
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def _warn_missing_glyphs(say) -> None:
+    from .layout import metrics_for
+    info = metrics_for.cache_info()
+    if not info.currsize:
+        return
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Font roles (小标宋, 仿宋, 黑体, 楷体, 宋体) → the font file that actually serves each one.
+
+Each role has a list of families in styles/house.yaml: the official names first (方正小标宋简体,
+仿宋_GB2312, …), open fonts after. The first family found wins. Fonts are looked up with fontconfig in
+the system folders plus: folders named by --font-dir / GONGWEN_FONT_DIR, the project's `fonts/` folder
+(licensed fonts that must never be committed), and TeX Live's Fandol folder (FandolFang is the only
+packaged simplified-Chinese 仿宋, and it is not on fontconfig's path by default).
+
+The same fontconfig file is handed to WeasyPrint (through FONTCONFIG_FILE), so the family the build
+reports is the family the PDF embeds, and the layout measures glyph advances from that same file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import BuildError
+
+ROLE_ZH = {"xiaobiaosong": "小标宋", "fangsong": "仿宋", "heiti": "黑体", "kaiti": "楷体", "songti": "宋体"}
+FANDOL_DIR = Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol")
+PROJECT_FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+OPEN_FAMILIES = ("noto", "fandol", "lxgw", "ar pl", "wenquanyi")
+
+
+@dataclass
+class FontFace:
+    """One face as fontconfig lists it."""
+
+    families: tuple[str, ...]
+    style: str
+    weight: int  # fontconfig weight (80 regular, 200 bold, 210 black)
+    file: str
+    index: int
+
+    @property
+    def css_weight(self) -> int:
+        w = self.weight
+        return 400 if w <= 80 else 500 if w <= 100 else 600 if w <= 180 else 700 if w <= 200 else 900
+
+
+@dataclass
+class ResolvedFont:
+    role: str
+    wanted: str  # the entry of the role list that matched
+    face: FontFace
+    official: bool
+
+    @property
+    def family(self) -> str:
+        return self.face.families[0]
+
+    def describe(self) -> str:
+        kind = "正式字体" if self.official else "开源替代字体"
+        return f"{ROLE_ZH[self.role]}：{self.wanted}（{kind}，{self.face.file}）"
+
+
+@dataclass
+class FontSet:
+    roles: dict[str, ResolvedFont]
+    config_file: Path
+    missing: list[str] = field(default_factory=list)
+
+    def __getitem__(self, role: str) -> ResolvedFont:
+        return self.roles[role]
+
+
+def font_dirs(extra: list[Path] | None = None) -> list[Path]:
+    dirs = list(extra or [])
+    env = os.environ.get("GONGWEN_FONT_DIR", "")
+    dirs += [Path(p) for p in env.split(os.pathsep) if p]
+    dirs += [PROJECT_FONT_DIR, FANDOL_DIR]
+    return [d.resolve() for d in dirs if d.is_dir()]
+
+
+def write_fontconfig(dirs: list[Path], cache_root: Path) -> Path:
+    """A fontconfig file: the system configuration plus our folders, cached under cache_root."""
+    body = "\n".join(f"  <dir>{_xml(str(d))}</dir>" for d in dirs)
+    key = hashlib.sha256(body.encode()).hexdigest()[:12]
+    conf_dir = cache_root / f"fontconfig-{key}"
+    conf = conf_dir / "fonts.conf"
+    if not conf.exists():
+        conf_dir.mkdir(parents=True, exist_ok=True)
+        tmp = conf.with_suffix(".tmp")
+        tmp.write_text(
+            '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+            '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+            f"{body}\n  <cachedir>{_xml(str(conf_dir / 'cache'))}</cachedir>\n</fontconfig>\n",
+            encoding="utf-8")
+        tmp.replace(conf)
+    return conf
+
+
+def _xml(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@lru_cache(maxsize=4)
+def list_faces(config_file: str) -> tuple[FontFace, ...]:
+    if not shutil.which("fc-list"):
+        raise BuildError("找不到 fc-list：请安装 fontconfig（sudo apt-get install fontconfig），或运行 scripts/setup.sh")
+    env = dict(os.environ, FONTCONFIG_FILE=config_file)
+    out = subprocess.run(["fc-list", "--format", "%{family}\t%{style}\t%{weight}\t%{index}\t%{file}\n"],
+                         env=env, capture_output=True, text=True, check=False).stdout
+    faces = []
+    for row in out.splitlines():
+        parts = row.split("\t")
+        if len(parts) != 5:
+            continue
+        fam, style, weight, index, file = parts
+        try:
+            faces.append(FontFace(tuple(f.strip() for f in fam.split(",")), style.split(",")[0],
+                                  int(float(weight or 80)), file, int(index or 0)))
+        except ValueError:
+            continue
+    faces.sort(key=lambda f: (f.file, f.index))
+    return tuple(faces)
+
+
+def _match(entry: str, faces: tuple[FontFace, ...]) -> FontFace | None:
+    family, _, style = entry.partition(":")
+    fam = family.strip().casefold()
+    cands = [f for f in faces if fam in (x.casefold() for x in f.families)]
+    if not cands:
+        return None
+    if style:
+        st = style.strip().casefold()
+        cands = [f for f in cands if f.style.casefold() == st]
+        return cands[0] if cands else None
+    regular = [f for f in cands if f.weight == 80 or f.style.casefold() in ("regular", "book", "r")]
+    return (regular or cands)[0]
+
+
+def resolve_fonts(role_lists: dict[str, list[str]], cache_root: Path, extra_dirs: list[Path] | None = None) -> FontSet:
+    conf = write_fontconfig(font_dirs(extra_dirs), cache_root)
+    faces = list_faces(str(conf))
+    roles, missing = {}, []
+    for role, entries in role_lists.items():
+        for entry in entries:
+            face = _match(entry, faces)
+            if face:
+                official = not any(o in face.families[0].casefold() for o in OPEN_FAMILIES)
+                roles[role] = ResolvedFont(role, entry, face, official)
+                break
+        else:
+            missing.append(role)
+    if missing:
+        names = "、".join(ROLE_ZH.get(r, r) for r in missing)
+        raise BuildError(
+            f"找不到{names}字体。请运行 scripts/setup.sh 安装开源字体（fonts-noto-cjk、texlive-lang-chinese 等），"
+            f"或把正式字体文件放进 fonts/ 目录、用 --font-dir 指定字体目录。")
+    return FontSet(roles, conf, missing)

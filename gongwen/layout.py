@@ -1,0 +1,538 @@
+"""Page layout for the PDF writer: line breaking and pagination on the GB/T 9704 grid.
+
+WeasyPrint (Pango) cannot set Chinese on a fixed grid the way the print was set: it does not justify CJK
+lines, and it pushes a character down before every ，。 that may not start a line. So the lines and the
+pages are composed here, the way Word composes the official document:
+
+* every line holds 28 cells of 156 mm / 28; a full-width character takes one cell, Latin letters and
+  digits take their own advance (measured from the very font file the PDF embeds);
+* 避头尾 (kinsoku): ，。、；：？！”）》 … never start a line and “（《 never end one; a closing mark that
+  would start the next line is kept on its line by tightening that line (标点挤压) instead;
+* every line but a paragraph's last is justified to the full 156 mm (per-line letter-spacing);
+* 22 lines a page at 225 mm / 22; a heading is never the last line of a page; footnotes go to the foot
+  of the page of their call, and such a page keeps its 22 lines by closing its line pitch slightly
+  (GB/T 9704 §7.3.5.5 allows adjusting line spacing), down to `min_line_pitch_pt`.
+
+The result is a list of pages of absolutely placed lines and rules, in pt from the 版心's top-left corner;
+the HTML template only draws them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from fontTools.ttLib import TTFont
+
+from .fonts import FontSet
+from .house import MM, House
+from .model import Document, FootnoteRef, Inline, Paragraph, Text
+
+NOSTART = set("，。、；：？！”’）》〉」』】〕…‰％%,.;:!?)]}·・～")
+NOEND = set("“‘（《〈「『【〔([{")
+EPS = 0.01  # pt
+
+
+@dataclass(frozen=True)
+class Style:
+    role: str  # font role: fangsong, heiti, kaiti, songti, xiaobiaosong
+    size: float  # pt
+    bold: bool = False
+    call: bool = False  # footnote call (raised)
+    color: str = ""
+
+
+@dataclass
+class Run:
+    text: str
+    style: Style
+
+
+@dataclass
+class Line:
+    """One placed line. x and baseline in pt from the 版心's top-left corner."""
+
+    runs: list[Run]
+    x: float
+    baseline: float
+    letter_spacing: float
+    width: float  # visible width, pt
+    kind: str = "body"
+    footnotes: list = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+    @property
+    def style(self) -> Style:
+        """The line's main style (the one most of its characters use)."""
+        counts: dict[Style, int] = {}
+        for r in self.runs:
+            counts[r.style] = counts.get(r.style, 0) + len(r.text)
+        return max(counts, key=counts.get)
+
+
+@dataclass
+class Rule:
+    x: float
+    y: float
+    width: float
+    height: float
+    color: str = "#000000"
+
+
+@dataclass
+class Page:
+    number: int
+    lines: list[Line] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    pitch: float = 0.0
+    rows: int = 0
+
+
+class Metrics:
+    """Glyph advances (em) and vertical metrics of one font face, read with fontTools."""
+
+    def __init__(self, file: str, index: int):
+        font = TTFont(file, fontNumber=index, lazy=True)
+        self.upm = font["head"].unitsPerEm
+        self.cmap = font.getBestCmap()
+        self.hmtx = font["hmtx"]
+        hhea = font["hhea"]
+        self.ascent = hhea.ascent / self.upm
+        self.descent = -hhea.descent / self.upm
+        self.missing: set[str] = set()
+
+    def advance(self, ch: str) -> float:
+        gid = self.cmap.get(ord(ch))
+        if gid is None:
+            self.missing.add(ch)
+            return 0.5 if ord(ch) < 0x2E80 else 1.0
+        return self.hmtx[gid][0] / self.upm
+
+
+@lru_cache(maxsize=16)
+def metrics_for(file: str, index: int) -> Metrics:
+    return Metrics(file, index)
+
+
+class Composer:
+    """Breaks text into lines and lines into pages for one document."""
+
+    def __init__(self, house: House, fonts: FontSet):
+        self.h = house
+        self.fonts = fonts
+        self.P = house.pitch
+        self.W = house.type_width
+        self.H = house.type_height
+        self.S = house.body_size
+        self.cell = house.cell
+        self.ls_grid = self.cell - self.S  # −0.21 pt: 28 characters of 16 pt in 156 mm
+        sizes = house["sizes_pt"]
+        self.body = Style("fangsong", self.S)
+        lead = house["body"]["item_lead_style"]
+        self.lead = {"plain": self.body, "bold": Style("fangsong", self.S, bold=True),
+                     "kai": Style("kaiti", self.S), "hei": Style("heiti", self.S)}.get(lead, self.body)
+        self.call = Style("fangsong", float(sizes["footnote_call"]), call=True)
+        self.fn = Style("fangsong", float(sizes["footnote"]))
+        self.fn_call = Style("fangsong", float(sizes["footnote"]))
+
+    # -- measuring -------------------------------------------------------------------------------
+    def metrics(self, role: str) -> Metrics:
+        face = self.fonts[role].face
+        return metrics_for(face.file, face.index)
+
+    def adv(self, ch: str, st: Style) -> float:
+        return self.metrics(st.role).advance(ch) * st.size
+
+    def natural_width(self, runs: list[Run]) -> float:
+        return sum(self.adv(ch, r.style) for r in runs for ch in r.text)
+
+    def ascent(self, st: Style) -> float:
+        """Distance from a line box top to the baseline when line-height = (ascent + descent) · size."""
+        m = self.metrics(st.role)
+        return m.ascent * st.size
+
+    def box_height(self, st: Style) -> float:
+        m = self.metrics(st.role)
+        return (m.ascent + m.descent) * st.size
+
+    # -- line breaking ---------------------------------------------------------------------------
+    def break_runs(self, runs: list[Run], first_avail: float, rest_avail: float, ls: float) -> list[list[Run]]:
+        """Greedy Word-like line breaking with 避头尾 and one squeezed closing mark per line."""
+        atoms = [(ch, r.style) for r in runs for ch in r.text]
+        tokens: list[list[int]] = []  # atom indices
+        for i, (ch, st) in enumerate(atoms):
+            prev = atoms[i - 1] if i else None
+            glue = prev is not None and (
+                st.call
+                or (ch.isascii() and not ch.isspace() and prev[0].isascii() and not prev[0].isspace()
+                    and not prev[1].call))
+            if glue and tokens:
+                tokens[-1].append(i)
+            else:
+                tokens.append([i])
+        width = [self.adv(ch, st) + ls for ch, st in atoms]
+
+        def tw(tok):
+            return sum(width[i] for i in tok)
+
+        def nostart(tok):
+            return atoms[tok[0]][0] in NOSTART or atoms[tok[0]][1].call
+
+        def noend(tok):
+            return atoms[tok[-1]][0] in NOEND
+
+        def space(tok):
+            return atoms[tok[0]][0].isspace()
+
+        lines: list[list[list[int]]] = []
+        cur: list[list[int]] = []
+        w, avail, squeezed = 0.0, first_avail, False
+        for tok in tokens:
+            if not cur and space(tok):
+                continue
+            t = tw(tok)
+            if w + t <= avail + EPS:
+                cur.append(tok)
+                w += t
+                continue
+            if nostart(tok) and not squeezed and cur and len(tok) == 1:
+                cur.append(tok)  # 标点挤压: keep the closing mark, tighten the line
+                w += t
+                squeezed = True
+                continue
+            carry = [tok]
+            while cur and nostart(carry[0]):
+                carry.insert(0, cur.pop())
+            while cur and noend(cur[-1]):
+                carry.insert(0, cur.pop())
+            if not cur:  # nothing can be moved: break anyway
+                cur, carry = carry[:-1], carry[-1:]
+            while cur and space(cur[-1]):
+                cur.pop()
+            lines.append(cur)
+            cur = [c for c in carry if not (c is carry[0] and space(c))]
+            w = sum(tw(c) for c in cur)
+            avail, squeezed = rest_avail, False
+        while cur and space(cur[-1]):
+            cur.pop()
+        if cur or not lines:
+            lines.append(cur)
+
+        out = []
+        for line in lines:
+            runs_out: list[Run] = []
+            for tok in line:
+                for i in tok:
+                    ch, st = atoms[i]
+                    if runs_out and runs_out[-1].style == st:
+                        runs_out[-1].text += ch
+                    else:
+                        runs_out.append(Run(ch, st))
+            out.append(runs_out)
+        return out
+
+    def paragraph_lines(self, runs: list[Run], indent_first: float, indent_rest: float = 0.0,
+                        avail: float | None = None, ls: float | None = None, kind: str = "body",
+                        justify: bool = True) -> list[Line]:
+        """Break a paragraph and return its lines (baseline not yet set)."""
+        avail = self.W if avail is None else avail
+        ls = self.ls_grid if ls is None else ls
+        broken = self.break_runs(runs, avail - indent_first, avail - indent_rest, ls)
+        lines = []
+        for k, rl in enumerate(broken):
+            indent = indent_first if k == 0 else indent_rest
+            n = sum(len(r.text) for r in rl)
+            nat = self.natural_width(rl)
+            last = k == len(broken) - 1
+            if justify and not last and n > 1:
+                s = (avail - indent - nat) / (n - 1)
+            else:
+                s = ls
+            width = nat + s * max(n - 1, 0)
+            fns = [r for r in rl if r.style.call]
+            lines.append(Line(rl, indent, 0.0, s, width, kind, footnotes=[r.text for r in fns]))
+        return lines
+
+    def inline_runs(self, inlines: list[Inline], st: Style) -> list[Run]:
+        runs: list[Run] = []
+        for x in inlines:
+            if isinstance(x, Text):
+                runs.append(Run(x.text, st))
+            elif isinstance(x, FootnoteRef):
+                runs.append(Run(x.mark, self.call))
+        return runs
+
+    def centered(self, text: str, st: Style, ls: float = 0.0, kind: str = "center") -> Line:
+        runs = [Run(text, st)]
+        width = self.natural_width(runs) + ls * max(len(text) - 1, 0)
+        return Line(runs, (self.W - width) / 2, 0.0, ls, width, kind)
+
+    # -- the document ----------------------------------------------------------------------------
+    def compose(self, doc: Document) -> list[Page]:
+        h, P = self.h, self.P
+        sizes = h["sizes_pt"]
+        red = h["colors"]["red"]
+        indent2 = h["body"]["first_line_indent_chars"] * self.cell
+        first_page_lines: list[Line] = []
+        rules: list[Rule] = []
+
+        # 版头: issuer mark, its top edge 35 mm below the 版心 top, centred, red, one line
+        hd = h["header"]
+        mark = doc.notice.issuer_mark
+        mst = Style("xiaobiaosong", float(sizes["mark"]), color=red)
+        maxw = hd["mark_max_width_mm"] * MM
+        natural = self.natural_width([Run(mark, mst)])
+        if natural > maxw:
+            mst = Style("xiaobiaosong", mst.size * maxw / natural, color=red)
+        mline = self.centered(mark, mst, kind="mark")
+        top = hd["mark_offset_mm"] * MM
+        mline.baseline = top + 0.88 * mst.size  # ideographic em box top at `top`
+        first_page_lines.append(mline)
+        mark_bottom = top + mst.size
+
+        # 发文字号: two lines below the mark, centred
+        nline = self.centered(doc.notice.number.text, self.body, kind="docnumber")
+        nbox = mark_bottom + hd["number_lines_below_mark"] * P
+        nline.baseline = self.grid_baseline(nbox, self.body)
+        first_page_lines.append(nline)
+
+        # red rule 4 mm below the 文号, as wide as the 版心
+        ry = nline.baseline + 0.12 * self.S + hd["rule_gap_mm"] * MM
+        rt = hd["rule_thickness_mm"] * MM
+        rules.append(Rule(0.0, ry, self.W, rt, red))
+        y0 = ry + rt + hd["title_lines_below_rule"] * P
+
+        rows: list[Row] = []
+        tst = Style("xiaobiaosong", float(sizes["title"]))
+        for t in self.title_lines(doc.notice.title_lines, tst):
+            rows.append(Row(self.centered(t, tst, kind="title")))
+        rows += [Row(None)] * h["body"]["recipients_lines_below_title"]
+        for ln in self.paragraph_lines([Run(doc.notice.recipients + "：", self.body)], 0.0, kind="recipients"):
+            rows.append(Row(ln))
+        for p in doc.notice.body:
+            rows += [Row(ln) for ln in self.paragraph_lines(self.inline_runs(p.inlines, self.body), indent2)]
+        if doc.attachment_note:
+            rows += [Row(None)] * h["body"]["attachment_note_lines_before"]
+            label = "附件："
+            lw = self.natural_width([Run(label, self.body)]) + len(label) * self.ls_grid
+            for i, name in enumerate(doc.attachment_note):
+                runs = [Run((label if i == 0 else "") + name, self.body)]
+                first = indent2 if i == 0 else indent2 + lw
+                rows += [Row(ln, keep_next=True) for ln in
+                         self.paragraph_lines(runs, first, indent2 + lw, justify=False, kind="attachment-note")]
+        # 署名 and 成文日期 for a sealed document: date 右空四字, signature centred over the date
+        if rows:
+            rows[-1].keep_next = True
+        rows += [Row(None, keep_next=True)] * h["body"]["signature_lines_before"]
+        date_runs = [Run(doc.notice.date_text, self.body)]
+        dw = self.natural_width(date_runs) + self.ls_grid * (len(doc.notice.date_text) - 1)
+        dx = self.W - h["body"]["date_right_chars"] * self.cell - dw
+        sig_runs = [Run(doc.notice.signature, self.body)]
+        sw = self.natural_width(sig_runs) + self.ls_grid * (len(doc.notice.signature) - 1)
+        sx = max(0.0, min(dx + dw / 2 - sw / 2, self.W - sw))
+        rows.append(Row(Line(sig_runs, sx, 0, self.ls_grid, sw, "signature"), keep_next=True))
+        rows.append(Row(Line(date_runs, dx, 0, self.ls_grid, dw, "date")))
+        if doc.notice.note:
+            rows += [Row(ln) for ln in self.paragraph_lines([Run(f"（{doc.notice.note}）", self.body)], indent2)]
+
+        # 附件: each on a new page; "附件" 3号黑体 top left, title centred on line 3
+        hei = Style("heiti", self.S)
+        for att in doc.attachments:
+            rows.append(Row(Line([Run(att.label, hei)], 0, 0, self.ls_grid, 0, "attachment-label"),
+                            break_before=True, keep_next=True))
+            rows += [Row(None, keep_next=True)] * h["attachment"]["title_lines_below_label"]
+            for t in self.title_lines([att.title], tst):
+                rows.append(Row(self.centered(t, tst, kind="attachment-title"), keep_next=True))
+            rows += [Row(None, keep_next=True)] * h["attachment"]["body_lines_below_title"]
+            for p in att.preamble:
+                rows += self.para_rows(self.inline_runs(p.inlines, self.body), indent2)
+            for part in att.parts:
+                runs = [Run(part.label, hei)] + self.inline_runs(part.heading, hei)
+                rows += self.para_rows(runs, indent2, kind="heading1", keep_next=True)
+                for p in part.intro:
+                    rows += self.para_rows(self.inline_runs(p.inlines, self.body), indent2)
+                for item in part.items:
+                    paras = item.paragraphs or [Paragraph([])]
+                    first = ([Run(item.label, self.body)] + self.inline_runs(item.lead, self.lead)
+                             + self.inline_runs(paras[0].inlines, self.body))
+                    rows += self.para_rows(first, indent2, kind="item")
+                    for p in paras[1:]:
+                        rows += self.para_rows(self.inline_runs(p.inlines, self.body), indent2)
+
+        pages = self.paginate(rows, y0)
+        pages[0].lines[:0] = first_page_lines
+        pages[0].rules[:0] = rules
+        self.place_colophon(doc, pages)
+        for i, pg in enumerate(pages, 1):
+            pg.number = i
+        return pages
+
+    def para_rows(self, runs, indent, kind="body", keep_next=False):
+        rows = [Row(ln, keep_next=keep_next) for ln in self.paragraph_lines(runs, indent, kind=kind)]
+        return rows
+
+    def title_lines(self, given: list[str], st: Style) -> list[str]:
+        """Title lines: as the author broke them, else balanced lines (梯形) that fit the 版心."""
+        out = []
+        for t in given:
+            if self.natural_width([Run(t, st)]) <= self.W + EPS:
+                out.append(t)
+                continue
+            n = 2
+            while True:
+                target = self.natural_width([Run(t, st)]) / n
+                broken = self.break_runs([Run(t, st)], target + st.size, target + st.size, 0.0)
+                if all(self.natural_width(r) <= self.W + EPS for r in broken) and len(broken) <= n:
+                    out += ["".join(r.text for r in rl) for rl in broken]
+                    break
+                n += 1
+        return out
+
+    def grid_baseline(self, box_top: float, st: Style, pitch: float | None = None) -> float:
+        """Baseline that centres the ideographic em box (0.88 / 0.12 em) in a grid line."""
+        pitch = self.P if pitch is None else pitch
+        return box_top + pitch / 2 + 0.38 * st.size
+
+    # -- pages -----------------------------------------------------------------------------------
+    def footnote_block(self, marks: list[str], notes: dict[str, str]) -> tuple[float, list[Line]]:
+        """Footnote lines (baseline relative to the block top) and the block's height."""
+        if not marks:
+            return 0.0, []
+        hb = self.h["body"]
+        lead = float(hb["footnote_line_pt"])
+        y = 6.0 + 0.5 + 3.0  # space, rule, space
+        lines = []
+        for m in marks:
+            mark_w = self.adv(m, self.fn)
+            runs = [Run(m, self.fn), Run(notes[m], self.fn)]
+            for ln in self.paragraph_lines(runs, 0.0, mark_w, ls=0.0, kind="footnote"):
+                ln.baseline = y + lead * 0.75
+                y += lead
+                lines.append(ln)
+        return y, lines
+
+    def paginate(self, rows: list["Row"], y0_first: float) -> list[Page]:
+        notes = self.notes
+        hb = self.h["body"]
+        min_pitch = float(hb["min_line_pitch_pt"])
+        pages: list[Page] = []
+        cur: list[Row] = []
+        y0 = y0_first
+
+        def fits(rs: list[Row], top: float) -> bool:
+            avail = self.H - top
+            n = len(rs)
+            fh, _ = self.footnote_block([m for r in rs if r.line for m in r.line.footnotes], notes)
+            if n * self.P + fh <= avail + EPS:
+                return True
+            return fh > 0 and n * self.P <= avail + EPS and (avail - fh) / n >= min_pitch
+
+        def finish(rs: list[Row], top: float) -> None:
+            marks = [m for r in rs if r.line for m in r.line.footnotes]
+            fh, flines = self.footnote_block(marks, notes)
+            avail = self.H - top
+            n = max(len(rs), 1)
+            pitch = min(self.P, (avail - fh) / n) if fh else self.P
+            page = Page(0, pitch=pitch, rows=len(rs))
+            for k, r in enumerate(rs):
+                if r.line is None:
+                    continue
+                r.line.baseline = self.grid_baseline(top + k * pitch, r.line.style, pitch)
+                page.lines.append(r.line)
+            if flines:
+                ftop = self.H - fh
+                page.rules.append(Rule(0.0, ftop + 6.0, self.h["body"]["footnote_rule_width_mm"] * MM, 0.5))
+                for ln in flines:
+                    ln.baseline += ftop
+                    page.lines.append(ln)
+            pages.append(page)
+
+        for row in rows:
+            if row.break_before and (cur or pages):
+                finish(cur, y0)
+                cur, y0 = [], 0.0
+            if not cur and row.line is None and not row.break_before and pages:
+                continue  # no blank line at the top of a page
+            if fits(cur + [row], y0):
+                cur.append(row)
+                continue
+            carry = []
+            while cur and cur[-1].keep_next and len(carry) < len(cur) - 1:
+                carry.insert(0, cur.pop())
+            finish(cur, y0)
+            cur, y0 = [r for r in carry if r.line is not None or carry.index(r) > 0] + [row], 0.0
+        finish(cur, y0)
+        self.rows_last_page = cur
+        return pages
+
+    def place_colophon(self, doc: Document, pages: list[Page]) -> None:
+        """版记 at the foot of the last page: its last (thick) rule on the 版心 bottom edge."""
+        c, h = doc.colophon, self.h
+        st = Style("fangsong", float(h["sizes_pt"]["colophon"]))
+        side = h["colophon"]["side_space_chars"] * st.size
+        thick = h["colophon"]["thick_rule_mm"] * MM
+        thin = h["colophon"]["thin_rule_mm"] * MM
+        P = self.P
+        groups: list[list[Line]] = []
+        if c.cc_text:
+            cc_lines = self.paragraph_lines([Run(c.cc_text, st)], side,
+                                            side + self.natural_width([Run("抄送：", st)]),
+                                            avail=self.W - side, ls=0.0, kind="colophon-cc")
+            groups.append(cc_lines)
+        left = [Run(c.printer, st)]
+        right = [Run(c.print_date_text, st)]
+        rw = self.natural_width(right)
+        groups.append([Line(left, side, 0, 0.0, self.natural_width(left), "colophon-printer"),
+                       Line(right, self.W - side - rw, 0, 0.0, rw, "colophon-date")])
+        if c.copies_text:
+            runs = [Run(c.copies_text, st)]
+            cw = self.natural_width(runs)
+            groups.append([Line(runs, self.W - side - cw, 0, 0.0, cw, "colophon-copies")])
+        nrows = sum(1 if g[0].kind == "colophon-printer" else len(g) for g in groups)
+        height = nrows * P
+        last = pages[-1]
+        used = 0.0
+        if last.lines:
+            body_lines = [ln for ln in last.lines if ln.kind != "footnote"]
+            if body_lines:
+                used = max(ln.baseline for ln in body_lines) + 0.12 * self.S + 0.2 * P
+        fn_rules = [r for r in last.rules if r.height == 0.5]
+        fn_top = min((r.y - 6.0 for r in fn_rules), default=self.H)
+        if used + height > fn_top - EPS or fn_rules:
+            if used + height > fn_top - EPS:
+                pages.append(Page(0, pitch=P))
+                last = pages[-1]
+                fn_top = self.H
+        bottom = fn_top
+        y = bottom - height
+        for gi, g in enumerate(groups):
+            rows = 1 if g[0].kind == "colophon-printer" else len(g)
+            last.rules.append(Rule(0.0, y - (thick if gi == 0 else thin) / 2, self.W, thick if gi == 0 else thin))
+            if g[0].kind == "colophon-printer":
+                for ln in g:
+                    ln.baseline = self.grid_baseline(y, st)
+                    last.lines.append(ln)
+            else:
+                for k, ln in enumerate(g):
+                    ln.baseline = self.grid_baseline(y + k * P, st)
+                    last.lines.append(ln)
+            y += rows * P
+        last.rules.append(Rule(0.0, bottom - thick / 2, self.W, thick))
+
+
+@dataclass
+class Row:
+    """One grid line of the flow: a line of text, or a blank line (line=None)."""
+
+    line: Line | None
+    keep_next: bool = False
+    break_before: bool = False
+
+
+def compose(doc: Document, house: House, fonts: FontSet) -> list[Page]:
+    c = Composer(house, fonts)
+    c.notes = {f.mark: f.text for f in doc.footnotes}
+    return c.compose(doc)

@@ -1,0 +1,118 @@
+"""PDF writer: composed pages → HTML (templates/) + CSS (styles/) → WeasyPrint.
+
+Nothing is fetched: the HTML needs no external resource (fonts come from fontconfig), so the URL fetcher
+refuses every URL, and a `file:///` or `http://` address written in the content stays plain text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+
+from .fonts import FontSet
+from .house import MM, House
+from .layout import Composer, Line, Page, Style, compose
+from .model import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+STYLES = ROOT / "styles"
+
+
+def _pt(v: float) -> str:
+    return f"{v:.3f}pt"
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(TEMPLATES), str(STYLES)]),
+                             autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=True), undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["pt"] = _pt
+    return env
+
+
+def _font_css(fonts: FontSet, st: Style) -> tuple[str, int]:
+    rf = fonts[st.role]
+    family = '"' + rf.family.replace('"', "") + '"'
+    weight = 700 if st.bold else rf.face.css_weight
+    return family, weight
+
+
+def render_css(house: House, fonts: FontSet, composer: Composer) -> str:
+    p = house["page"]
+    pn = house["page_number"]
+    size = float(house["sizes_pt"]["page_number"])
+    song = Style("songti", size)
+    family, _ = _font_css(fonts, song)
+    # the em box top of "— N —" sits page_number.offset_mm below the 版心 bottom
+    lh = composer.box_height(song)
+    asc = composer.ascent(song)
+    pad = pn["offset_mm"] * MM - (asc - 0.88 * size)
+    number_box = (f"font-family: {family}; font-size: {size}pt; line-height: {lh:.3f}pt; "
+                  f"vertical-align: top; padding-top: {pad:.3f}pt; white-space: pre; width: 60mm;")
+    return _env().get_template("gongwen.css.j2").render(
+        page=p,
+        right_mm=p["width_mm"] - p["left_mm"] - p["type_width_mm"],
+        bottom_mm=p["height_mm"] - p["top_mm"] - p["type_height_mm"],
+        number_box=number_box,
+        number_side=_pt(pn["side_space_chars"] * size),
+    )
+
+
+def _line_view(ln: Line, fonts: FontSet, composer: Composer) -> dict:
+    main = ln.style
+    family, weight = _font_css(fonts, main)
+    spans = []
+    for r in ln.runs:
+        css = ""
+        if r.style != main:
+            f, w = _font_css(fonts, r.style)
+            css = f"font-family:{f};font-weight:{w};font-size:{r.style.size}pt;line-height:0"
+            if r.style.call:
+                css += ";position:relative;top:-0.5em"
+            if r.style.color:
+                css += f";color:{r.style.color}"
+        spans.append({"text": r.text, "css": css})
+    return {
+        "kind": ln.kind, "x": ln.x, "top": ln.baseline - composer.ascent(main), "family": family,
+        "weight": weight, "size": main.size, "lh": composer.box_height(main), "ls": ln.letter_spacing,
+        "color": main.color, "spans": spans,
+    }
+
+
+def build_html(doc: Document, house: House, fonts: FontSet) -> tuple[str, list[Page]]:
+    composer = Composer(house, fonts)
+    composer.notes = {f.mark: f.text for f in doc.footnotes}
+    pages = composer.compose(doc)
+    css = render_css(house, fonts, composer)
+    views = [{"number": p.number, "rules": p.rules, "lines": [_line_view(ln, fonts, composer) for ln in p.lines]}
+             for p in pages]
+    html = _env().get_template("document.html.j2").render(
+        pages=views, css=css, title=doc.notice.title_lines and "".join(doc.notice.title_lines) or "",
+        author=doc.notice.signature, created=doc.notice.date.isoformat())
+    return html, pages
+
+
+def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path) -> list[Page]:
+    """Render the document to `target` (the caller makes the write atomic)."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    class NoFetch(URLFetcher):
+        """Refuse every URL: the document needs none, and content must never reach outside."""
+
+        def fetch(self, url, headers=None):
+            raise ValueError(f"外部资源已禁止：{url}")
+
+    html, pages = build_html(doc, house, fonts)
+    created = dt.datetime.combine(doc.notice.date, dt.time(0, 0), dt.timezone.utc)
+    HTML(string=html, url_fetcher=NoFetch(), base_url=str(ROOT)).write_pdf(
+        str(target), uncompressed_pdf=False,
+        custom_metadata=False,
+        **_metadata_options(created))
+    return pages
+
+
+def _metadata_options(created: dt.datetime) -> dict:
+    return {}

@@ -1,0 +1,127 @@
+"""Safe YAML loading that keeps line numbers and rejects duplicate keys.
+
+PyYAML's safe loader silently keeps the last of two equal keys and forgets where each value came from.
+Here the document is composed into nodes, then turned into plain Python values while every mapping and
+list remembers the line of each entry, so that errors can name the line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .errors import ContentError, Problem
+
+MAX_NODES = 200_000  # bound on expanded nodes: an alias bomb fails fast instead of eating memory
+
+
+class YMap(dict):
+    """A mapping from YAML with `line` (of the mapping) and `lines[key]` (of each key)."""
+
+    line: int = 0
+    lines: dict
+
+
+class YList(list):
+    """A list from YAML with `line` and `lines[i]` for each item."""
+
+    line: int = 0
+    lines: list
+
+
+def load_yaml(path: Path):
+    """Load one YAML file into YMap/YList/scalars, raising ContentError with file and line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ContentError([Problem(path, None, "", f"无法读取文件（{exc.strerror}）")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError([Problem(path, line, "", "文件不是 UTF-8 编码，请在编辑器中“另存为 UTF-8”后重试")]) from None
+    if not text.strip():
+        raise ContentError([Problem(path, None, "", "文件是空的")])
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = f"第 {mark.column + 1} 列，" if mark else ""
+        what = _yaml_problem_zh(exc.problem or "")
+        raise ContentError([Problem(path, line, "", f"YAML 语法错误（{col}{what}）")]) from None
+    except yaml.YAMLError as exc:
+        raise ContentError([Problem(path, None, "", f"YAML 语法错误（{exc}）")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise ContentError([Problem(path, None, "", "文件是空的")])
+    problems: list[Problem] = []
+    budget = [MAX_NODES]
+    value = _convert(node, path, problems, budget, loader)
+    if problems:
+        raise ContentError(problems)
+    return value
+
+
+def _yaml_problem_zh(problem: str) -> str:
+    table = {
+        "mapping values are not allowed here": "此处不能出现“键: 值”，可能是冒号后缺空格或缩进不对",
+        "could not find expected ':'": "缺少“:”",
+        "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
+        "expected <block end>, but found '<block mapping start>'": "缩进不一致",
+        "found undefined alias": "引用了未定义的别名",
+    }
+    for key, zh in table.items():
+        if key in problem:
+            return zh
+    return problem or "无法解析"
+
+
+def _convert(node, path, problems, budget, loader):
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ContentError([Problem(path, node.start_mark.line + 1, "", "文件展开后过大（别名/锚点嵌套过多），已停止读取")])
+    if isinstance(node, yaml.MappingNode):
+        out = YMap()
+        out.line = node.start_mark.line + 1
+        out.lines = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append(Problem(path, key_node.start_mark.line + 1, "<<", "不支持 YAML 合并键"))
+                continue
+            key = _convert(key_node, path, problems, budget, loader)
+            if not isinstance(key, (str, int)):
+                problems.append(Problem(path, key_node.start_mark.line + 1, str(key), "键必须是文字"))
+                continue
+            key = str(key)
+            line = key_node.start_mark.line + 1
+            if key in out:
+                problems.append(Problem(path, line, key, f"重复的键（第 {out.lines[key]} 行已有同名键），请删去其中一个"))
+                continue
+            out[key] = _convert(value_node, path, problems, budget, loader)
+            out.lines[key] = line
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        out = YList()
+        out.line = node.start_mark.line + 1
+        out.lines = []
+        for item in node.value:
+            out.append(_convert(item, path, problems, budget, loader))
+            out.lines.append(item.start_mark.line + 1)
+        return out
+    # scalar: only the safe core tags; anything else is refused
+    allowed = {
+        "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+    }
+    if node.tag not in allowed:
+        problems.append(Problem(path, node.start_mark.line + 1, "", f"不支持的 YAML 标签 {node.tag}"))
+        return None
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError) as exc:
+        problems.append(Problem(path, node.start_mark.line + 1, "", f"无法读取的值（{exc}）"))
+        return None
