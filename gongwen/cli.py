@@ -30,6 +30,12 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+def _year(value: str) -> str:
+    if not re.fullmatch(r"\d{4}", value):
+        raise argparse.ArgumentTypeError(f"年度应为四位数字，如 2024（收到的是“{value}”）")
+    return value
+
+
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python build.py",
@@ -38,7 +44,7 @@ def make_parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     p.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-    p.add_argument("--year", required=True, metavar="年度", help="要生成的年度（四位数字，如 2024），内容取自 content/<年度>/")
+    p.add_argument("--year", required=True, metavar="年度", type=_year, help="要生成的年度（四位数字，如 2024），内容取自 content/<年度>/")
     p.add_argument("--content", metavar="目录", default=str(ROOT / "content"), help="内容根目录（默认：content/）")
     p.add_argument("--output", metavar="目录", default=str(ROOT / "output"), help="输出根目录（默认：output/）")
     p.add_argument("--font-dir", metavar="目录", action="append", default=[],
@@ -70,15 +76,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args) -> int:
-    if not re.fullmatch(r"\d{4}", args.year):
-        raise BuildError(f"年度应为四位数字，如 2024（收到的是“{args.year}”）")
     say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
     content_root = Path(args.content)
     year_dir = content_root / args.year
     if not year_dir.is_dir():
         years = sorted(d.name for d in content_root.glob("[0-9][0-9][0-9][0-9]") if d.is_dir())
         have = f"现有年度：{'、'.join(years)}" if years else "content/ 下还没有任何年度"
-        raise BuildError(f"找不到 {year_dir}（{have}）")
+        print(f"错误：找不到 {year_dir}（{have}）", file=sys.stderr)
+        return 2
     out_dir = Path(args.output) / args.year
     t0 = time.perf_counter()
 

@@ -60,36 +60,55 @@ def render_css(house: House, fonts: FontSet, composer: Composer) -> str:
     )
 
 
-def _line_view(ln: Line, fonts: FontSet, composer: Composer) -> dict:
+class _FontClasses:
+    """One CSS class per distinct font setting, so that each line carries only its position inline
+    (WeasyPrint parses every style attribute separately: classes keep rendering fast)."""
+
+    def __init__(self, fonts: FontSet, composer: Composer):
+        self.fonts, self.composer = fonts, composer
+        self.rules: dict[str, str] = {}
+
+    def line_class(self, st: Style) -> str:
+        family, weight = _font_css(self.fonts, st)
+        decl = (f"font-family:{family};font-weight:{weight};font-size:{st.size}pt;"
+                f"line-height:{self.composer.box_height(st):.3f}pt" + (f";color:{st.color}" if st.color else ""))
+        return self._name(decl)
+
+    def span_class(self, st: Style) -> str:
+        family, weight = _font_css(self.fonts, st)
+        decl = f"font-family:{family};font-weight:{weight};font-size:{st.size}pt;line-height:0"
+        if st.call:
+            decl += ";position:relative;top:-0.5em"
+        if st.color:
+            decl += f";color:{st.color}"
+        return self._name(decl)
+
+    def _name(self, decl: str) -> str:
+        if decl not in self.rules:
+            self.rules[decl] = f"f{len(self.rules)}"
+        return self.rules[decl]
+
+    def css(self) -> str:
+        return "\n".join(f".{name} {{ {decl} }}" for decl, name in self.rules.items())
+
+
+def _line_view(ln: Line, classes: _FontClasses, composer: Composer) -> dict:
     main = ln.style
-    family, weight = _font_css(fonts, main)
-    spans = []
-    for r in ln.runs:
-        css = ""
-        if r.style != main:
-            f, w = _font_css(fonts, r.style)
-            css = f"font-family:{f};font-weight:{w};font-size:{r.style.size}pt;line-height:0"
-            if r.style.call:
-                css += ";position:relative;top:-0.5em"
-            if r.style.color:
-                css += f";color:{r.style.color}"
-        spans.append({"text": r.text, "css": css})
-    return {
-        "kind": ln.kind, "x": ln.x, "top": ln.baseline - composer.ascent(main), "family": family,
-        "weight": weight, "size": main.size, "lh": composer.box_height(main), "ls": ln.letter_spacing,
-        "color": main.color, "spans": spans,
-    }
+    spans = [{"text": r.text, "cls": "" if r.style == main else classes.span_class(r.style)} for r in ln.runs]
+    return {"kind": ln.kind, "cls": classes.line_class(main), "x": ln.x,
+            "top": ln.baseline - composer.ascent(main), "ls": ln.letter_spacing, "spans": spans}
 
 
 def build_html(doc: Document, house: House, fonts: FontSet) -> tuple[str, list[Page]]:
     composer = Composer(house, fonts)
     composer.notes = {f.mark: f.text for f in doc.footnotes}
     pages = composer.compose(doc)
-    css = render_css(house, fonts, composer)
-    views = [{"number": p.number, "rules": p.rules, "lines": [_line_view(ln, fonts, composer) for ln in p.lines]}
+    classes = _FontClasses(fonts, composer)
+    views = [{"number": p.number, "rules": p.rules, "lines": [_line_view(ln, classes, composer) for ln in p.lines]}
              for p in pages]
+    css = render_css(house, fonts, composer) + "\n" + classes.css()
     html = _env().get_template("document.html.j2").render(
-        pages=views, css=css, title=doc.notice.title_lines and "".join(doc.notice.title_lines) or "",
+        pages=views, css=css, title="".join(doc.notice.title_lines),
         author=doc.notice.signature, created=doc.notice.date.isoformat())
     return html, pages
 
