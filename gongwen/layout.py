@@ -247,8 +247,9 @@ class Composer:
             n = sum(len(r.text) for r in rl)
             nat = self.natural_width(rl)
             last = k == len(broken) - 1
-            if justify and not last and n > 1:
-                s = (avail - indent - nat) / (n - 1)
+            grid_width = nat + ls * max(n - 1, 0)
+            if n > 1 and ((justify and not last) or grid_width > avail - indent + EPS):
+                s = (avail - indent - nat) / (n - 1)  # justify, or tighten a line holding a squeezed mark
             else:
                 s = ls
             width = nat + s * max(n - 1, 0)
@@ -520,7 +521,7 @@ class Composer:
                     ln.baseline = self.grid_baseline(y + k * P, st)
                     last.lines.append(ln)
             y += rows * P
-        last.rules.append(Rule(0.0, bottom - thick / 2, self.W, thick))
+        last.rules.append(Rule(0.0, bottom - thick, self.W, thick))  # its bottom edge on the 版心 bottom
 
 
 @dataclass

@@ -123,5 +123,8 @@ def _convert(node, path, problems, budget, loader):
     try:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
-        problems.append(Problem(path, node.start_mark.line + 1, "", f"无法读取的值（{exc}）"))
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            problems.append(Problem(path, node.start_mark.line + 1, "", f"日期“{node.value}”不存在，请检查年月日"))
+        else:
+            problems.append(Problem(path, node.start_mark.line + 1, "", f"无法读取的值“{node.value}”（{exc}）"))
         return None
