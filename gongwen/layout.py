@@ -120,6 +120,8 @@ def metrics_for(file: str, index: int) -> Metrics:
 class Composer:
     """Breaks text into lines and lines into pages for one document."""
 
+    max_squeeze = 1  # closing marks kept on a full line by tightening it
+
     def __init__(self, house: House, fonts: FontSet):
         self.h = house
         self.fonts = fonts
@@ -189,7 +191,7 @@ class Composer:
 
         lines: list[list[list[int]]] = []
         cur: list[list[int]] = []
-        w, avail, squeezed = 0.0, first_avail, False
+        w, avail, squeezed = 0.0, first_avail, 0
         for tok in tokens:
             if not cur and space(tok):
                 continue
@@ -198,10 +200,10 @@ class Composer:
                 cur.append(tok)
                 w += t
                 continue
-            if nostart(tok) and not squeezed and cur and len(tok) == 1:
+            if nostart(tok) and squeezed < self.max_squeeze and cur and len(tok) == 1:
                 cur.append(tok)  # 标点挤压: keep the closing mark, tighten the line
                 w += t
-                squeezed = True
+                squeezed += 1
                 continue
             carry = [tok]
             while cur and nostart(carry[0]):
@@ -215,7 +217,7 @@ class Composer:
             lines.append(cur)
             cur = [c for c in carry if not (c is carry[0] and space(c))]
             w = sum(tw(c) for c in cur)
-            avail, squeezed = rest_avail, False
+            avail, squeezed = rest_avail, 0
         while cur and space(cur[-1]):
             cur.pop()
         if cur or not lines:
@@ -314,7 +316,7 @@ class Composer:
         for ln in self.paragraph_lines([Run(doc.notice.recipients + "：", self.body)], 0.0, kind="recipients"):
             rows.append(Row(ln))
         for p in doc.notice.body:
-            rows += [Row(ln) for ln in self.paragraph_lines(self.inline_runs(p.inlines, self.body), indent2)]
+            rows += self.para_rows(self.inline_runs(p.inlines, self.body), indent2)
         if doc.attachment_note:
             rows += [Row(None)] * h["body"]["attachment_note_lines_before"]
             label = "附件："
@@ -372,8 +374,10 @@ class Composer:
         return pages
 
     def para_rows(self, runs, indent, kind="body", keep_next=False):
-        rows = [Row(ln, keep_next=keep_next) for ln in self.paragraph_lines(runs, indent, kind=kind)]
-        return rows
+        lines = self.paragraph_lines(runs, indent, kind=kind)
+        self._para_id = getattr(self, "_para_id", 0) + 1
+        return [Row(ln, keep_next=keep_next, para=self._para_id, idx=i, count=len(lines))
+                for i, ln in enumerate(lines)]
 
     def title_lines(self, given: list[str], st: Style) -> list[str]:
         """Title lines: as the author broke them, else balanced lines (梯形) that fit the 版心."""
@@ -419,6 +423,8 @@ class Composer:
         notes = self.notes
         hb = self.h["body"]
         min_pitch = float(hb["min_line_pitch_pt"])
+        widows = bool(hb.get("widow_control", True))
+        orphans = bool(hb.get("orphan_control", False))
         pages: list[Page] = []
         cur: list[Row] = []
         y0 = y0_first
@@ -460,14 +466,35 @@ class Composer:
             if fits(cur + [row], y0):
                 cur.append(row)
                 continue
-            carry = []
-            while cur and cur[-1].keep_next and len(carry) < len(cur) - 1:
+            carry = self.widow_orphan(cur, row, orphans) if widows else []
+            while cur and cur[-1].keep_next and len(cur) > 1:
                 carry.insert(0, cur.pop())
             finish(cur, y0)
             cur, y0 = [r for r in carry if r.line is not None or carry.index(r) > 0] + [row], 0.0
         finish(cur, y0)
         self.rows_last_page = cur
         return pages
+
+    @staticmethod
+    def widow_orphan(cur: list["Row"], row: "Row", orphans: bool = True) -> list["Row"]:
+        """Word's 孤行控制 (on by default): a paragraph leaves neither its first line alone at the foot
+        of a page nor its last line alone at the top of the next. Pops from `cur` what must move."""
+        if row.para is None or row.count < 2:
+            return []
+        k = 0
+        while k < len(cur) and cur[-1 - k].para == row.para:
+            k += 1
+        remaining = row.count - row.idx
+        move = 0
+        if k and remaining == 1:
+            move = 1  # widow: take one more line along
+        if k - move == 1 and orphans:
+            move = k  # orphan: the first line goes too
+        if move >= len(cur):
+            return []  # the paragraph fills the page: nothing better to do
+        carry = cur[len(cur) - move:]
+        del cur[len(cur) - move:]
+        return carry
 
     def place_colophon(self, doc: Document, pages: list[Page]) -> None:
         """版记 at the foot of the last page: its last (thick) rule on the 版心 bottom edge."""
@@ -531,6 +558,9 @@ class Row:
     line: Line | None
     keep_next: bool = False
     break_before: bool = False
+    para: int | None = None  # paragraph id, for widow/orphan control
+    idx: int = 0  # line index within the paragraph
+    count: int = 1  # lines in the paragraph
 
 
 def compose(doc: Document, house: House, fonts: FontSet) -> list[Page]:
