@@ -134,10 +134,13 @@ def _atomic(target: Path, write):
 
 
 def _warn_missing_glyphs(say) -> None:
-    from .layout import metrics_for
-    info = metrics_for.cache_info()
-    if not info.currsize:
-        return
+    """Characters the chosen font lacks are drawn by a fallback font, off the grid: say which."""
+    from .layout import _METRICS
+    for m in _METRICS.values():
+        if m.missing:
+            chars = "".join(sorted(m.missing))[:40]
+            print(f"警告：字体文件 {Path(m.file).name} 中没有这些字：{chars}（将用其他字体代替，该行可能不齐）",
+                  file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import jinja2
 
 from .fonts import FontSet
 from .house import MM, House
-from .layout import Composer, Line, Page, Style, compose
+from .layout import Composer, Line, Page, Style, save_metrics
 from .model import Document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +107,7 @@ def build_html(doc: Document, house: House, fonts: FontSet) -> tuple[str, list[P
     views = [{"number": p.number, "rules": p.rules, "lines": [_line_view(ln, classes, composer) for ln in p.lines]}
              for p in pages]
     css = render_css(house, fonts, composer) + "\n" + classes.css()
+    save_metrics()
     html = _env().get_template("document.html.j2").render(
         pages=views, css=css, title="".join(doc.notice.title_lines),
         author=doc.notice.signature, created=doc.notice.date.isoformat())
