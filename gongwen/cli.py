@@ -39,8 +39,8 @@ def _year(value: str) -> str:
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python build.py",
-        description="把 content/<年度>/ 下的 YAML 内容排成符合 GB/T 9704-2012 的红头公文（PDF）。",
-        epilog="示例：python build.py --year 2024    # 生成 output/2024/ 下的 PDF",
+        description="把 content/<年度>/ 下的 YAML 内容排成符合 GB/T 9704-2012 的红头公文：打印用的 PDF 和可继续编辑的 DOCX。",
+        epilog="示例：python build.py --year 2024    # 生成 output/2024/ 下的 PDF 和 DOCX",
         add_help=False,
     )
     p.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
@@ -49,6 +49,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", metavar="目录", default=str(ROOT / "output"), help="输出根目录（默认：output/）")
     p.add_argument("--font-dir", metavar="目录", action="append", default=[],
                    help="另外查找字体的目录（可多次指定），用于放置单位自有的正式字体，如 方正小标宋简体、仿宋_GB2312")
+    p.add_argument("--format", choices=["all", "pdf", "docx"], default="all", metavar="格式",
+                   help="只生成一种格式：pdf 或 docx（默认 all，两种都生成）")
     p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
     return p
 
@@ -108,12 +110,26 @@ def _build(args) -> int:
     except OSError as exc:
         raise BuildError(f"无法创建输出目录 {out_dir}：{exc.strerror}") from None
     name = doc.notice.number.text
-    from .pdf import write_pdf
-    target = out_dir / f"{name}.pdf"
-    pages = _atomic(target, lambda tmp: write_pdf(doc, house, fonts, tmp))
-    _warn_missing_glyphs(say)
-    say(f"已生成 {target}（{len(pages)} 页，{target.stat().st_size // 1024} KB），用时 {time.perf_counter() - t0:.2f} 秒")
+    if args.format in ("all", "pdf"):
+        from .pdf import write_pdf
+        t1 = time.perf_counter()
+        target = out_dir / f"{name}.pdf"
+        pages = _atomic(target, lambda tmp: write_pdf(doc, house, fonts, tmp))
+        _warn_missing_glyphs(say)
+        say(f"已生成 {target}（{len(pages)} 页，{_kb(target)}），用时 {time.perf_counter() - t1:.2f} 秒")
+    if args.format in ("all", "docx"):
+        from .docx_writer import write_docx
+        t1 = time.perf_counter()
+        target = out_dir / f"{name}.docx"
+        _atomic(target, lambda tmp: write_docx(doc, house, tmp))
+        fonts.alias_config()
+        say(f"已生成 {target}（{_kb(target)}），用时 {time.perf_counter() - t1:.2f} 秒")
+    say(f"完成，共用时 {time.perf_counter() - t0:.2f} 秒")
     return 0
+
+
+def _kb(path: Path) -> str:
+    return f"{max(1, round(path.stat().st_size / 1024))} KB"
 
 
 def _atomic(target: Path, write):

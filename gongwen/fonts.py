@@ -65,9 +65,36 @@ class FontSet:
     roles: dict[str, ResolvedFont]
     config_file: Path
     missing: list[str] = field(default_factory=list)
+    role_lists: dict[str, list[str]] = field(default_factory=dict)
 
     def __getitem__(self, role: str) -> ResolvedFont:
         return self.roles[role]
+
+    def alias_config(self) -> Path:
+        """A fontconfig file that also maps every official name of a role (仿宋_GB2312, 方正小标宋简体, …)
+        to the font that serves the role here, so that LibreOffice renders the DOCX with the same fonts
+        as the PDF instead of substituting silently."""
+        rules = []
+        for role, rf in self.roles.items():
+            for entry in self.role_lists.get(role, []):
+                name = entry.split(":")[0]
+                if name.casefold() in (f.casefold() for f in rf.face.families):
+                    continue
+                style = ""
+                if rf.face.css_weight >= 700:
+                    style = "\n    <edit name=\"weight\" mode=\"assign\" binding=\"strong\"><const>bold</const></edit>"
+                rules.append(f'  <match target="pattern"><test name="family" compare="eq"><string>{_xml(name)}</string></test>\n'
+                             f'    <edit name="family" mode="assign" binding="strong"><string>{_xml(rf.family)}</string></edit>'
+                             f'{style}\n  </match>')
+        path = self.config_file.with_name("fonts-aliases.conf")
+        text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+                f'  <include ignore_missing="yes">{_xml(str(self.config_file))}</include>\n' + "\n".join(rules)
+                + "\n</fontconfig>\n")
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        return path
 
 
 def font_dirs(extra: list[Path] | None = None) -> list[Path]:
@@ -154,4 +181,4 @@ def resolve_fonts(role_lists: dict[str, list[str]], cache_root: Path, extra_dirs
         raise BuildError(
             f"找不到{names}字体。请运行 scripts/setup.sh 安装开源字体（fonts-noto-cjk、texlive-lang-chinese 等），"
             f"或把正式字体文件放进 fonts/ 目录、用 --font-dir 指定字体目录。")
-    return FontSet(roles, conf, missing)
+    return FontSet(roles, conf, missing, {r: list(v) for r, v in role_lists.items()})

@@ -51,11 +51,26 @@ def main() -> int:
         t3 = time.perf_counter()
         write_pdf(doc, house, fonts, Path(tmp) / "x.pdf")
         t4 = time.perf_counter()
-    print(f"整次构建（{args.runs} 次）：中位数 {statistics.median(times):.2f} 秒，"
+        from gongwen.docx_writer import write_docx
+        from gongwen.libreoffice import docx_to_pdf
+        docx_times, lo_times = [], []
+        profile = Path(tmp) / "lo-profile"
+        for _ in range(args.runs):
+            a = time.perf_counter()
+            write_docx(doc, house, Path(tmp) / "x.docx")
+            docx_times.append(time.perf_counter() - a)
+        for _ in range(min(args.runs, 3)):
+            a = time.perf_counter()
+            docx_to_pdf(Path(tmp) / "x.docx", Path(tmp) / "lo", fonts.alias_config(), profile=profile)
+            lo_times.append(time.perf_counter() - a)
+    print(f"整次构建（PDF + DOCX，{args.runs} 次）：中位数 {statistics.median(times):.2f} 秒，"
           f"最快 {min(times):.2f} 秒，最慢 {max(times):.2f} 秒")
     print(f"PDF 大小：{size / 1024:.0f} KB")
     print(f"进程内分段（第二次，模块已加载）：读取与转换 {t1 - t0:.3f} 秒，字体 {t2 - t1:.3f} 秒，"
           f"分行分页+HTML {t3 - t2:.3f} 秒，WeasyPrint 全部 {t4 - t3:.3f} 秒")
+    print(f"DOCX 写出（进程内，{args.runs} 次）：中位数 {statistics.median(docx_times):.3f} 秒；"
+          f"同一 DOCX 由 LibreOffice 转 PDF（{len(lo_times)} 次，首次含建配置）：中位数 {statistics.median(lo_times):.2f} 秒，"
+          f"为 DOCX 写出的 {statistics.median(lo_times) / statistics.median(docx_times):.0f} 倍")
     return 0
 
 

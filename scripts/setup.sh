@@ -18,6 +18,8 @@ pkgs=(fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto
       texlive-lang-chinese poppler-utils)
 PY=${PYTHON:-python3}
 "$PY" -c "import venv, ensurepip" 2>/dev/null || pkgs+=(python3-venv)
+# the DOCX tests render the DOCX with LibreOffice (an engine independent of ours)
+[ $want_test -eq 1 ] && pkgs+=(libreoffice-writer-nogui)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -208,3 +208,21 @@ def pdf(pdf_path):
 def pages(pdf) -> list[PageText]:
     """Every page read once: body lines, footnote lines and page number."""
     return [read_page(p) for p in pdf.pages]
+
+
+def content_footnotes_text() -> list[str]:
+    """Footnote texts in the order content/2024 cites them (^[...] written in place), i.e. ①, ②, ③ …"""
+    import yaml
+
+    def strings(node):
+        if isinstance(node, dict):
+            for v in node.values():
+                yield from strings(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from strings(v)
+        elif isinstance(node, str):
+            yield node
+
+    data = yaml.safe_load((CONTENT_2024 / "attachment.yaml").read_text(encoding="utf-8"))
+    return [m for s in strings(data) for m in re.findall(r"\^\[([^\]]+)\]", s)]

@@ -1,0 +1,469 @@
+"""DOCX writer: the resolved document model → an editable Word file.
+
+A second writer over the same model as the PDF (same numbers, footnotes and text). Word (or WPS)
+paginates the DOCX itself; everything a person may want to restyle is a real named style:
+
+  Normal (Word shows it as 正文) · 发文机关标志 · 发文字号 · 公文标题 · 主送机关 · 附件说明 · 署名 · 成文日期 ·
+  附件标识 · 附件标题 · 一级标题 · 二级标题 · 三级标题 · 条目 · 要点句 (character) · 版记 · 页码 · 页码双页 ·
+  footnote text (脚注文本) · footnote reference (脚注引用)
+
+Numbers (一、 1. ①) are plain text or Word's own footnote numbering (decimalEnclosedCircleChinese), never
+Word list numbering that could renumber itself. Fonts are named by their official names (方正小标宋简体,
+仿宋_GB2312, …: the first name of each role in styles/house.yaml) in all four w:rFonts slots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from pathlib import Path
+
+from docx import Document as new_docx
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from . import ooxml as ox
+from .house import MM, House
+from .model import Document, FootnoteRef, Inline, Text
+
+TW = 20  # twips per pt
+
+
+def tw_mm(mm: float) -> int:
+    return round(mm * MM * TW)
+
+
+class _Geometry:
+    """Grid values in twips, from the house style."""
+
+    def __init__(self, h: House):
+        p = h["page"]
+        self.page_w, self.page_h = tw_mm(p["width_mm"]), tw_mm(p["height_mm"])
+        self.top, self.left = tw_mm(p["top_mm"]), tw_mm(p["left_mm"])
+        self.right = tw_mm(p["width_mm"] - p["left_mm"] - p["type_width_mm"])
+        self.bottom = tw_mm(p["height_mm"] - p["top_mm"] - p["type_height_mm"])
+        self.type_w = tw_mm(p["type_width_mm"])
+        self.pitch = math.floor(tw_mm(p["type_height_mm"]) / p["lines"])  # 579: Word floors the grid pitch
+        body = float(h["sizes_pt"]["body"])
+        self.body_half_pts = round(body * 2)
+        # character spacing that puts 28 characters of 16 pt in 156 mm: −0.25 pt (−5 twentieths)
+        self.char_spacing = math.floor((h.cell - body) * TW)
+        self.cell = body * TW + self.char_spacing  # twips per full-width character on the grid
+        self.char = round(body * TW)  # "一字" as Word counts it for indents (firstLineChars)
+
+
+def _fonts(h: House) -> dict[str, str]:
+    """Official font name of each role: the first name in the role's list, without a :style suffix."""
+    return {role: names[0].split(":")[0] for role, names in h["fonts"].items()}
+
+
+def _style(kind: str, sid: str, name: str, based: str | None, ppr: str = "", rpr: str = "",
+           extra: str = "", default: bool = False) -> str:
+    attrs = f' w:type="{kind}" w:styleId="{sid}"' + (' w:default="1"' if default else "") + ' w:customStyle="1"' * (sid.startswith("Gw"))
+    based_xml = f'<w:basedOn w:val="{based}"/>' if based else ""
+    return (f"<w:style{attrs}><w:name w:val=\"{name}\"/>{based_xml}{extra}<w:qFormat/>"
+            f"{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}</w:style>")
+
+
+def _rfonts(name: str) -> str:
+    return f'<w:rFonts w:ascii="{name}" w:eastAsia="{name}" w:hAnsi="{name}" w:cs="{name}" w:hint="eastAsia"/>'
+
+
+def _sz(pt: float) -> str:
+    return f'<w:sz w:val="{round(pt * 2)}"/><w:szCs w:val="{round(pt * 2)}"/>'
+
+
+def styles_xml(h: House, g: _Geometry, mark_pt: float) -> str:
+    f = _fonts(h)
+    sizes = h["sizes_pt"]
+    red = h["colors"]["red"].lstrip("#").upper()
+    line = f'<w:spacing w:before="0" w:after="0" w:line="{g.pitch}" w:lineRule="exact"/>'
+    no_indent = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
+    indent2 = f'<w:ind w:firstLine="{2 * g.char}" w:firstLineChars="200"/>'
+    date_right = h["body"]["date_right_chars"] * g.char
+    hd = h["header"]
+    title_pt = float(sizes["title"])
+    out = [
+        f'<w:docDefaults><w:rPrDefault><w:rPr>{_rfonts(f["fangsong"])}{_sz(sizes["body"])}'
+        '<w:kern w:val="0"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+        f'<w:pPrDefault><w:pPr><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>{line}</w:pPr></w:pPrDefault>'
+        '</w:docDefaults>',
+        # 正文: Normal, which Chinese Word displays as 正文
+        _style("paragraph", "Normal", "Normal", None, default=True,
+               # no extra space between Chinese and digits/Latin (Word's default adds it; the grid and the
+               # PDF do not), widow control as in the print
+               ppr=f'<w:widowControl w:val="1"/><w:kinsoku w:val="1"/><w:overflowPunct w:val="1"/>'
+                   f'<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+                   f'{line}{indent2}<w:jc w:val="both"/>',
+               rpr=f'{_rfonts(f["fangsong"])}<w:spacing w:val="{g.char_spacing}"/>{_sz(sizes["body"])}'),
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/>'
+        '<w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>',
+        f'<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>'
+        f'<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
+        f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
+        _style("paragraph", "GwMark", "发文机关标志", "Normal",
+               # an exact line of 1.2 × the size centres the em box: its top lands mark_offset_mm below
+               ppr=f'<w:snapToGrid w:val="0"/><w:spacing w:before="{tw_mm(hd["mark_offset_mm"]) - round(0.1 * mark_pt * TW)}" '
+                   f'w:after="0" w:line="{round(mark_pt * TW * 1.2)}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>',
+               rpr=f'{_rfonts(f["xiaobiaosong"])}<w:color w:val="{red}"/><w:spacing w:val="0"/>{_sz(mark_pt)}'),
+        _style("paragraph", "GwDocNumber", "发文字号", "Normal",
+               # the border is drawn below the line box, whose bottom is (pitch − size) / 2 below the em box
+               ppr=f'<w:pBdr><w:bottom w:val="single" w:sz="{round(hd["rule_thickness_mm"] * MM * 8)}" '
+                   f'w:space="{max(0, round(hd["rule_gap_mm"] * MM - (g.pitch / TW - float(sizes["body"])) / 2))}" '
+                   f'w:color="{red}"/></w:pBdr>'
+                   f'<w:spacing w:before="{hd["number_lines_below_mark"] * g.pitch - round(0.1 * mark_pt * TW)}" '
+                   f'w:after="0" w:line="{g.pitch}" '
+                   f'w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>'),
+        _style("paragraph", "GwTitle", "公文标题", "Normal",
+               ppr=f'<w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="{hd["title_lines_below_rule"] * g.pitch}" '
+                   f'w:after="{h["body"]["recipients_lines_below_title"] * g.pitch}" w:line="{g.pitch}" w:lineRule="exact"/>'
+                   f'{no_indent}<w:jc w:val="center"/>',
+               rpr=f'{_rfonts(f["xiaobiaosong"])}<w:spacing w:val="0"/>{_sz(title_pt)}'),
+        _style("paragraph", "GwRecipients", "主送机关", "Normal", ppr=no_indent),
+        _style("paragraph", "GwAttachNote", "附件说明", "Normal",
+               ppr=f'<w:spacing w:before="{h["body"]["attachment_note_lines_before"] * g.pitch}" w:after="0" '
+                   f'w:line="{g.pitch}" w:lineRule="exact"/><w:ind w:left="{5 * g.char}" w:hanging="{3 * g.char}"/>'
+                   '<w:jc w:val="left"/>'),
+        _style("paragraph", "GwSignature", "署名", "Normal",
+               ppr=f'<w:keepNext/><w:spacing w:before="{h["body"]["signature_lines_before"] * g.pitch}" w:after="0" '
+                   f'w:line="{g.pitch}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>'),
+        _style("paragraph", "GwDate", "成文日期", "Normal",
+               ppr=f'<w:ind w:right="{date_right}" w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="right"/>'),
+        _style("paragraph", "GwNote", "附注", "Normal"),
+        _style("paragraph", "GwAttachLabel", "附件标识", "Normal",
+               ppr=f'<w:keepNext/><w:pageBreakBefore/>{no_indent}<w:jc w:val="left"/>',
+               rpr=_rfonts(f["heiti"])),
+        _style("paragraph", "GwAttachTitle", "附件标题", "Normal",
+               ppr=f'<w:keepNext/><w:snapToGrid w:val="0"/>'
+                   f'<w:spacing w:before="{h["attachment"]["title_lines_below_label"] * g.pitch}" '
+                   f'w:after="{h["attachment"]["body_lines_below_title"] * g.pitch}" w:line="{g.pitch}" w:lineRule="exact"/>'
+                   f'{no_indent}<w:jc w:val="center"/>',
+               rpr=f'{_rfonts(f["xiaobiaosong"])}<w:spacing w:val="0"/>{_sz(title_pt)}'),
+        _style("paragraph", "GwHeading1", "一级标题", "Normal", ppr='<w:keepNext/><w:outlineLvl w:val="0"/>',
+               rpr=_rfonts(f["heiti"])),
+        _style("paragraph", "GwHeading2", "二级标题", "Normal", ppr='<w:keepNext/><w:outlineLvl w:val="1"/>',
+               rpr=_rfonts(f["kaiti"])),
+        _style("paragraph", "GwHeading3", "三级标题", "Normal", ppr='<w:outlineLvl w:val="2"/>'),
+        _style("paragraph", "GwItem", "条目", "Normal"),
+        _style("character", "GwLead", "要点句", None, rpr=_lead_rpr(h, f)),
+        _style("paragraph", "GwColophon", "版记", "Normal",
+               ppr=f'<w:snapToGrid w:val="0"/>{no_indent}<w:jc w:val="left"/>',
+               rpr=f'<w:spacing w:val="0"/>{_sz(sizes["colophon"])}'),
+        _style("paragraph", "GwPageNumber", "页码", "Normal",
+               ppr=f'<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{round(sizes["page_number"] * TW)}" '
+                   f'w:lineRule="exact"/><w:ind w:right="{round(h["page_number"]["side_space_chars"] * sizes["page_number"] * TW)}" '
+                   f'w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="right"/>',
+               rpr=f'{_rfonts(f["songti"])}<w:spacing w:val="0"/>{_sz(sizes["page_number"])}'),
+        _style("paragraph", "GwPageNumberEven", "页码双页", "GwPageNumber",
+               ppr=f'<w:ind w:left="{round(h["page_number"]["side_space_chars"] * sizes["page_number"] * TW)}" w:right="0" '
+                   f'w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="left"/>'),
+        _style("paragraph", "FootnoteText", "footnote text", "Normal",
+               ppr=f'<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" '
+                   f'w:line="{round(float(h["body"]["footnote_line_pt"]) * TW)}" w:lineRule="exact"/>{no_indent}',
+               rpr=f'<w:spacing w:val="0"/>{_sz(sizes["footnote"])}'),
+        _style("character", "FootnoteReference", "footnote reference", None,
+               rpr='<w:spacing w:val="0"/><w:vertAlign w:val="superscript"/>'),
+    ]
+    return f'<w:styles {nsdecls("w")}>' + "".join(out) + "</w:styles>"
+
+
+def _lead_rpr(h: House, f: dict[str, str]) -> str:
+    style = h["body"]["item_lead_style"]
+    if style == "bold":
+        return "<w:b/><w:bCs/>"
+    if style == "kai":
+        return _rfonts(f["kaiti"])
+    if style == "hei":
+        return _rfonts(f["heiti"])
+    return ""
+
+
+def _mark_size(h: House, text: str) -> float:
+    size = float(h["sizes_pt"]["mark"])
+    maxw = h["header"]["mark_max_width_mm"] * MM
+    return min(size, maxw / max(len(text), 1))
+
+
+class DocxWriter:
+    def __init__(self, doc: Document, house: House):
+        self.m, self.h = doc, house
+        self.g = _Geometry(house)
+        self.d = new_docx()
+        body = self.d.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        self.body = body
+        self.sect = body.find(qn("w:sectPr"))
+        self.notes = ox.Footnotes(self.d.part, "FootnoteText", "FootnoteReference")
+
+    # -- paragraphs ------------------------------------------------------------------------------
+    def para(self, style: str, runs: list | None = None, text: str | None = None) -> None:
+        p = ox.el("p")
+        ppr = ox.el("pPr")
+        ppr.append(ox.el("pStyle", val=style))
+        p.append(ppr)
+        if text is not None:
+            p.append(ox.text_run(text))
+        for r in runs or []:
+            p.append(r)
+        self.sect.addprevious(p)
+        return p
+
+    def inline_runs(self, inlines: list[Inline], char_style: str | None = None) -> list:
+        runs = []
+        rpr = ox.run_props(style=char_style) if char_style else None
+        for x in inlines:
+            if isinstance(x, Text):
+                runs.append(ox.text_run(x.text, rpr))
+            elif isinstance(x, FootnoteRef):
+                _, ref = self.notes.add(x.text)
+                runs.append(ref)
+        return runs
+
+    # -- the document ----------------------------------------------------------------------------
+    def build(self) -> bytes:
+        m, h, g = self.m, self.h, self.g
+        n = m.notice
+        mark_pt = _mark_size(h, n.issuer_mark)
+        self.d.part._styles_part._element = parse_xml(styles_xml(h, g, mark_pt))
+
+        self.para("GwMark", text=n.issuer_mark)
+        self.para("GwDocNumber", text=n.number.text)
+        title = self.para("GwTitle")
+        for i, t in enumerate(n.title_lines):
+            if i:
+                br = ox.el("r")
+                br.append(ox.el("br"))
+                title.append(br)
+            title.append(ox.text_run(t))
+        self.para("GwRecipients", text=n.recipients + "：")
+        for p in n.body:
+            self.para("Normal", self.inline_runs(p.inlines))
+        for i, name in enumerate(m.attachment_note):
+            self.para("GwAttachNote", text=("附件：" if i == 0 else "") + name)
+        sig = self.para("GwSignature", text=n.signature)
+        self._center_over_date(sig, n.signature, n.date_text)
+        self.para("GwDate", text=n.date_text)
+        if n.note:
+            self.para("GwNote", text=f"（{n.note}）")
+
+        for att in m.attachments:
+            self.para("GwAttachLabel", text=att.label)
+            self.para("GwAttachTitle", text=att.title)
+            for p in att.preamble:
+                self.para("Normal", self.inline_runs(p.inlines))
+            for part in att.parts:
+                self.para("GwHeading1", [ox.text_run(part.label)] + self.inline_runs(part.heading))
+                for p in part.intro:
+                    self.para("Normal", self.inline_runs(p.inlines))
+                for item in part.items:
+                    first = item.paragraphs[0].inlines if item.paragraphs else []
+                    runs = [ox.text_run(item.label)] + self.inline_runs(item.lead, "GwLead") + self.inline_runs(first)
+                    self.para("GwItem", runs)
+                    for p in item.paragraphs[1:]:
+                        self.para("Normal", self.inline_runs(p.inlines))
+        self.colophon()
+        self.section()
+        self.settings()
+        self.font_table()
+        self.core_properties()
+        self.drop_template_leftovers()
+        buf = io.BytesIO()
+        self.d.save(buf)
+        d = n.date
+        return ox.reproducible_zip(buf.getvalue(), (max(d.year, 1980), d.month, d.day, 0, 0, 0))
+
+    def _center_over_date(self, p, signature: str, date: str) -> None:
+        """Sealed document: date 右空四字, signature centred over the date (GB/T 9704 §7.3.5.1)."""
+        g = self.g
+
+        def cells(s: str) -> float:
+            return sum(0.5 if ch.isascii() else 1.0 for ch in s)
+
+        date_right = self.h["body"]["date_right_chars"] * g.cell
+        right = date_right + (cells(date) - cells(signature)) / 2 * g.cell
+        ppr = p.find(qn("w:pPr"))
+        ox.put(ppr, ox.el("ind", right=max(0, round(right)), firstLine=0, firstLineChars=0), ox.PPR_ORDER)
+        ox.put(ppr, ox.el("jc", val="right"), ox.PPR_ORDER)
+
+    def colophon(self) -> None:
+        """版记 at the foot of the last page (GB/T 9704 §7.4): a table with thick first and last rules and
+        thin rules between, inside a text box anchored to the last paragraph and positioned so that its
+        last rule lies on the 版心 bottom edge.
+
+        Not a floating table (LibreOffice turns a floating table as wide as the text into an ordinary
+        table that follows the text) and not a w:framePr frame (LibreOffice 7.4 drops it here): an
+        anchored text box is placed alike by Word, WPS and LibreOffice."""
+        c, h, g = self.m.colophon, self.h, self.g
+        thick = max(2, round(h["colophon"]["thick_rule_mm"] * MM * 8))
+        thin = max(2, round(h["colophon"]["thin_rule_mm"] * MM * 8))
+        side = round(h["colophon"]["side_space_chars"] * h["sizes_pt"]["colophon"] * TW)
+        rows = []
+        if c.cc_text:
+            rows.append([(c.cc_text, "left")])
+        rows.append([(c.printer, "left"), (c.print_date_text, "right")])
+        if c.copies_text:
+            rows.append([(c.copies_text, "right")])
+        half = g.type_w // 2
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in (half, g.type_w - half))
+        tbl = [f'<w:tbl><w:tblPr><w:tblW w:w="{g.type_w}" w:type="dxa"/><w:jc w:val="center"/>'
+               f'<w:tblBorders><w:top w:val="single" w:sz="{thick}" w:space="0" w:color="000000"/>'
+               '<w:left w:val="nil"/>'
+               f'<w:bottom w:val="single" w:sz="{thick}" w:space="0" w:color="000000"/>'
+               '<w:right w:val="nil"/>'
+               f'<w:insideH w:val="single" w:sz="{thin}" w:space="0" w:color="000000"/><w:insideV w:val="nil"/>'
+               '</w:tblBorders><w:tblLayout w:type="fixed"/>'
+               '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+               f'<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
+        for row in rows:
+            tbl.append(f'<w:tr><w:trPr><w:trHeight w:val="{g.pitch}" w:hRule="exact"/></w:trPr>')
+            span = len(row) == 1
+            for text, align in row:
+                ind = f'<w:ind w:left="{side}" w:right="{side}" w:firstLine="0" w:firstLineChars="0"/>'
+                width = g.type_w if span else half
+                grid_span = '<w:gridSpan w:val="2"/>' if span else ""
+                tbl.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
+                           f'{grid_span}<w:vAlign w:val="center"/></w:tcPr>'
+                           f'<w:p><w:pPr><w:pStyle w:val="GwColophon"/>{ind}<w:jc w:val="{align}"/></w:pPr>'
+                           f'<w:r><w:t xml:space="preserve">{_xml(text)}</w:t></w:r></w:p></w:tc>')
+            tbl.append("</w:tr>")
+        tbl.append('</w:tbl><w:p><w:pPr><w:pStyle w:val="GwColophon"/><w:spacing w:before="0" w:after="0" '
+                   'w:line="20" w:lineRule="exact"/></w:pPr></w:p>')
+        emu = 635  # EMU per twip
+        height = len(rows) * g.pitch
+        y = tw_mm(h["page"]["type_height_mm"]) - height
+        anchor = (
+            f'<w:p {nsdecls("w", "wp", "a")} xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            '<w:pPr><w:pStyle w:val="GwColophon"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>'
+            '<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251659264" '
+            'behindDoc="0" locked="1" layoutInCell="1" allowOverlap="0"><wp:simplePos x="0" y="0"/>'
+            '<wp:positionH relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+            f'<wp:positionV relativeFrom="margin"><wp:posOffset>{y * emu}</wp:posOffset></wp:positionV>'
+            f'<wp:extent cx="{g.type_w * emu}" cy="{height * emu}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+            '<wp:wrapTopAndBottom/><wp:docPr id="1" name="版记"/><wp:cNvGraphicFramePr/>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
+            f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{g.type_w * emu}" cy="{height * emu}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+            f'<wps:txbx><w:txbxContent>{"".join(tbl)}</w:txbxContent></wps:txbx>'
+            '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b" '
+            'anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor>'
+            '</w:drawing></w:r></w:p>')
+        self.sect.addprevious(parse_xml(anchor))
+
+    def section(self) -> None:
+        g, h = self.g, self.h
+        sect = self.sect
+        for child in list(sect):
+            sect.remove(child)
+        odd = self._footer("GwPageNumber")
+        even = self._footer("GwPageNumberEven")
+        for kind, rid in (("default", odd), ("even", even)):
+            ref = ox.el("footerReference", type=kind)
+            ref.set(qn("r:id"), rid)
+            ox.put(sect, ref, ox.SECTPR_ORDER) if kind == "default" else sect.insert(1, ref)
+        ox.put(sect, ox.footnote_pr(), ox.SECTPR_ORDER)
+        ox.put(sect, ox.el("pgSz", w=g.page_w, h=g.page_h), ox.SECTPR_ORDER)
+        # the page number's em box top sits page_number.offset_mm below the 版心
+        pn = h["page_number"]
+        size = float(h["sizes_pt"]["page_number"])
+        footer = tw_mm(h["page"]["height_mm"] - h["page"]["top_mm"] - h["page"]["type_height_mm"] - pn["offset_mm"]) - round(size * TW)
+        ox.put(sect, ox.el("pgMar", top=g.top, right=g.right, bottom=g.bottom, left=g.left,
+                           header=851, footer=footer, gutter=0), ox.SECTPR_ORDER)
+        ox.put(sect, ox.el("pgNumType", start=1), ox.SECTPR_ORDER)
+        ox.put(sect, ox.el("cols", space=425), ox.SECTPR_ORDER)
+        ox.put(sect, ox.el("docGrid", type="lines", linePitch=g.pitch), ox.SECTPR_ORDER)
+
+    def _footer(self, style: str) -> str:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.parts.hdrftr import FooterPart
+        part = FooterPart.new(self.d.part.package)
+        ftr = part.element
+        for child in list(ftr):
+            ftr.remove(child)
+        p = ox.el("p")
+        ppr = ox.el("pPr")
+        ppr.append(ox.el("pStyle", val=style))
+        p.append(ppr)
+        p.append(ox.text_run("— "))
+        for r in ox.page_field_runs(None):
+            p.append(r)
+        p.append(ox.text_run(" —"))
+        ftr.append(p)
+        return self.d.part.relate_to(part, RT.FOOTER)
+
+    def settings(self) -> None:
+        s = self.d.settings.element
+        for tag in ("evenAndOddHeaders", "footnotePr", "compat", "rsids"):
+            for old in s.findall(qn(f"w:{tag}")):
+                if tag in ("evenAndOddHeaders", "footnotePr"):
+                    s.remove(old)
+        self.d.settings.odd_and_even_pages_header_footer = True
+        fp = ox.footnote_pr()
+        fp.append(ox.el("footnote", id=-1))
+        fp.append(ox.el("footnote", id=0))
+        compat = s.find(qn("w:compat"))
+        if compat is not None:
+            compat.addprevious(fp)
+        else:
+            s.append(fp)
+        lang = s.find(qn("w:themeFontLang"))
+        if lang is not None:
+            s.remove(lang)
+
+    def font_table(self) -> None:
+        """Declare the official fonts with their Latin names (方正小标宋简体 ↔ FZXiaoBiaoSong-B05S …) so that
+        Word and WPS find an installed font under either name. GB2312 charset, no theme fonts."""
+        part = next(p for p in self.d.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml")
+        fonts = []
+        for names in self.h["fonts"].values():
+            official = names[0].split(":")[0]
+            alt = next((n.split(":")[0] for n in names[1:] if n.isascii()), "")
+            if official in (f[0] for f in fonts):
+                continue
+            fonts.append((official, alt))
+        xml = [f'<w:fonts {nsdecls("w")}>']
+        for name, alt in fonts:
+            alt_xml = f'<w:altName w:val="{_xml(alt)}"/>' if alt else ""
+            xml.append(f'<w:font w:name="{_xml(name)}">{alt_xml}<w:charset w:val="86"/><w:family w:val="auto"/>'
+                       '<w:pitch w:val="variable"/></w:font>')
+        xml.append("</w:fonts>")
+        part._blob = "".join(xml).encode("utf-8")
+
+    def drop_template_leftovers(self) -> None:
+        """python-docx's template carries a thumbnail of another document and a Word 2010 copy of its own
+        styles (stylesWithEffects.xml, with theme fonts): neither belongs in this document."""
+        pkg = self.d.part.package
+        for rid, rel in list(pkg.rels.items()):
+            if rel.reltype.endswith("/thumbnail"):
+                del pkg.rels[rid]
+        for rid, rel in list(self.d.part.rels.items()):
+            if rel.reltype.endswith("/stylesWithEffects"):
+                del self.d.part.rels[rid]
+
+    def core_properties(self) -> None:
+        cp = self.d.core_properties
+        n = self.m.notice
+        when = dt.datetime.combine(n.date, dt.time(0, 0))
+        cp.title = "".join(n.title_lines)
+        cp.author = n.signature
+        cp.last_modified_by = n.signature
+        cp.subject = n.number.text
+        cp.created = when
+        cp.modified = when
+        cp.last_printed = when
+        cp.revision = 1
+        cp.comments = ""
+        cp.keywords = ""
+        cp.category = ""
+        cp.language = "zh-CN"
+
+
+def _xml(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_docx(doc: Document, house: House, target: Path) -> None:
+    target.write_bytes(DocxWriter(doc, house).build())

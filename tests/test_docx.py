@@ -1,0 +1,302 @@
+"""The editable DOCX: its WordprocessingML as Word reads it, and its rendering by LibreOffice.
+
+The DOCX is built by the same run as the PDF (conftest.pdf_path). LibreOffice, an engine independent of
+ours, converts it to PDF with the fontconfig file that maps the official font names to the fonts used
+here; that PDF is measured like the WeasyPrint one.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from lxml import etree
+
+from conftest import (CIRCLED, ROOT, TYPE_BOTTOM_MM, TYPE_LEFT_MM, TYPE_RIGHT_MM, content_footnotes_text, mm,
+                      text_lines)
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def q(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@pytest.fixture(scope="session")
+def docx_path(pdf_path) -> Path:
+    path = pdf_path.with_suffix(".docx")
+    assert path.is_file(), f"the build wrote no DOCX next to {pdf_path.name}"
+    return path
+
+
+@pytest.fixture(scope="session")
+def parts(docx_path) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(docx_path) as z:
+        return {n: etree.fromstring(z.read(n)) for n in z.namelist() if n.endswith(".xml") or n.endswith(".rels")}
+
+
+@pytest.fixture(scope="session")
+def document(parts):
+    return parts["word/document.xml"]
+
+
+@pytest.fixture(scope="session")
+def styles(parts) -> dict[str, etree._Element]:
+    return {s.get(q("styleId")): s for s in parts["word/styles.xml"].iter(q("style"))}
+
+
+def style_name(styles, sid: str) -> str:
+    return styles[sid].find("w:name", NS).get(q("val"))
+
+
+def body_paragraphs(document) -> list:
+    return list(document.find("w:body", NS).iter(q("p")))
+
+
+def para_text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(q("t")))
+
+
+def para_style(p) -> str:
+    ps = p.find("w:pPr/w:pStyle", NS)
+    return ps.get(q("val")) if ps is not None else "Normal"
+
+
+# -- the XML -----------------------------------------------------------------------------------------
+
+
+def test_page_is_a4_with_the_standard_margins(document):
+    sect = document.find("w:body/w:sectPr", NS)
+    size = sect.find("w:pgSz", NS)
+    assert (int(size.get(q("w"))), int(size.get(q("h")))) == (11906, 16838)
+    mar = sect.find("w:pgMar", NS)
+    got = {k: int(mar.get(q(k))) / TWIPS_PER_MM for k in ("top", "bottom", "left", "right")}
+    for k, want in {"top": 37, "bottom": 35, "left": 28, "right": 26}.items():
+        assert abs(got[k] - want) < 0.1, f"{k} margin {got[k]:.2f} mm, want {want}"
+
+
+def test_grid_holds_22_lines_of_28_characters(document, styles):
+    grid = document.find("w:body/w:sectPr/w:docGrid", NS)
+    assert grid.get(q("type")) == "lines"  # LibreOffice mis-renders linesAndChars with negative charSpace
+    pitch = int(grid.get(q("linePitch")))
+    assert 22 * pitch <= round(225 * TWIPS_PER_MM) < 22 * (pitch + 1)
+    normal = styles["Normal"]
+    spacing = normal.find("w:pPr/w:spacing", NS)
+    assert spacing.get(q("lineRule")) == "exact" and int(spacing.get(q("line"))) == pitch
+    char = int(normal.find("w:rPr/w:spacing", NS).get(q("val")))  # twentieths of a point
+    size = int(normal.find("w:rPr/w:sz", NS).get(q("val"))) / 2
+    assert size == 16
+    per_char = size + char / 20
+    assert 28 * per_char <= 156 * 72 / 25.4 < 29 * per_char
+
+
+def test_named_styles_exist_and_are_used(document, styles):
+    wanted = {"发文机关标志", "发文字号", "公文标题", "主送机关", "附件说明", "署名", "成文日期", "附件标识",
+              "附件标题", "一级标题", "二级标题", "三级标题", "条目", "要点句", "版记", "页码", "页码双页"}
+    names = {style_name(styles, sid) for sid in styles}
+    assert wanted <= names, f"missing styles: {wanted - names}"
+    used = Counter(para_style(p) for p in body_paragraphs(document))
+    by_name = {style_name(styles, sid): sid for sid in styles}
+    for name in ("发文机关标志", "发文字号", "公文标题", "主送机关", "附件说明", "署名", "成文日期", "附件标识",
+                 "附件标题", "一级标题", "条目"):
+        assert used[by_name[name]] >= 1, f"style {name} is never used"
+    assert used["Normal"] >= 3  # 正文 paragraphs (Word shows Normal as 正文)
+    assert used[by_name["一级标题"]] == 7 and used[by_name["条目"]] == 32
+    # formatting lives in styles: body runs carry no direct fonts, sizes or colours
+    direct = [r for r in document.iter(q("r")) if r.find("w:rPr/w:rFonts", NS) is not None
+              or r.find("w:rPr/w:sz", NS) is not None or r.find("w:rPr/w:color", NS) is not None]
+    assert not direct, f"{len(direct)} runs with direct formatting"
+
+
+def test_fonts_are_named_officially_in_all_four_slots_and_no_theme_fonts(parts, styles):
+    official = {"方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"}
+    seen = set()
+    for rf in parts["word/styles.xml"].iter(q("rFonts")):
+        vals = {rf.get(q(a)) for a in ("ascii", "eastAsia", "hAnsi", "cs")}
+        assert len(vals) == 1, f"rFonts slots differ: {vals}"
+        seen |= vals
+        assert not any(k.endswith("Theme") for k in (etree.QName(a).localname for a in rf.attrib))
+    assert seen == official, seen
+    for name in ("word/document.xml", "word/styles.xml", "word/footnotes.xml"):
+        xml = etree.tostring(parts[name]).decode()
+        assert "Theme=" not in xml, f"theme font in {name}"
+    assert styles["GwMark"].find("w:rPr/w:rFonts", NS).get(q("eastAsia")) == "方正小标宋简体"
+    assert styles["Normal"].find("w:rPr/w:rFonts", NS).get(q("eastAsia")) == "仿宋_GB2312"
+    assert styles["GwHeading1"].find("w:rPr/w:rFonts", NS).get(q("eastAsia")) == "黑体"
+
+
+def test_mark_and_rule_are_red(document, styles):
+    mark = styles["GwMark"]
+    assert mark.find("w:rPr/w:color", NS).get(q("val")) == "FF0000"
+    assert mark.find("w:pPr/w:jc", NS).get(q("val")) == "center"
+    rule = styles["GwDocNumber"].find("w:pPr/w:pBdr/w:bottom", NS)
+    assert rule.get(q("color")) == "FF0000" and rule.get(q("val")) == "single"
+    first = body_paragraphs(document)[:2]
+    assert [para_style(p) for p in first] == ["GwMark", "GwDocNumber"]
+    assert para_text(first[0]) == "上海市宝山区教育局文件" and para_text(first[1]) == "宝教〔2024〕1号"
+
+
+def test_numbers_are_plain_text_not_word_lists(document):
+    assert not list(document.iter(q("numPr")))
+    texts = [para_text(p) for p in body_paragraphs(document)]
+    parts = [t for t in texts if re.match(r"^[一二三四五六七]、", t)]
+    assert [t[0] for t in parts] == list("一二三四五六七")
+    items = [int(m.group(1)) for t in texts if (m := re.match(r"^(\d+)\.", t))]
+    assert items == list(range(1, 33))
+
+
+def test_real_footnotes_numbered_with_circled_digits(parts, document):
+    notes = parts["word/footnotes.xml"]
+    real = [f for f in notes.iter(q("footnote")) if int(f.get(q("id"))) > 0]
+    assert [para_text(f) for f in real] == content_footnotes_text()
+    for where in (document.find("w:body/w:sectPr", NS), parts["word/settings.xml"]):
+        fmt = where.find("w:footnotePr/w:numFmt", NS)
+        assert fmt is not None and fmt.get(q("val")) == "decimalEnclosedCircleChinese"
+    # each reference follows the text it annotates
+    refs = []
+    for p in body_paragraphs(document):
+        text = ""
+        for r in p.iter(q("r")):
+            t = "".join(x.text or "" for x in r.iter(q("t")))
+            ref = r.find("w:footnoteReference", NS)
+            if ref is not None:
+                refs.append((int(ref.get(q("id"))), text[-6:]))
+            text += t
+    assert [(i, t[-5:]) for i, t in refs] == [(1, "“1+N”"), (2, "“N+1”"), (3, "+7+N”")]
+
+
+def test_odd_and_even_footers_carry_a_page_field(parts, document, styles):
+    assert parts["word/settings.xml"].find("w:evenAndOddHeaders", NS) is not None
+    sect = document.find("w:body/w:sectPr", NS)
+    rels = {r.get("Id"): r.get("Target") for r in parts["word/_rels/document.xml.rels"]}
+    refs = {f.get(q("type")): rels[f.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]
+            for f in sect.findall("w:footerReference", NS)}
+    assert set(refs) == {"default", "even"}
+    sides = {}
+    for kind, target in refs.items():
+        ftr = parts[f"word/{target}"]
+        p = ftr.find("w:p", NS)
+        instr = "".join(t.text for t in ftr.iter(q("instrText")))
+        assert instr.strip() == "PAGE"
+        assert para_text(p).startswith("— ") and para_text(p).endswith(" —")
+        sid = para_style(p)
+        sides[kind] = styles[sid].find("w:pPr/w:jc", NS).get(q("val"))
+        assert style_name(styles, sid).startswith("页码")
+    assert sides == {"default": "right", "even": "left"}  # odd pages right, even pages left
+    assert styles["GwPageNumber"].find("w:rPr/w:rFonts", NS).get(q("eastAsia")) == "宋体"
+    assert styles["GwPageNumber"].find("w:rPr/w:sz", NS).get(q("val")) == "28"  # 四号
+
+
+def test_attachment_starts_on_a_new_page(styles, document):
+    assert styles["GwAttachLabel"].find("w:pPr/w:pageBreakBefore", NS) is not None
+    label = [p for p in body_paragraphs(document) if para_style(p) == "GwAttachLabel"]
+    assert [para_text(p) for p in label] == ["附件"]
+
+
+def test_two_builds_give_identical_bytes(tmp_path, docx_path):
+    out = tmp_path / "again"
+    r = subprocess.run([sys.executable, "build.py", "--year", "2024", "--output", str(out), "--format", "docx", "-q"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert (out / "2024" / docx_path.name).read_bytes() == docx_path.read_bytes()
+    assert not (out / "2024" / docx_path.with_suffix(".pdf").name).exists()  # --format docx: DOCX only
+
+
+# -- rendered by LibreOffice -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def lo_pdf(docx_path, tmp_path_factory):
+    from gongwen.libreoffice import docx_to_pdf
+    cache = docx_path.parent.parent / ".cache"
+    confs = sorted(cache.glob("fontconfig-*/fonts-aliases.conf"))
+    assert confs, "the build wrote no fontconfig alias file"
+    out = tmp_path_factory.mktemp("lo")
+    path = docx_to_pdf(docx_path, out, confs[0], profile=out / "profile")
+    with pdfplumber.open(path) as doc:
+        yield doc
+
+
+def test_libreoffice_page_count_is_within_one_of_the_pdf(lo_pdf, pdf):
+    assert abs(len(lo_pdf.pages) - len(pdf.pages)) <= 1, (len(lo_pdf.pages), len(pdf.pages))
+
+
+def test_libreoffice_mark_is_red_at_72mm(lo_pdf):
+    first = text_lines(lo_pdf.pages[0])
+    mark = next(ln for ln in first if ln.text == "上海市宝山区教育局文件")
+    assert all(tuple(round(v, 2) for v in c["non_stroking_color"]) == (1.0, 0.0, 0.0) for c in mark.ink)
+    assert abs(mark.em_top - 72) < 1.0, mark.em_top
+    assert abs(mark.centre - 106) < 1.0
+    red = [ln for ln in lo_pdf.pages[0].lines + lo_pdf.pages[0].rects
+           if abs(mm(ln["x1"] - ln["x0"]) - 156) < 1 and tuple(ln.get("stroking_color") or ln.get("non_stroking_color") or ()) == (1, 0, 0)]
+    assert red, "no red rule as wide as the 版心 on page 1"
+
+
+def test_libreoffice_full_lines_hold_28_characters(lo_pdf):
+    counts = Counter()
+    for page in lo_pdf.pages[2:-1]:
+        for ln in text_lines(page):
+            if ln.size != 16 or not (abs(ln.x0 - TYPE_LEFT_MM) < 0.3 and abs(ln.x1 - TYPE_RIGHT_MM) < 0.6):
+                continue
+            if any(c["text"].isascii() for c in ln.ink):
+                continue  # LibreOffice adds space between Chinese and digits/Latin (it ignores autoSpaceDE)
+            counts[len(ln.ink)] += 1
+    assert counts.most_common(1)[0][0] == 28, counts
+    assert max(counts) <= 29 and min(counts) >= 27, counts  # 29: a hanging closing mark; 27: 避头尾
+
+
+def test_libreoffice_page_numbers_alternate_sides(lo_pdf):
+    for n, page in enumerate(lo_pdf.pages, 1):
+        nums = [ln for ln in text_lines(page) if ln.baseline > TYPE_BOTTOM_MM]
+        assert len(nums) == 1 and nums[0].text == f"— {n} —", (n, [x.text for x in nums])
+        ln = nums[0]
+        assert abs(ln.em_top - 269) < 1.5, (n, ln.em_top)
+        if n % 2:
+            assert abs(ln.x1 - (TYPE_RIGHT_MM - mm(14))) < 0.8, (n, ln.x1)
+        else:
+            assert abs(ln.x0 - (TYPE_LEFT_MM + mm(14))) < 0.8, (n, ln.x0)
+
+
+def test_libreoffice_footnotes_at_the_foot_of_their_call_pages(lo_pdf):
+    notes = content_footnotes_text()
+    found = {}
+    for n, page in enumerate(lo_pdf.pages, 1):
+        for ln in text_lines(page):
+            t = ln.text.replace(" ", "")
+            for i, note in enumerate(notes):
+                if t.endswith(note) and ln.size < 14:
+                    found.setdefault(i, []).append(("note", n, ln.baseline))
+        # a call is a small raised circled digit standing just above the baseline of a 16 pt body line
+        body = [ln for ln in text_lines(page) if ln.size >= 15]
+        for c in page.chars:
+            if c["text"] in CIRCLED and c["size"] < 14:
+                y = mm(page.height - c["matrix"][5])
+                host = [ln for ln in body if 0 < ln.baseline - y < 4 and ln.x0 - 1 < mm(c["x0"]) < ln.x1 + 1]
+                if host:
+                    found.setdefault(CIRCLED.index(c["text"]), []).append(("call", n, host[0].baseline))
+    for i in range(len(notes)):
+        kinds = {k: (p, y) for k, p, y in found.get(i, [])}
+        assert "call" in kinds and "note" in kinds, (i, found.get(i))
+        assert kinds["call"][0] == kinds["note"][0], f"footnote {CIRCLED[i]} on page {kinds['note'][0]}, call on {kinds['call'][0]}"
+        assert kinds["note"][1] > kinds["call"][1] and kinds["note"][1] <= TYPE_BOTTOM_MM
+
+
+def test_libreoffice_colophon_sits_at_the_bottom_of_the_last_page(lo_pdf):
+    last = lo_pdf.pages[-1]
+    rules = sorted((r for r in last.lines if abs(mm(r["x1"] - r["x0"]) - 156) < 1), key=lambda r: r["top"])
+    assert len(rules) >= 3, rules
+    assert abs(mm(rules[-1]["top"]) - TYPE_BOTTOM_MM) < 0.5, mm(rules[-1]["top"])
+    lines = text_lines(last)
+    printer = next(ln for ln in lines if ln.text.startswith("上海市宝山区教育局办公室"))
+    assert printer.text.replace(" ", "").endswith("2024年2月4日印发")
+    assert abs(printer.x0 - (TYPE_LEFT_MM + mm(14))) < 0.6 and abs(printer.x1 - (TYPE_RIGHT_MM - mm(14))) < 0.6
+    assert any(ln.text.replace(" ", "") == "共印350份" for ln in lines)
+    assert mm(rules[0]["top"]) < printer.baseline < mm(rules[-1]["top"])
