@@ -6,7 +6,6 @@ refuses every URL, and a `file:///` or `http://` address written in the content 
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import jinja2
@@ -114,25 +113,24 @@ def build_html(doc: Document, house: House, fonts: FontSet) -> tuple[str, list[P
     return html, pages
 
 
-def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path) -> list[Page]:
-    """Render the document to `target` (the caller makes the write atomic)."""
-    from weasyprint import HTML
+def no_fetch_fetcher():
+    """A WeasyPrint URL fetcher that refuses every URL: the document needs no external resource (fonts
+    come from fontconfig), and nothing written in the content may make the build read a file or the net."""
     from weasyprint.urls import URLFetcher
 
     class NoFetch(URLFetcher):
-        """Refuse every URL: the document needs none, and content must never reach outside."""
-
         def fetch(self, url, headers=None):
             raise ValueError(f"外部资源已禁止：{url}")
 
+    return NoFetch()
+
+
+def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path) -> list[Page]:
+    """Render the document to `target` (the caller makes the write atomic)."""
+    from weasyprint import HTML
+
     html, pages = build_html(doc, house, fonts)
-    created = dt.datetime.combine(doc.notice.date, dt.time(0, 0), dt.timezone.utc)
-    HTML(string=html, url_fetcher=NoFetch(), base_url=str(ROOT)).write_pdf(
-        str(target), uncompressed_pdf=False,
-        custom_metadata=False,
-        **_metadata_options(created))
+    # the PDF's dates come from the content (<meta dcterms.created> = 成文日期), so equal content gives
+    # equal bytes
+    HTML(string=html, url_fetcher=no_fetch_fetcher(), base_url=str(ROOT)).write_pdf(str(target))
     return pages
-
-
-def _metadata_options(created: dt.datetime) -> dict:
-    return {}

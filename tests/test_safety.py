@@ -1,0 +1,106 @@
+"""Content is text, never markup or code; nothing outside the project is fetched; builds are reproducible."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import sys
+import zipfile
+import zlib
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content" / "2024"
+
+PLANTED = ('<b>粗体</b> & &amp; {{ 7*7 }} {% if true %}模板{% endif %} '
+           '<img src="file:///etc/hostname"> http://example.com/x.png <script>alert(1)</script>')
+
+
+def build(content_root: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", "2024", "--content", str(content_root),
+                           "--output", str(out), "-q", *extra], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root / "2024")
+    return root
+
+
+def squash(s: str) -> str:
+    return "".join(s.split())
+
+
+def test_markup_and_template_syntax_print_as_text_in_pdf_and_docx(content, tmp_path):
+    notice = content / "2024" / "notice.yaml"
+    text = notice.read_text(encoding="utf-8")
+    planted_yaml = PLANTED.replace("'", "''")
+    notice.write_text(text.replace("正文:\n", f"正文:\n  - '{planted_yaml}'\n", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    r = build(content, out)
+    assert r.returncode == 0, r.stderr
+    pdf = next((out / "2024").glob("*.pdf"))
+    with pdfplumber.open(pdf) as doc:
+        pdf_text = squash("".join(p.extract_text() or "" for p in doc.pages[:2]))
+        images = sum(len(p.images) for p in doc.pages)
+    assert squash(PLANTED) in pdf_text
+    assert images == 0
+    with zipfile.ZipFile(pdf.with_suffix(".docx")) as z:
+        xml = z.read("word/document.xml").decode()
+    from xml.sax.saxutils import escape
+    assert escape(PLANTED) in xml
+
+
+def _png(path: Path) -> None:
+    """A 1×1 red PNG, written by hand."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"\x00\xff\x00\x00"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_the_pdf_writer_fetches_no_file_and_no_url(tmp_path):
+    from weasyprint import HTML
+
+    from gongwen.pdf import no_fetch_fetcher
+    img = tmp_path / "planted.png"
+    _png(img)
+    css = tmp_path / "planted.css"
+    css.write_text("p { color: red }")
+    html = (f'<link rel="stylesheet" href="{css.as_uri()}"><p>x</p>'
+            f'<img src="{img.as_uri()}" style="width:20mm"><img src="http://127.0.0.1:9/x.png">')
+    # the planted references are real: WeasyPrint's own fetcher reads them
+    with pdfplumber.open(_write(HTML(string=html), tmp_path / "a.pdf")) as d:
+        assert len(d.pages[0].images) == 1
+    with pdfplumber.open(_write(HTML(string=html, url_fetcher=no_fetch_fetcher()), tmp_path / "b.pdf")) as d:
+        assert len(d.pages[0].images) == 0
+        assert all(c["non_stroking_color"] in ((0,), (0, 0, 0), 0, None) for c in d.pages[0].chars)
+
+
+def _write(html, path: Path) -> Path:
+    html.write_pdf(str(path))
+    return path
+
+
+def test_control_characters_are_refused_with_the_field_named(content, tmp_path):
+    notice = content / "2024" / "notice.yaml"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("主送机关: 教育系统各单位", '主送机关: "教育系统\\a各单位"'),
+                      encoding="utf-8")
+    r = build(content, tmp_path / "out")
+    assert r.returncode == 2
+    assert "「主送机关」" in r.stderr and "U+0007" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_two_builds_give_identical_pdf_bytes(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        r = build(ROOT / "content", out, "--format", "pdf")
+        assert r.returncode == 0, r.stderr
+    pa, pb = next((a / "2024").glob("*.pdf")), next((b / "2024").glob("*.pdf"))
+    assert pa.read_bytes() == pb.read_bytes()
