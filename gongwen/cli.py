@@ -99,19 +99,23 @@ def _build(args) -> int:
         f"条目 {sum(len(p.items) for a in doc.attachments for p in a.parts)} 条，脚注 {len(doc.footnotes)} 个）")
 
     from .fonts import resolve_fonts
-    cache = Path(args.output) / ".cache"
-    fonts = resolve_fonts(house["fonts"], cache, [Path(d) for d in args.font_dir])
+    fonts = resolve_fonts(house["fonts"], _cache_dir(Path(args.output)), [Path(d) for d in args.font_dir])
     os.environ["FONTCONFIG_FILE"] = str(fonts.config_file)  # WeasyPrint sees the same fonts
+    from .fonts import check_coverage
+    check_coverage(doc, fonts)
     for rf in fonts.roles.values():
         say(f"  字体 {rf.describe()}")
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BuildError(f"无法创建输出目录 {out_dir}：{exc.strerror}") from None
+        raise BuildError(f"无法创建输出目录 {out_dir}：{_os_reason(exc)}") from None
     name = doc.notice.number.text
     if args.format in ("all", "pdf"):
-        from .pdf import write_pdf
+        from .pdf import harfbuzz_subset_missing, write_pdf
+        if harfbuzz_subset_missing():
+            print("警告：未安装 libharfbuzz-subset0，生成 PDF 会慢很多（约 40 倍）。"
+                  "请运行 bash scripts/setup.sh 或 sudo apt-get install libharfbuzz-subset0", file=sys.stderr)
         t1 = time.perf_counter()
         target = out_dir / f"{name}.pdf"
         pages = _atomic(target, lambda tmp: write_pdf(doc, house, fonts, tmp))
@@ -132,9 +136,31 @@ def _kb(path: Path) -> str:
     return f"{max(1, round(path.stat().st_size / 1024))} KB"
 
 
+def _os_reason(exc: OSError) -> str:
+    import errno
+    return {errno.EEXIST: "已有同名文件", errno.ENOENT: "路径不存在或无法创建", errno.EACCES: "没有写入权限",
+            errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘已满", errno.EROFS: "只读文件系统",
+            errno.ENOTDIR: "路径中有同名文件"}.get(exc.errno, exc.strerror or str(exc))
+
+
+def _cache_dir(output: Path) -> Path:
+    """output/.cache (fontconfig file, glyph advances); a temporary folder if output/ is not writable."""
+    for d in (output / ".cache", Path(tempfile.gettempdir()) / f"gongwen-cache-{os.getuid()}"):
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            if os.access(d, os.W_OK):
+                return d
+        except OSError:
+            continue
+    raise BuildError(f"无法创建缓存目录 {output / '.cache'}：请检查输出目录的写入权限")
+
+
 def _atomic(target: Path, write):
     """Write through a temporary file in the same folder, then rename over the target."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        raise BuildError(f"无法写入输出目录 {target.parent}：{_os_reason(exc)}") from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -142,8 +168,10 @@ def _atomic(target: Path, write):
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, target)
         return result
-    except PermissionError as exc:
-        raise BuildError(f"无法写入 {target.parent}：{exc.strerror}") from None
+    except OSError as exc:
+        if isinstance(exc, (PermissionError, FileNotFoundError)) or exc.errno in (28, 30):  # ENOSPC, EROFS
+            raise BuildError(f"无法写入 {target}：{_os_reason(exc)}") from None
+        raise
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

@@ -75,13 +75,14 @@ ATTACHMENT_SCHEMA = {
 KIND_ZH = {"text": "文字", "lines": "文字或文字列表", "int": "整数", "date": "日期", "map": "键值表", "list": "列表"}
 
 # XML 1.0 cannot hold these; they also never belong in an official document.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 class _Checker:
     def __init__(self, path: Path):
         self.path = path
         self.problems: list[Problem] = []
+        self.texts: list[tuple[Path, int, str, str]] = []  # (file, line, field, text): for glyph checks
 
     def add(self, line, field, message):
         self.problems.append(Problem(self.path, line, field, message))
@@ -149,7 +150,9 @@ class _Checker:
         raise AssertionError(spec.kind)
 
     def text(self, s: str, name: str, line: int) -> str | None:
+        # a line break inside a text (YAML "|" blocks) joins Chinese directly and Latin with a space
         s = s.strip()
+        s = re.sub(r"[ \t]*(?:\r\n|\r|\n)[ \t]*", lambda m: _join(m, s), s)
         if not s:
             self.add(line, name, "不能为空")
             return None
@@ -157,6 +160,7 @@ class _Checker:
         if bad:
             self.add(line, name, f"含有不可见的控制字符 U+{ord(bad.group()):04X}，请删除（常见于从其他文档复制的文字）")
             return None
+        self.texts.append((self.path, line, name, s))
         return s
 
     def inlines(self, s: str, name: str, line: int) -> list[Inline]:
@@ -200,6 +204,12 @@ class _Checker:
             field = name if len(lines) == 1 else f"{name}[{i + 1}]"
             res.append(Paragraph(self.inlines(s, field, line), f"{self.path}:{line}"))
         return res
+
+
+def _join(m: re.Match, s: str) -> str:
+    before = s[m.start() - 1] if m.start() else ""
+    after = s[m.end()] if m.end() < len(s) else ""
+    return " " if before.isascii() and after.isascii() and before and after else ""
 
 
 def _kind_of(v) -> str:
@@ -274,17 +284,27 @@ def load_document(year_dir: Path) -> Document:
     if problems:
         raise ContentError(problems)
     year = notice.number.year
-    return Document(notice=notice, attachments=attachments, colophon=colophon, year=year, source_dir=str(year_dir))
+    doc = Document(notice=notice, attachments=attachments, colophon=colophon, year=year, source_dir=str(year_dir))
+    doc.texts = ck.texts + [t for a in attachments for t in a.texts]
+    return doc
 
 
 def _check_doc_number(ck: _Checker, num: dict, lines: dict) -> None:
+    """GB/T 9704 §7.2.5: 机关代字 + 〔full year〕 + sequence without 第 or leading zeros + 号.
+    The 文号 also names the output files, so the 机关代字 may hold only letters (no / \\ . etc.)."""
     prefix, year, seq = num.get("机关代字"), num.get("年份"), num.get("序号")
-    if prefix and re.search(r"[〔〕\[\]（）()【】0-9第号]", prefix):
+    if prefix and re.search(r"[〔〕\[\]（）()【】0-9０-９第号]", prefix):
         ck.add(lines.get("机关代字"), "发文字号.机关代字", "只写机关代字（如“宝教”），年份、括号、序号和“号”由程序生成")
+    elif prefix and not re.fullmatch(r"[\u3400-\u9fffA-Za-z]+", prefix):
+        ck.add(lines.get("机关代字"), "发文字号.机关代字", f"机关代字只能由汉字或字母组成（如“宝教”），实际是“{prefix}”")
     if year is not None and not 1949 <= year <= 2999:
         ck.add(lines.get("年份"), "发文字号.年份", f"年份应写全四位（如 2024），实际是 {year}")
+    elif year is not None and getattr(year, "raw", str(year)) != str(year):
+        ck.add(lines.get("年份"), "发文字号.年份", f"年份应写成四位阿拉伯数字（如 2024），实际写的是“{year.raw}”")
     if seq is not None and seq < 1:
         ck.add(lines.get("序号"), "发文字号.序号", "序号应为正整数（如 1）")
+    elif seq is not None and getattr(seq, "raw", str(seq)) != str(seq):
+        ck.add(lines.get("序号"), "发文字号.序号", f"序号不编虚位（写 1，不写 01），实际写的是“{seq.raw}”")
 
 
 def _load_attachment(path: Path, problems: list[Problem]) -> Attachment:
@@ -314,5 +334,7 @@ def _load_attachment(path: Path, problems: list[Problem]) -> Attachment:
         parts.append(Part(heading=ck.inlines(heading, pname + ".标题", pline), items=items,
                           intro=ck.paragraphs(p["导语"], pname + ".导语")))
     problems.extend(ck.problems)
-    return Attachment(title=a["标题"] or "", preamble=ck.paragraphs(a["导语"], "导语"), parts=parts,
-                      source=str(path))
+    att = Attachment(title=a["标题"] or "", preamble=ck.paragraphs(a["导语"], "导语"), parts=parts,
+                     source=str(path))
+    att.texts = ck.texts
+    return att

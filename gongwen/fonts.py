@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -91,7 +92,7 @@ class FontSet:
                 f'  <include ignore_missing="yes">{_xml(str(self.config_file))}</include>\n' + "\n".join(rules)
                 + "\n</fontconfig>\n")
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(path)
         return path
@@ -113,7 +114,7 @@ def write_fontconfig(dirs: list[Path], cache_root: Path) -> Path:
     conf = conf_dir / "fonts.conf"
     if not conf.exists():
         conf_dir.mkdir(parents=True, exist_ok=True)
-        tmp = conf.with_suffix(".tmp")
+        tmp = conf.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(
             '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
             '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
@@ -182,3 +183,37 @@ def resolve_fonts(role_lists: dict[str, list[str]], cache_root: Path, extra_dirs
             f"找不到{names}字体。请运行 scripts/setup.sh 安装开源字体（fonts-noto-cjk、texlive-lang-chinese 等），"
             f"或把正式字体文件放进 fonts/ 目录、用 --font-dir 指定字体目录。")
     return FontSet(roles, conf, missing, {r: list(v) for r, v in role_lists.items()})
+
+
+def check_coverage(doc, fonts: FontSet) -> None:
+    """Refuse characters that no installed font can draw: they would print as empty boxes (豆腐块).
+
+    Characters the role fonts lack but another font has are drawn by that font (a warning says so);
+    only characters that no font at all covers stop the build, with the file, line and field."""
+    from .errors import ContentError, Problem
+    from .layout import metrics_for
+    role_faces = [metrics_for(rf.face.file, rf.face.index, fonts.config_file.parent) for rf in fonts.roles.values()]
+    uncovered: dict[str, bool] = {}
+    problems = []
+    for path, line, field_name, text in getattr(doc, "texts", []):
+        bad = []
+        for ch in dict.fromkeys(text):
+            if ch.isspace() or unicodedata.category(ch) in ("Cf", "Mn", "Me"):
+                continue
+            if ch not in uncovered:
+                uncovered[ch] = not any(m.has(ch) for m in role_faces) and not _any_font_has(ch, fonts.config_file)
+            if uncovered[ch]:
+                bad.append(ch)
+        if bad:
+            shown = "、".join(f"“{c}”(U+{ord(c):04X})" for c in bad[:5])
+            problems.append(Problem(path, line, field_name, f"这些字符没有任何已安装的字体可以显示：{shown}，"
+                                    "请改用常用字，或安装含有这些字的字体"))
+    if problems:
+        raise ContentError(problems)
+
+
+def _any_font_has(ch: str, config_file: Path) -> bool:
+    env = dict(os.environ, FONTCONFIG_FILE=str(config_file))
+    out = subprocess.run(["fc-list", "--format", "%{family}\n", f":charset={ord(ch):x}"],
+                         env=env, capture_output=True, text=True, check=False).stdout
+    return bool(out.strip())

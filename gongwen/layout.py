@@ -149,6 +149,17 @@ class Metrics:
             return 0.5 if ord(ch) < 0x2E80 else 1.0
         return a
 
+    def has(self, ch: str) -> bool:
+        """Whether the face has a glyph for `ch` (without counting it as missing)."""
+        a = self.adv.get(ch, -1.0)
+        if a == -1.0:
+            self._load()
+            gid = self.cmap.get(ord(ch))
+            a = None if gid is None else self.hmtx[gid][0] / self.upm
+            self.adv[ch] = a
+            self._dirty = True
+        return a is not None
+
     def save(self) -> None:
         if self._dirty and self.cache_file is not None:
             try:

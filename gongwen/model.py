@@ -74,6 +74,7 @@ class Attachment:
     source: str = ""
     number: int = 0
     label: str = ""  # "附件" or "附件1"
+    texts: list = field(default_factory=list)  # (file, line, field, text) as written, for checks
 
 
 @dataclass
@@ -131,3 +132,4 @@ class Document:
     source_dir: str = ""
     footnotes: list[Footnote] = field(default_factory=list)
     attachment_note: list[str] = field(default_factory=list)  # 附件说明 lines, resolved
+    texts: list = field(default_factory=list)  # every text field as written: (file, line, field, text)

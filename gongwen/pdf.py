@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from .errors import BuildError
 from .fonts import FontSet
 from .house import MM, House
 from .layout import Composer, Line, Page, Style, save_metrics
@@ -125,9 +126,27 @@ def no_fetch_fetcher():
     return NoFetch()
 
 
+def _weasyprint_html():
+    """Import WeasyPrint, turning a missing system library into one clear instruction."""
+    try:
+        from weasyprint import HTML
+    except OSError as exc:
+        raise BuildError("缺少生成 PDF 所需的系统库（Pango）。请运行 bash scripts/setup.sh，或执行 "
+                         f"sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0（详情：{exc}）") from None
+    except ImportError as exc:
+        raise BuildError(f"缺少 Python 包 WeasyPrint：请运行 bash scripts/setup.sh（详情：{exc}）") from None
+    return HTML
+
+
+def harfbuzz_subset_missing() -> bool:
+    """Without libharfbuzz-subset0 WeasyPrint subsets fonts with fontTools: the PDF is right but ~40× slower."""
+    import ctypes.util
+    return ctypes.util.find_library("harfbuzz-subset") is None
+
+
 def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path) -> list[Page]:
     """Render the document to `target` (the caller makes the write atomic)."""
-    from weasyprint import HTML
+    HTML = _weasyprint_html()
 
     html, pages = build_html(doc, house, fonts)
     # the PDF's dates come from the content (<meta dcterms.created> = 成文日期), so equal content gives

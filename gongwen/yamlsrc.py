@@ -30,6 +30,12 @@ class YList(list):
     lines: list
 
 
+class YInt(int):
+    """An integer from YAML that remembers how it was written (to catch 01 or 0x1 in a 文号)."""
+
+    raw: str = ""
+
+
 def load_yaml(path: Path):
     """Load one YAML file into YMap/YList/scalars, raising ContentError with file and line."""
     try:
@@ -84,6 +90,10 @@ def _convert(node, path, problems, budget, loader):
     budget[0] -= 1
     if budget[0] < 0:
         raise ContentError([Problem(path, node.start_mark.line + 1, "", "文件展开后过大（别名/锚点嵌套过多），已停止读取")])
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (
+            "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        problems.append(Problem(path, node.start_mark.line + 1, "", f"不支持的 YAML 标签 {node.tag}"))
+        return None
     if isinstance(node, yaml.MappingNode):
         out = YMap()
         out.line = node.start_mark.line + 1
@@ -121,7 +131,11 @@ def _convert(node, path, problems, budget, loader):
         problems.append(Problem(path, node.start_mark.line + 1, "", f"不支持的 YAML 标签 {node.tag}"))
         return None
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = YInt(value)
+            value.raw = node.value
+        return value
     except (yaml.YAMLError, ValueError) as exc:
         if node.tag == "tag:yaml.org,2002:timestamp":
             problems.append(Problem(path, node.start_mark.line + 1, "", f"日期“{node.value}”不存在，请检查年月日"))

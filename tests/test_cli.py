@@ -19,14 +19,22 @@ def run(*args, cwd=ROOT):
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory):
+    """One good build (PDF and DOCX) of content/2024, copied into each test's output folder."""
+    out = tmp_path_factory.mktemp("good")
+    r = run("--year", "2024", "--output", str(out), "-q")
+    assert r.returncode == 0, r.stderr
+    return out
+
+
 @pytest.fixture
-def workspace(tmp_path):
-    """A copy of content/2024 and an output folder holding one good build."""
+def workspace(tmp_path, good_build):
+    """A copy of content/2024 and an output folder holding the last good build."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content / "2024")
     out = tmp_path / "output"
-    r = run("--year", "2024", "--content", str(content), "--output", str(out), "-q")
-    assert r.returncode == 0, r.stderr
+    shutil.copytree(good_build / "2024", out / "2024")
     pdf = next((out / "2024").glob("*.pdf"))
     return content / "2024", out, pdf
 
@@ -48,33 +56,88 @@ def line_of(path: Path, needle: str) -> int:
     raise AssertionError(needle)
 
 
+def _write(text: bytes):
+    return lambda path: path.write_bytes(text)
+
+
+def _gbk(path: Path) -> None:
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+
+
+def _alias_bomb(path: Path) -> None:
+    rows = ['b0: &b0 ["哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈"]']
+    rows += [f"b{i}: &b{i} [" + ", ".join([f"*b{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    path.write_text(path.read_text(encoding="utf-8") + "\n".join(rows) + "\n", encoding="utf-8")
+
+
+# Each case: a small mutation of content/2024 — (file, old text, new text) or (file, function) — and the
+# words the message must contain besides the file name. Every case must exit 2, print no traceback and
+# leave the previous PDF and DOCX byte-identical.
+N, A = "notice.yaml", "attachment.yaml"
 CASES = [
-    # (file, old, new, expected words in the message: file name, line marker, field)
-    ("notice.yaml", "主送机关: 教育系统各单位", "主送机关 教育系统各单位", ["notice.yaml", "YAML 语法错误"]),
-    ("notice.yaml", "发文机关署名: 上海市宝山区教育局\n", "", ["notice.yaml", "「发文机关署名」", "缺少必填项"]),
-    ("notice.yaml", "成文日期: 2024-02-04", "成文日期: 2024-02-30", ["notice.yaml", "2024-02-30", "不存在"]),
-    ("notice.yaml", "  序号: 1", "  序号: 第1", ["notice.yaml", "「发文字号.序号」", "应为整数"]),
-    ("notice.yaml", "\n标题:\n", "\n题目:\n", ["notice.yaml", "「题目」", "是不是“标题”"]),
-    ("notice.yaml", "主送机关: 教育系统各单位", "主送机关: 教育系统各单位\n主送机关: 各学校", ["notice.yaml", "重复的键"]),
-    ("attachment.yaml", "  - 标题: 落实立德树人", "  - 标题: 一、落实立德树人", ["attachment.yaml", "「部分[1].标题」", "自动编号"]),
-    ("attachment.yaml", "“1+N”^[1个优质校结对N个薄弱校]", "“1+N”^[1个优质校结对N个薄弱校", ["attachment.yaml", "缺少配对"]),
-    ("attachment.yaml", "      - 要点: 加强体育和美育工作。", "      - 要点: 加强体育和美育工作。\n        要旨: 多余", ["attachment.yaml", "「部分[1].条目[2].要旨」"]),
+    ("yaml-syntax", N, "主送机关: 教育系统各单位", "主送机关 教育系统各单位", ["YAML 语法错误"]),
+    ("tab-indent", N, "  机关代字: 宝教", "\t机关代字: 宝教", ["YAML 语法错误", "Tab"]),
+    ("missing-signature", N, "发文机关署名: 上海市宝山区教育局\n", "", ["「发文机关署名」", "缺少必填项"]),
+    ("missing-date", N, "成文日期: 2024-02-04\n", "", ["「成文日期」", "缺少必填项"]),
+    ("empty-recipients", N, "主送机关: 教育系统各单位", "主送机关:", ["「主送机关」", "缺少必填项"]),
+    ("date-does-not-exist", N, "成文日期: 2024-02-04", "成文日期: 2025-02-30", ["2025-02-30", "不存在"]),
+    ("date-in-words", N, "成文日期: 2024-02-04", "成文日期: 二〇二四年二月四日", ["「成文日期」", "应为日期"]),
+    ("print-date-month-13", N, "印发日期: 2024-02-04", "印发日期: 2024-13-04", ["2024-13-04", "不存在"]),
+    ("sequence-with-di", N, "  序号: 1", "  序号: 第1", ["「发文字号.序号」", "应为整数"]),
+    ("sequence-leading-zero", N, "  序号: 1", "  序号: 01", ["「发文字号.序号」", "不编虚位"]),
+    ("sequence-zero", N, "  序号: 1", "  序号: 0", ["「发文字号.序号」", "正整数"]),
+    ("two-digit-year", N, "  年份: 2024", "  年份: 24", ["「发文字号.年份」", "四位"]),
+    ("prefix-with-year", N, "  机关代字: 宝教", "  机关代字: 宝教〔2024〕", ["「发文字号.机关代字」", "只写机关代字"]),
+    ("prefix-path", N, "  机关代字: 宝教", "  机关代字: ../../etc", ["「发文字号.机关代字」", "汉字或字母"]),
+    ("unknown-key", N, "\n标题:\n", "\n题目:\n", ["「题目」", "是不是“标题”"]),
+    ("duplicate-key", N, "主送机关: 教育系统各单位", "主送机关: 教育系统各单位\n主送机关: 各学校", ["「主送机关」", "重复的键"]),
+    ("copies-in-words", N, "  印数: 350", "  印数: 三百五十", ["「版记.印数」", "应为整数"]),
+    ("missing-printer", N, "  印发机关: 上海市宝山区教育局办公室\n", "", ["「版记.印发机关」", "缺少必填项"]),
+    ("body-as-mapping", N, "正文:\n  - 现将", "正文:\n  甲: 现将", ["「正文」", "应为文字"]),
+    ("attachment-missing", N, "  - attachment.yaml", "  - attachment-2024.yaml", ["「附件[1]」", "找不到附件文件"]),
+    ("attachment-outside", N, "  - attachment.yaml", "  - ../2023/attachment.yaml", ["「附件[1]」", "本年度目录"]),
+    ("python-tag", N, "主送机关: 教育系统各单位", "主送机关: !!python/object/apply:os.system [echo]", ["不支持的 YAML 标签"]),
+    ("control-character", N, "主送机关: 教育系统各单位", '主送机关: "教育系统\\a各单位"', ["「主送机关」", "U+0007"]),
+    ("alias-bomb", N, _alias_bomb, ["过大"]),
+    ("empty-file", N, _write(b""), ["文件是空的"]),
+    ("not-utf8", N, _gbk, ["UTF-8"]),
+    ("heading-numbered", A, "  - 标题: 落实立德树人", "  - 标题: 一、落实立德树人", ["「部分[1].标题」", "自动编号"]),
+    ("item-numbered", A, "      - 要点: 加强体育和美育工作。", "      - 要点: 2.加强体育和美育工作。", ["「部分[1].条目[2].要点」", "自动编号"]),
+    ("footnote-unclosed", A, "“1+N”^[1个优质校结对N个薄弱校]", "“1+N”^[1个优质校结对N个薄弱校", ["「部分[1].条目[1].内容」", "缺少配对"]),
+    ("footnote-empty", A, "“1+N”^[1个优质校结对N个薄弱校]", "“1+N”^[]", ["「部分[1].条目[1].内容」", "内容为空"]),
+    ("footnote-at-start", A, "继续推进落实中小学", "^[注]继续推进落实中小学", ["「部分[1].条目[1].内容」", "段首"]),
+    ("item-unknown-key", A, "      - 要点: 加强体育和美育工作。", "      - 要点: 加强体育和美育工作。\n        要旨: 多余",
+     ["「部分[1].条目[2].要旨」", "未知的键"]),
+    ("items-not-a-list", A, "促进学生全面发展\n    条目:", "促进学生全面发展\n    条目: 见下\n    旧条目:",
+     ["「部分[1].条目」", "应为列表"]),
+    ("item-without-lead", A, "      - 要点: 加强体育和美育工作。\n        内容:", "      - 内容:",
+     ["「部分[1].条目[2].要点」", "缺少必填项"]),
+    ("attachment-empty", A, _write(b"# nothing yet\n"), ["文件是空的"]),
 ]
 
 
-@pytest.mark.parametrize("fname,old,new,words", CASES, ids=[c[3][-1] for c in CASES])
-def test_bad_content_is_reported_in_chinese_and_keeps_the_last_good_pdf(workspace, fname, old, new, words):
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_content_is_reported_in_chinese_and_keeps_the_last_good_outputs(workspace, case):
     content, out, pdf = workspace
-    before = digest(pdf)
-    edit(content / fname, old, new)
+    fname, *mutation, words = case[1:]
+    docx = pdf.with_suffix(".docx")
+    before = (digest(pdf), digest(docx))
+    if len(mutation) == 1:
+        mutation[0](content / fname)
+    else:
+        edit(content / fname, *mutation)
     r = run("--year", "2024", "--content", str(content.parent), "--output", str(out))
     assert r.returncode == 2, r.stderr
-    assert "Traceback" not in r.stderr and "Traceback" not in r.stdout
+    assert "Traceback" not in r.stderr + r.stdout
+    assert fname in r.stderr
     for w in words:
         assert w in r.stderr, f"{w!r} missing from: {r.stderr}"
-    assert " 行" in r.stderr  # every message names a line
-    assert digest(pdf) == before, "a failed build changed the previous PDF"
+    assert (digest(pdf), digest(docx)) == before, "a failed build changed the previous outputs"
     assert not list((out / "2024").glob(".tmp-*")), "temporary file left behind"
+
+
+def test_there_are_at_least_30_bad_input_cases():
+    assert len(CASES) >= 30
 
 
 def test_error_names_the_line_of_the_field(workspace):
@@ -119,3 +182,21 @@ def test_build_reports_which_font_served_each_role(tmp_path):
     for role in ("小标宋", "仿宋", "黑体", "楷体", "宋体"):
         assert f"字体 {role}：" in r.stdout
     assert "已生成" in r.stdout
+
+
+def test_two_builds_of_the_same_year_at_once_both_finish_with_valid_files(tmp_path):
+    import zipfile
+
+    import pdfplumber
+    out = tmp_path / "out"
+    cmd = [sys.executable, str(ROOT / "build.py"), "--year", "2024", "--output", str(out), "-q"]
+    procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
+    assert [r[2] for r in results] == [0, 0], results
+    pdf = next((out / "2024").glob("*.pdf"))
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) == 17
+    with zipfile.ZipFile(pdf.with_suffix(".docx")) as z:
+        assert z.testzip() is None
+    assert not list((out / "2024").glob(".tmp-*"))
