@@ -1,4 +1,5 @@
-"""Command line: `python build.py --year 2024` → output/2024/*.pdf.
+"""Command line: `python build.py --year 2024` → output/2024/*.pdf and *.docx; --new, --compare, --watch,
+--preview for drafting the next year.
 
 Every message is Chinese; bad content exits with status 2 and one line per problem, never a traceback;
 outputs are written to a temporary file and renamed, so a failed build leaves the last good files intact.
@@ -14,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import BuildError, ContentError
+from .errors import BuildError, ContentError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,35 +41,53 @@ def make_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python build.py",
         description="把 content/<年度>/ 下的 YAML 内容排成符合 GB/T 9704-2012 的红头公文：打印用的 PDF 和可继续编辑的 DOCX。",
-        epilog="示例：python build.py --year 2024    # 生成 output/2024/ 下的 PDF 和 DOCX",
+        epilog=("示例：\n"
+                "  python build.py --year 2024                  生成 output/2024/ 下的 PDF 和 DOCX\n"
+                "  python build.py --new 2025                   以最近一年为底稿，新建 content/2025/\n"
+                "  python build.py --year 2025 --compare 2024   另外生成与 2024 年度的对照稿（修订模式 DOCX 和彩色 PDF）\n"
+                "  python build.py --year 2025 --watch          保存内容文件后自动重新生成\n"
+                "  python build.py --year 2025 --preview        另外生成各页预览图和总览图"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         add_help=False,
     )
     p.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-    p.add_argument("--year", required=True, metavar="年度", type=_year, help="要生成的年度（四位数字，如 2024），内容取自 content/<年度>/")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--year", metavar="年度", type=_year, help="要生成的年度（四位数字，如 2024），内容取自 content/<年度>/")
+    what.add_argument("--new", metavar="年度", type=_year, help="新建一个年度的内容目录，以此前最近一年的内容为底稿，并列出待改事项")
     p.add_argument("--content", metavar="目录", default=str(ROOT / "content"), help="内容根目录（默认：content/）")
     p.add_argument("--output", metavar="目录", default=str(ROOT / "output"), help="输出根目录（默认：output/）")
     p.add_argument("--font-dir", metavar="目录", action="append", default=[],
                    help="另外查找字体的目录（可多次指定），用于放置单位自有的正式字体，如 方正小标宋简体、仿宋_GB2312")
     p.add_argument("--format", choices=["all", "pdf", "docx"], default="all", metavar="格式",
                    help="只生成一种格式：pdf 或 docx（默认 all，两种都生成）")
-    p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
+    p.add_argument("--compare", metavar="年度", type=_year, help="与另一年度的工作意见对照，生成修订模式的 DOCX 和彩色标注的 PDF")
+    p.add_argument("--preview", action="store_true", help="另外生成每页的 PNG 预览图和一张总览图（output/<年度>/预览/）")
+    p.add_argument("--watch", action="store_true", help="持续监视内容、模板和版式文件，保存后自动重新生成（Ctrl+C 退出）")
+    p.add_argument("-q", "--quiet", action="store_true", help="只输出错误和警告")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
-        return _build(args)
+        if args.new:
+            try:
+                return _new_year(args)
+            except ContentError as exc:
+                print(f"未新建：{exc.problems[0]}", file=sys.stderr)
+                return 2
+        builder = Builder(args)
+        if args.watch:
+            return builder.watch()
+        return builder.build()
     except ContentError as exc:
-        print(f"内容有 {len(exc.problems)} 处问题，未生成文件（原有输出保持不变）：", file=sys.stderr)
-        for p in exc.problems:
-            print(f"  {p}", file=sys.stderr)
+        _report(exc)
         return 2
     except BuildError as exc:
         print(f"生成失败：{exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("已中断。", file=sys.stderr)
+        print("已停止。", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: say so in Chinese, keep the details short
         print(f"生成失败（程序内部错误，请把以下信息报告给维护人员）：{type(exc).__name__}: {exc}", file=sys.stderr)
@@ -77,58 +96,201 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _build(args) -> int:
-    say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
-    content_root = Path(args.content)
-    year_dir = content_root / args.year
-    if not year_dir.is_dir():
-        years = sorted(d.name for d in content_root.glob("[0-9][0-9][0-9][0-9]") if d.is_dir())
-        have = f"现有年度：{'、'.join(years)}" if years else "content/ 下还没有任何年度"
-        print(f"错误：找不到 {year_dir}（{have}）", file=sys.stderr)
-        return 2
-    out_dir = Path(args.output) / args.year
-    t0 = time.perf_counter()
+def _report(exc: ContentError) -> None:
+    print(f"内容有 {len(exc.problems)} 处问题，未生成文件（原有输出保持不变）：", file=sys.stderr)
+    for p in exc.problems:
+        print(f"  {p}", file=sys.stderr)
 
-    from .house import load_house
+
+def _warn(message: str) -> None:
+    print(f"警告：{message}", file=sys.stderr, flush=True)
+
+
+class Builder:
+    """One year's build. Kept alive by --watch, so fonts, imports and caches stay warm between rebuilds."""
+
+    def __init__(self, args):
+        self.args = args
+        self.say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
+        self.content_root = Path(args.content)
+        self.year_dir = self.content_root / args.year
+        self.out_dir = Path(args.output) / args.year
+        self.fonts = None
+        self.font_key = None
+        self.font_config = None  # WeasyPrint's, kept across rebuilds in watch mode
+
+    def check_year(self) -> None:
+        if not self.year_dir.is_dir():
+            years = sorted(d.name for d in self.content_root.glob("[0-9][0-9][0-9][0-9]") if d.is_dir())
+            have = f"现有年度：{'、'.join(years)}" if years else "content/ 下还没有任何年度"
+            hint = f"；新建这一年度请运行 python build.py --new {self.args.year}"
+            raise ContentError([Problem(self.year_dir, None, "", f"找不到这个年度的内容（{have}{hint}）")])
+
+    def load(self, year_dir: Path):
+        from .content import load_document
+        from .transforms import resolve
+        return resolve(load_document(year_dir))
+
+    def build(self, first: bool = True) -> int:
+        args, say = self.args, self.say
+        self.check_year()
+        t0 = time.perf_counter()
+        from .house import load_house
+        house = load_house()
+        doc = self.load(self.year_dir)
+        if first:
+            say(f"读取内容：{self.year_dir}（附件 {len(doc.attachments)} 个，"
+                f"条目 {sum(len(p.items) for a in doc.attachments for p in a.parts)} 条，脚注 {len(doc.footnotes)} 个）")
+        from .drafting import pending_dates, stale_year_findings
+        for f in stale_year_findings(doc, int(args.year)):
+            _warn(str(f))
+        for label in pending_dates(doc):
+            _warn(f"{self.year_dir / 'notice.yaml'} 第 {doc.lines.get(label, 0)} 行「{label}」：待定，文件中暂排为“{args.year}年　月　日”")
+
+        from .fonts import check_coverage, resolve_fonts
+        key = repr(house["fonts"])
+        if self.fonts is None or key != self.font_key:
+            self.fonts = resolve_fonts(house["fonts"], _cache_dir(Path(args.output)), [Path(d) for d in args.font_dir])
+            self.font_key = key
+            self.font_config = None
+            os.environ["FONTCONFIG_FILE"] = str(self.fonts.config_file)  # WeasyPrint sees the same fonts
+            if first:
+                for rf in self.fonts.roles.values():
+                    say(f"  字体 {rf.describe()}")
+        fonts = self.fonts
+        check_coverage(doc, fonts)
+        old = None
+        if args.compare:
+            old_dir = self.content_root / args.compare
+            if not old_dir.is_dir():
+                raise ContentError([Problem(old_dir, None, "", "找不到要对照的年度的内容")])
+            old = self.load(old_dir)
+
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BuildError(f"无法创建输出目录 {self.out_dir}：{_os_reason(exc)}") from None
+        name = doc.notice.number.text
+        pdf = None
+        if args.format in ("all", "pdf"):
+            from .pdf import harfbuzz_subset_missing, write_pdf
+            if first and harfbuzz_subset_missing():
+                _warn("未安装 libharfbuzz-subset0，生成 PDF 会慢很多（约 40 倍）。"
+                      "请运行 bash scripts/setup.sh 或 sudo apt-get install libharfbuzz-subset0")
+            t1 = time.perf_counter()
+            pdf = self.out_dir / f"{name}.pdf"
+            if self.args.watch and self.font_config is None:
+                from weasyprint.text.fonts import FontConfiguration
+                self.font_config = FontConfiguration()
+            pages = _atomic(pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config))
+            _warn_missing_glyphs()
+            say(f"已生成 {pdf}（{len(pages)} 页，{_kb(pdf)}），用时 {time.perf_counter() - t1:.2f} 秒")
+        if args.format in ("all", "docx"):
+            from .docx_writer import write_docx
+            t1 = time.perf_counter()
+            target = self.out_dir / f"{name}.docx"
+            _atomic(target, lambda tmp: write_docx(doc, house, tmp))
+            fonts.alias_config()
+            say(f"已生成 {target}（{_kb(target)}），用时 {time.perf_counter() - t1:.2f} 秒")
+        if old is not None:
+            self.write_comparison(old, doc, house, fonts)
+        if args.preview:
+            if pdf is None:
+                raise BuildError("预览图由 PDF 生成：请不要同时使用 --format docx 和 --preview")
+            from .preview import write_previews
+            folder, sheet = write_previews(pdf, self.out_dir / "预览")
+            say(f"已生成预览图 {folder}/（总览：{sheet.name}）")
+        say(f"完成，共用时 {time.perf_counter() - t0:.2f} 秒")
+        return 0
+
+    def write_comparison(self, old, doc, house, fonts) -> None:
+        from .compare import compare
+        from .compare_writers import write_compare_docx, write_compare_pdf
+        cmp = compare(old, doc)
+        base = self.out_dir / f"{doc.notice.number.text}-与{old.year}年度对照"
+        _atomic(base.with_suffix(".docx"), lambda tmp: write_compare_docx(doc, house, cmp, tmp))
+        if self.args.format in ("all", "pdf"):
+            _atomic(base.with_suffix(".pdf"), lambda tmp: write_compare_pdf(doc, house, fonts, cmp, tmp))
+        for line in cmp.summary_lines():
+            self.say(f"  {line}")
+        self.say(f"已生成对照稿 {base}.docx（修订模式）" + ("和 .pdf" if self.args.format in ("all", "pdf") else ""))
+
+    # -- watch mode ------------------------------------------------------------------------------
+    def watched_files(self) -> dict[Path, float]:
+        files = {}
+        dirs = [self.year_dir, ROOT / "templates", ROOT / "styles"]
+        if self.args.compare:
+            dirs.append(self.content_root / self.args.compare)
+        for d in dirs:
+            for f in d.glob("*"):
+                if f.is_file() and not f.name.startswith("."):
+                    try:
+                        files[f] = f.stat().st_mtime_ns
+                    except OSError:
+                        pass
+        return files
+
+    def watch(self, interval: float = 0.1) -> int:
+        self.say("监视模式：保存内容、模板或版式文件后自动重新生成，按 Ctrl+C 退出。")
+        seen = self.watched_files()  # before building: a save during the first build is not missed
+        self._guarded(first=True)
+        while True:
+            time.sleep(interval)
+            now = self.watched_files()
+            if now == seen:
+                continue
+            changed = sorted({f.name for f in now.keys() | seen.keys() if now.get(f) != seen.get(f)})
+            seen = now
+            t0 = time.perf_counter()
+            self.say(f"检测到修改：{'、'.join(changed)}，正在重新生成……")
+            if self._guarded(first=False):
+                self.say(f"已重新生成，用时 {time.perf_counter() - t0:.2f} 秒。继续监视……")
+            else:
+                self.say("本次未生成，上一次的文件保持不变。修改后保存即可重试。继续监视……")
+
+    def _guarded(self, first: bool) -> bool:
+        try:
+            self.build(first=first)
+            return True
+        except ContentError as exc:
+            _report(exc)
+        except BuildError as exc:
+            print(f"生成失败：{exc}", file=sys.stderr, flush=True)
+        return False
+
+
+def _new_year(args) -> int:
+    """--new YEAR: the scaffold and its checklist."""
     from .content import load_document
-    from .transforms import resolve
-
-    house = load_house()
-    doc = resolve(load_document(year_dir))
-    say(f"读取内容：{year_dir}（附件 {len(doc.attachments)} 个，"
-        f"条目 {sum(len(p.items) for a in doc.attachments for p in a.parts)} 条，脚注 {len(doc.footnotes)} 个）")
-
-    from .fonts import resolve_fonts
-    fonts = resolve_fonts(house["fonts"], _cache_dir(Path(args.output)), [Path(d) for d in args.font_dir])
-    os.environ["FONTCONFIG_FILE"] = str(fonts.config_file)  # WeasyPrint sees the same fonts
-    from .fonts import check_coverage
-    check_coverage(doc, fonts)
-    for rf in fonts.roles.values():
-        say(f"  字体 {rf.describe()}")
-
+    from .drafting import scaffold_new_year, stale_year_findings
+    root = Path(args.content)
+    year = int(args.new)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BuildError(f"无法创建输出目录 {out_dir}：{_os_reason(exc)}") from None
-    name = doc.notice.number.text
-    if args.format in ("all", "pdf"):
-        from .pdf import harfbuzz_subset_missing, write_pdf
-        if harfbuzz_subset_missing():
-            print("警告：未安装 libharfbuzz-subset0，生成 PDF 会慢很多（约 40 倍）。"
-                  "请运行 bash scripts/setup.sh 或 sudo apt-get install libharfbuzz-subset0", file=sys.stderr)
-        t1 = time.perf_counter()
-        target = out_dir / f"{name}.pdf"
-        pages = _atomic(target, lambda tmp: write_pdf(doc, house, fonts, tmp))
-        _warn_missing_glyphs(say)
-        say(f"已生成 {target}（{len(pages)} 页，{_kb(target)}），用时 {time.perf_counter() - t1:.2f} 秒")
-    if args.format in ("all", "docx"):
-        from .docx_writer import write_docx
-        t1 = time.perf_counter()
-        target = out_dir / f"{name}.docx"
-        _atomic(target, lambda tmp: write_docx(doc, house, tmp))
-        fonts.alias_config()
-        say(f"已生成 {target}（{_kb(target)}），用时 {time.perf_counter() - t1:.2f} 秒")
-    say(f"完成，共用时 {time.perf_counter() - t0:.2f} 秒")
+        target, source = scaffold_new_year(root, year)
+    except FileExistsError:
+        raise ContentError([Problem(root / args.new, None, "", "这个年度的内容目录已经存在，没有改动任何文件"
+                                    f"（要重新生成文件请运行 python build.py --year {args.new}）")]) from None
+    except LookupError:
+        raise ContentError([Problem(root, None, "", f"没有早于 {year} 年的年度内容可作底稿")]) from None
+    doc = load_document(target)
+    print(f"已新建 {target}/（以 {source.name} 年度为底稿）。请逐项修改：")
+    n = 0
+
+    def item(text: str) -> None:
+        nonlocal n
+        n += 1
+        print(f"  {n}. {text}")
+
+    nf = target / "notice.yaml"
+    item(f"{nf} 第 {doc.lines.get('成文日期', 0)} 行「成文日期」：已设为“待定”，定稿后填写，如 {year}-02-04")
+    item(f"{nf} 第 {doc.lines.get('版记.印发日期', 0)} 行「版记.印发日期」：已设为“待定”，印发前填写")
+    item(f"{nf} 第 {doc.lines.get('发文字号.序号', 0)} 行「发文字号.序号」：已设为 1（宝教〔{year}〕1号），请按本年度发文顺序确认")
+    for f in stale_year_findings(doc, year):
+        item(f"{f}，请改写")
+    count = sum(len(p.items) for a in doc.attachments for p in a.parts)
+    item(f"逐条审阅附件的 {count} 条工作：删改、新增或调整顺序（序号自动重编，不用手改）")
+    item("核对印数、抄送等版记内容")
+    print(f"改好后运行：python build.py --year {year}；与上一年度对照：python build.py --year {year} --compare {source.name}")
     return 0
 
 
@@ -177,14 +339,14 @@ def _atomic(target: Path, write):
             tmp_path.unlink()
 
 
-def _warn_missing_glyphs(say) -> None:
+def _warn_missing_glyphs() -> None:
     """Characters the chosen font lacks are drawn by a fallback font, off the grid: say which."""
     from .layout import _METRICS
     for m in _METRICS.values():
         if m.missing:
             chars = "".join(sorted(m.missing))[:40]
-            print(f"警告：字体文件 {Path(m.file).name} 中没有这些字：{chars}（将用其他字体代替，该行可能不齐）",
-                  file=sys.stderr)
+            _warn(f"字体文件 {Path(m.file).name} 中没有这些字：{chars}（将用其他字体代替，该行可能不齐）")
+            m.missing.clear()
 
 
 if __name__ == "__main__":

@@ -45,12 +45,12 @@ NOTICE_SCHEMA = {
     "正文": F("lines", hint="每段一项的列表"),
     "附件": F("list", required=False, item=F("text"), hint="附件内容文件名的列表"),
     "发文机关署名": F("text"),
-    "成文日期": F("date", hint="写成 2024-02-04"),
+    "成文日期": F("date", hint="写成 2024-02-04；尚未确定时写“待定”"),
     "附注": F("text", required=False),
     "版记": F("map", children={
         "抄送": F("lines", required=False),
         "印发机关": F("text"),
-        "印发日期": F("date", hint="写成 2024-02-04"),
+        "印发日期": F("date", hint="写成 2024-02-04；尚未确定时写“待定”"),
         "印数": F("int", required=False, hint="份数，如 350"),
     }),
 }
@@ -72,6 +72,8 @@ ATTACHMENT_SCHEMA = {
     "部分": F("list", item=F("map", children=PART_SCHEMA)),
 }
 
+PENDING = "待定"  # a date not decided yet: the build prints “2025年　月　日” and says so
+
 KIND_ZH = {"text": "文字", "lines": "文字或文字列表", "int": "整数", "date": "日期", "map": "键值表", "list": "列表"}
 
 # XML 1.0 cannot hold these; they also never belong in an official document.
@@ -83,6 +85,7 @@ class _Checker:
         self.path = path
         self.problems: list[Problem] = []
         self.texts: list[tuple[Path, int, str, str]] = []  # (file, line, field, text): for glyph checks
+        self.field_lines: dict[str, int] = {}  # field path → line
 
     def add(self, line, field, message):
         self.problems.append(Problem(self.path, line, field, message))
@@ -106,6 +109,7 @@ class _Checker:
                     self.add(data.line if key not in data else data.lines[key], name, f"缺少必填项{hint}")
                 out[key] = None
                 continue
+            self.field_lines[name] = data.lines[key]
             out[key] = self.value(data[key], spec, name, data.lines[key])
         return out
 
@@ -132,6 +136,8 @@ class _Checker:
                 return None
             return v
         if spec.kind == "date":
+            if isinstance(v, str) and v.strip() == PENDING:
+                return PENDING  # a draft: the date is left for the author to decide
             if isinstance(v, dt.datetime):
                 v = v.date()
             if not isinstance(v, dt.date):
@@ -271,12 +277,12 @@ def load_document(year_dir: Path) -> Document:
         recipients=(n["主送机关"] or "").rstrip("：:"),
         body=ck.paragraphs(n["正文"], "正文"),
         signature=n["发文机关署名"] or "",
-        date=n["成文日期"] or dt.date(1900, 1, 1),
+        date=None if n["成文日期"] in (None, PENDING) else n["成文日期"],
         note=n["附注"] or "",
     )
     colophon = Colophon(
         printer=colo.get("印发机关") or "",
-        print_date=colo.get("印发日期") or dt.date(1900, 1, 1),
+        print_date=None if colo.get("印发日期") in (None, PENDING) else colo.get("印发日期"),
         copies=colo.get("印数"),
         cc=[t for t, _ in (colo.get("抄送") or [])],
     )
@@ -286,6 +292,7 @@ def load_document(year_dir: Path) -> Document:
     year = notice.number.year
     doc = Document(notice=notice, attachments=attachments, colophon=colophon, year=year, source_dir=str(year_dir))
     doc.texts = ck.texts + [t for a in attachments for t in a.texts]
+    doc.lines = ck.field_lines
     return doc
 
 

@@ -272,7 +272,7 @@ class DocxWriter:
         self.drop_template_leftovers()
         buf = io.BytesIO()
         self.d.save(buf)
-        d = n.date
+        d = n.stamp_date
         return ox.reproducible_zip(buf.getvalue(), (max(d.year, 1980), d.month, d.day, 0, 0, 0))
 
     def _center_over_date(self, p, signature: str, date: str) -> None:
@@ -446,7 +446,7 @@ class DocxWriter:
     def core_properties(self) -> None:
         cp = self.d.core_properties
         n = self.m.notice
-        when = dt.datetime.combine(n.date, dt.time(0, 0))
+        when = dt.datetime.combine(n.stamp_date, dt.time(0, 0))
         cp.title = "".join(n.title_lines)
         cp.author = n.signature
         cp.last_modified_by = n.signature

@@ -95,7 +95,7 @@ class Colophon:
     """版记."""
 
     printer: str
-    print_date: dt.date
+    print_date: dt.date | None  # None: 待定
     copies: int | None = None
     cc: list[str] = field(default_factory=list)
     print_date_text: str = ""
@@ -111,9 +111,15 @@ class Notice:
     recipients: str
     body: list[Paragraph]
     signature: str
-    date: dt.date
+    date: dt.date | None  # None: 待定 (a draft whose date is still to be decided)
     note: str = ""
     date_text: str = ""
+
+    @property
+    def stamp_date(self) -> dt.date:
+        """The date the files are stamped with (metadata, zip entries): the 成文日期, or 1 January of the
+        文号's year while the date is 待定. Never the clock: equal content gives equal bytes."""
+        return self.date or dt.date(max(self.number.year, 1980), 1, 1)
 
 
 @dataclass
@@ -133,3 +139,4 @@ class Document:
     footnotes: list[Footnote] = field(default_factory=list)
     attachment_note: list[str] = field(default_factory=list)  # 附件说明 lines, resolved
     texts: list = field(default_factory=list)  # every text field as written: (file, line, field, text)
+    lines: dict = field(default_factory=dict)  # notice.yaml field path → line

@@ -181,3 +181,38 @@ def reproducible_zip(data: bytes, date_time=(1980, 1, 1, 0, 0, 0)) -> bytes:
             zi.create_system = 0
             dst.writestr(zi, src.read(info.filename))
     return out.getvalue()
+
+
+class Revisions:
+    """Tracked changes (w:ins / w:del) with one author and date, ids counted from 1."""
+
+    def __init__(self, author: str, date: str):
+        self.author, self.date = author, date
+        self.next_id = 1
+
+    def _mark(self, tag: str) -> etree._Element:
+        e = el(tag, id=self.next_id, author=self.author, date=self.date)
+        self.next_id += 1
+        return e
+
+    def inserted(self, text: str) -> etree._Element:
+        ins = self._mark("ins")
+        ins.append(text_run(text))
+        return ins
+
+    def deleted(self, text: str) -> etree._Element:
+        d = self._mark("del")
+        r = el("r")
+        t = el("delText")
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        t.text = text
+        r.append(t)
+        d.append(r)
+        return d
+
+    def mark_paragraph(self, p: etree._Element, kind: str) -> None:
+        """Track the paragraph mark itself (a whole paragraph inserted or deleted)."""
+        ppr = p.find(qn("w:pPr"))
+        rpr = el("rPr")
+        rpr.append(self._mark(kind))
+        put(ppr, rpr, PPR_ORDER)

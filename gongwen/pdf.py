@@ -110,7 +110,7 @@ def build_html(doc: Document, house: House, fonts: FontSet) -> tuple[str, list[P
     save_metrics()
     html = _env().get_template("document.html.j2").render(
         pages=views, css=css, title="".join(doc.notice.title_lines),
-        author=doc.notice.signature, created=doc.notice.date.isoformat())
+        author=doc.notice.signature, created=doc.notice.stamp_date.isoformat())
     return html, pages
 
 
@@ -144,12 +144,13 @@ def harfbuzz_subset_missing() -> bool:
     return ctypes.util.find_library("harfbuzz-subset") is None
 
 
-def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path) -> list[Page]:
-    """Render the document to `target` (the caller makes the write atomic)."""
+def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path, font_config=None) -> list[Page]:
+    """Render the document to `target` (the caller makes the write atomic). Watch mode passes one
+    WeasyPrint FontConfiguration for all rebuilds, so fontconfig is not set up anew each time."""
     HTML = _weasyprint_html()
 
     html, pages = build_html(doc, house, fonts)
     # the PDF's dates come from the content (<meta dcterms.created> = 成文日期), so equal content gives
     # equal bytes
-    HTML(string=html, url_fetcher=no_fetch_fetcher(), base_url=str(ROOT)).write_pdf(str(target))
+    HTML(string=html, url_fetcher=no_fetch_fetcher(), base_url=str(ROOT)).write_pdf(str(target), font_config=font_config)
     return pages

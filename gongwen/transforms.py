@@ -27,17 +27,20 @@ def chinese_number(n: int) -> str:
     return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
 
 
-def date_text(d: dt.date) -> str:
-    """GB/T 9704 §7.3.5.4: Arabic numerals, year in full, month and day without leading zeros."""
+def date_text(d: dt.date | None, year: int = 0) -> str:
+    """GB/T 9704 §7.3.5.4: Arabic numerals, year in full, month and day without leading zeros.
+    A date still 待定 prints as “2025年　月　日”, room left to write it in."""
+    if d is None:
+        return f"{year}年　月　日"
     return f"{d.year}年{d.month}月{d.day}日"
 
 
 def resolve(doc: Document) -> Document:
     """Fill the resolved fields of the model in place and return it."""
     n = doc.notice
-    n.date_text = date_text(n.date)
+    n.date_text = date_text(n.date, n.number.year)
     c = doc.colophon
-    c.print_date_text = date_text(c.print_date) + "印发"
+    c.print_date_text = date_text(c.print_date, n.number.year) + "印发"
     c.copies_text = f"共印{c.copies}份" if c.copies else ""
     c.cc_text = ("抄送：" + "，".join(x.rstrip("。") for x in c.cc) + "。") if c.cc else ""
 

@@ -76,14 +76,22 @@ def _yaml_problem_zh(problem: str) -> str:
     table = {
         "mapping values are not allowed here": "此处不能出现“键: 值”，可能是冒号后缺空格或缩进不对",
         "could not find expected ':'": "缺少“:”",
-        "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
-        "expected <block end>, but found '<block mapping start>'": "缩进不一致",
+        "that cannot start any token": "有不能出现在这里的字符（Tab 缩进请改用空格；以 @ ` 开头的文字请加引号）",
+        "expected <block end>": "缩进不一致",
         "found undefined alias": "引用了未定义的别名",
+        "expected the node content": "此处缺少内容，可能是方括号、花括号或引号没有配对",
+        "found unexpected end of stream": "文件意外结束，可能是引号没有配对",
+        "expected ',' or ']'": "方括号没有配对",
+        "expected ',' or '}'": "花括号没有配对",
+        "found unknown escape character": "双引号中的反斜杠转义无效（要写反斜杠本身请用单引号）",
+        "found duplicate anchor": "重复的锚点名",
+        "expected a comment or a line break": "此处多了文字，可能是引号后面还有内容",
+        "block sequence entries are not allowed here": "此处不能出现“- ”列表项，可能是缩进不对",
     }
     for key, zh in table.items():
         if key in problem:
             return zh
-    return problem or "无法解析"
+    return f"无法解析：{problem}" if problem else "无法解析"
 
 
 def _convert(node, path, problems, budget, loader):

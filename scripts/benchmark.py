@@ -63,6 +63,7 @@ def main() -> int:
             a = time.perf_counter()
             docx_to_pdf(Path(tmp) / "x.docx", Path(tmp) / "lo", fonts.alias_config(), profile=profile)
             lo_times.append(time.perf_counter() - a)
+    saves = watch_rebuild_times(args.year, args.runs)
     print(f"整次构建（PDF + DOCX，{args.runs} 次）：中位数 {statistics.median(times):.2f} 秒，"
           f"最快 {min(times):.2f} 秒，最慢 {max(times):.2f} 秒")
     print(f"PDF 大小：{size / 1024:.0f} KB")
@@ -71,7 +72,44 @@ def main() -> int:
     print(f"DOCX 写出（进程内，{args.runs} 次）：中位数 {statistics.median(docx_times):.3f} 秒；"
           f"同一 DOCX 由 LibreOffice 转 PDF（{len(lo_times)} 次，首次含建配置）：中位数 {statistics.median(lo_times):.2f} 秒，"
           f"为 DOCX 写出的 {statistics.median(lo_times) / statistics.median(docx_times):.0f} 倍")
+    print(f"监视模式：保存后到新 PDF 写好（{len(saves)} 次保存）：中位数 {statistics.median(saves):.2f} 秒，"
+          f"最快 {min(saves):.2f} 秒，最慢 {max(saves):.2f} 秒")
     return 0
+
+
+def watch_rebuild_times(year: str, saves: int) -> list[float]:
+    """Seconds from saving a content file to the watcher reporting the new PDF, for several saves."""
+    import shutil
+    from queue import Queue
+    from threading import Thread
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "content"
+        shutil.copytree(ROOT / "content" / year, content / year)
+        proc = subprocess.Popen([sys.executable, "-u", str(ROOT / "build.py"), "--year", year, "--content", str(content),
+                                 "--output", str(Path(tmp) / "out"), "--format", "pdf", "--watch"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        lines: Queue = Queue()
+        Thread(target=lambda: [lines.put(ln) for ln in proc.stdout], daemon=True).start()
+
+        def wait(word: str) -> None:
+            while word not in lines.get(timeout=120):
+                pass
+        try:
+            wait("完成")
+            times = []
+            att = content / year / "attachment.yaml"
+            for k in range(saves):
+                text = att.read_text(encoding="utf-8")
+                t0 = time.perf_counter()
+                att.write_text(text.replace("。", f"。{k}" if k == 0 else "。", 1) if k == 0 else text + f"# {k}\n",
+                               encoding="utf-8")
+                wait("已生成")
+                times.append(time.perf_counter() - t0)
+                wait("继续监视")
+            return times
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 if __name__ == "__main__":

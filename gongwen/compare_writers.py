@@ -1,0 +1,108 @@
+"""Writers of the year-over-year comparison: a DOCX with real tracked changes (Word's 审阅 pane lists
+them and can accept or reject each) and a PDF showing insertions and deletions in colour. Both open with
+the summary (items added, removed, changed, moved)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import jinja2
+
+from docx.oxml import parse_xml
+
+from . import ooxml as ox
+from .compare import Comparison, diff_ops
+from .docx_writer import DocxWriter, _mark_size, styles_xml
+from .fonts import FontSet
+from .house import House
+from .model import Document
+
+
+class CompareDocx(DocxWriter):
+    def __init__(self, doc: Document, house: House, cmp: Comparison):
+        super().__init__(doc, house)
+        self.cmp = cmp
+        date = dt.datetime.combine(doc.notice.stamp_date, dt.time(0, 0)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.rev = ox.Revisions(f"{cmp.old_year}→{cmp.new_year}年度对照", date)
+
+    def tracked(self, style: str, ops: list[tuple[str, str]], prefix: str = "", whole: str = "") -> None:
+        """Paragraph(s) from diff runs; a "\\n" inside the runs starts a new paragraph."""
+        merged: list[tuple[str, str]] = []
+        for op, text in ops:  # one revision per stretch: "3." and its text are one deletion
+            if merged and merged[-1][0] == op:
+                merged[-1] = (op, merged[-1][1] + text)
+            else:
+                merged.append((op, text))
+        ops = merged
+        p = self.para(style)
+        if prefix:
+            p.append(ox.text_run(prefix))
+        if whole:
+            self.rev.mark_paragraph(p, whole)
+        for op, text in ops:
+            chunks = text.split("\n")
+            for k, chunk in enumerate(chunks):
+                if k:
+                    p = self.para("Normal")
+                    if whole or op != "equal":
+                        self.rev.mark_paragraph(p, "del" if op == "delete" else "ins")
+                if not chunk:
+                    continue
+                if op == "equal":
+                    p.append(ox.text_run(chunk))
+                elif op == "insert":
+                    p.append(self.rev.inserted(chunk))
+                else:
+                    p.append(self.rev.deleted(chunk))
+
+    def build(self) -> bytes:
+        m, h, cmp = self.m, self.h, self.cmp
+        self.d.part._styles_part._element = parse_xml(styles_xml(h, self.g, _mark_size(h, m.notice.issuer_mark)))
+        title = m.attachments[0].title if m.attachments else ""
+        self.para("GwTitle", text=f"{title}（与{cmp.old_year}年度对照稿）")
+        for line in cmp.summary_lines():
+            self.para("GwRecipients", text=line)
+        self.para("GwAttachLabel", text="附件")
+        self.tracked("GwAttachTitle", cmp.title_ops)
+        self.tracked("Normal", cmp.preamble_ops)
+        for part in cmp.parts:
+            if part.kind == "added":
+                self.tracked("GwHeading1", [("insert", part.new_title)], prefix=part.new_label, whole="ins")
+            elif part.kind == "removed":
+                self.tracked("GwHeading1", [("delete", part.old_title)], whole="del")
+            else:
+                self.tracked("GwHeading1", diff_ops(part.old_title, part.new_title), prefix=part.new_label)
+            for e in part.entries:
+                if e.kind in ("removed", "moved-from"):
+                    self.tracked("GwItem", [("delete", e.old_label)] + e.ops(), whole="del")
+                elif e.kind in ("added", "moved"):
+                    self.tracked("GwItem", e.ops(), prefix=e.new_label, whole="ins")
+                else:
+                    self.tracked("GwItem", e.ops(), prefix=e.new_label)
+        self.section()
+        self.settings()
+        self.font_table()
+        self.core_properties()
+        self.d.core_properties.title = f"{title}（与{cmp.old_year}年度对照稿）"
+        self.drop_template_leftovers()
+        buf = io.BytesIO()
+        self.d.save(buf)
+        d = m.notice.stamp_date
+        return ox.reproducible_zip(buf.getvalue(), (max(d.year, 1980), d.month, d.day, 0, 0, 0))
+
+
+def write_compare_docx(doc: Document, house: House, cmp: Comparison, target: Path) -> None:
+    target.write_bytes(CompareDocx(doc, house, cmp).build())
+
+
+def write_compare_pdf(doc: Document, house: House, fonts: FontSet, cmp: Comparison, target: Path) -> None:
+    from .pdf import TEMPLATES, _weasyprint_html, no_fetch_fetcher
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    family = {role: rf.family for role, rf in fonts.roles.items()}
+    html = env.get_template("compare.html.j2").render(
+        cmp=cmp, title=doc.attachments[0].title if doc.attachments else "", fonts=family,
+        created=doc.notice.stamp_date.isoformat(), red=house["colors"]["red"])
+    _weasyprint_html()(string=html, url_fetcher=no_fetch_fetcher()).write_pdf(str(target))

@@ -1,0 +1,126 @@
+"""Drafting next year's plan: the new-year scaffold and the stale-year check.
+
+`python build.py --new 2025` copies the latest earlier year's content, moves the document's year forward
+where it names the document's year (文号, the titles, "2024年工作意见"), leaves the dates to be decided
+(待定) and prints a checklist. While building, text that still presents an earlier year as the current
+one ("2024年是…", "宝教〔2024〕", a title saying 2024) is reported with file, line and field.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Document
+
+YEAR_DIR = re.compile(r"^\d{4}$")
+TITLE_FIELDS = re.compile(r"^(标题(\[\d+\])?|部分\[\d+\]\.标题)$")
+# phrases that present their year as the document's own year
+CURRENT_YEAR_PHRASES = [
+    (re.compile(r"(\d{4})年是"), "“{0}年是”"),
+    (re.compile(r"〔(\d{4})〕"), "“〔{0}〕”"),
+    (re.compile(r"(\d{4})年(?:工作意见|工作要点|工作计划)"), "“{0}年工作…”"),
+]
+
+
+@dataclass
+class Finding:
+    file: Path | str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file} 第 {self.line} 行「{self.field}」：{self.message}"
+
+
+def stale_year_findings(doc: Document, year: int) -> list[Finding]:
+    """Text that presents a year other than `year` as the current one."""
+    out: list[Finding] = []
+    for path, line, field, text in doc.texts:
+        seen = set()
+        for pattern, shown in CURRENT_YEAR_PHRASES:
+            for m in pattern.finditer(text):
+                y = int(m.group(1))
+                if y != year and m.group(0) not in seen:
+                    seen.add(m.group(0))
+                    out.append(Finding(path, line, field, f"{shown.format(y)}仍把 {y} 年当作本年度（本文件是 {year} 年度）"))
+        if TITLE_FIELDS.match(field):
+            for m in re.finditer(r"(\d{4})年", text):
+                y = int(m.group(1))
+                if y != year and m.group(0) not in seen:
+                    seen.add(m.group(0))
+                    out.append(Finding(path, line, field, f"标题写的是 {y} 年（本文件是 {year} 年度）"))
+    n = doc.notice
+    notice_file = Path(doc.source_dir) / "notice.yaml"
+    if n.number.year and n.number.year != year:
+        out.append(Finding(notice_file, doc.lines.get("发文字号.年份", 0), "发文字号.年份",
+                           f"文号年份是 {n.number.year}，本文件是 {year} 年度"))
+    for label, d in (("成文日期", n.date), ("版记.印发日期", doc.colophon.print_date)):
+        if d is not None and d.year not in (year, year - 1):
+            out.append(Finding(notice_file, doc.lines.get(label, 0), label, f"日期 {d} 不在 {year} 年度"))
+    return out
+
+
+def pending_dates(doc: Document) -> list[str]:
+    out = []
+    if doc.notice.date is None:
+        out.append("成文日期")
+    if doc.colophon.print_date is None:
+        out.append("版记.印发日期")
+    return out
+
+
+def latest_year_before(content_root: Path, year: int) -> Path | None:
+    years = sorted(int(d.name) for d in content_root.iterdir() if d.is_dir() and YEAR_DIR.match(d.name))
+    earlier = [y for y in years if y < year]
+    return content_root / str(earlier[-1]) if earlier else None
+
+
+def scaffold_new_year(content_root: Path, year: int) -> tuple[Path, Path]:
+    """Create content/<year>/ from the latest earlier year. Returns (new folder, source folder).
+    Raises FileExistsError if the year exists, LookupError if there is no earlier year."""
+    target = content_root / str(year)
+    if target.exists():
+        raise FileExistsError(target)
+    source = latest_year_before(content_root, year)
+    if source is None:
+        raise LookupError(content_root)
+    old = int(source.name)
+    tmp = content_root / f".{year}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for f in sorted(source.glob("*.y*ml")):
+        text = f.read_text(encoding="utf-8")
+        text = _move_year(text, old, year)
+        if f.name == "notice.yaml":
+            text = (f"# 由 {old} 年度内容生成（python build.py --new {year}），请按生成时打印的清单逐项修改。\n" + text)
+        (tmp / f.name).write_text(text, encoding="utf-8")
+    tmp.rename(target)
+    return target, source
+
+
+def _move_year(text: str, old: int, new: int) -> str:
+    """Move the year forward where it names the document's year; leave the dates to be decided."""
+    out = []
+    block = ""  # the top-level key whose block we are in
+    for line in text.splitlines(keepends=True):
+        m = re.match(r"^(\S[^:#]*):", line)
+        if m:
+            block = m.group(1).strip()
+        stripped = line.lstrip()
+        if re.match(r"年份:\s*\d{4}", stripped):
+            line = re.sub(r"(年份:\s*)\d{4}", rf"\g<1>{new}", line)
+        elif re.match(r"序号:\s*\d+", stripped):
+            line = re.sub(r"(序号:\s*)\d+", r"\g<1>1", line)
+        elif re.match(r"(成文日期|印发日期):", stripped):
+            key = stripped.split(":")[0]
+            indent = line[: len(line) - len(stripped)]
+            line = f"{indent}{key}: 待定   # 请填写{key}，如 {new}-02-04\n"
+        elif block == "标题" or stripped.startswith("标题:"):
+            line = line.replace(f"{old}年", f"{new}年")
+        line = line.replace(f"{old}年工作意见", f"{new}年工作意见")
+        out.append(line)
+    return "".join(out)

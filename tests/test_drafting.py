@@ -1,0 +1,195 @@
+"""Drafting next year's plan: --new, stale-year warnings, --compare redline, --watch, --preview."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from queue import Empty, Queue
+from threading import Thread
+
+import pdfplumber
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def run(*args, timeout=300):
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project's content, as a user's working copy."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    return tmp_path
+
+
+def pdf_text(path: Path) -> str:
+    with pdfplumber.open(path) as doc:
+        return "".join("".join(c["text"] for c in p.chars) for p in doc.pages)
+
+
+def test_new_year_scaffold_builds_2025_and_refuses_to_overwrite(project):
+    content, out = project / "content", project / "output"
+    r = run("--new", "2025", "--content", str(content))
+    assert r.returncode == 0, r.stderr
+    assert "成文日期" in r.stdout and "待定" in r.stdout and "2024年是" in r.stdout  # the checklist
+    notice = (content / "2025" / "notice.yaml").read_text(encoding="utf-8")
+    assert re.search(r"年份:\s*2025", notice) and "成文日期: 待定" in notice
+    before = {p: p.read_bytes() for p in (content / "2025").iterdir()}
+
+    again = run("--new", "2025", "--content", str(content))
+    assert again.returncode == 2 and "已经存在" in again.stderr and "Traceback" not in again.stderr
+    assert {p: p.read_bytes() for p in (content / "2025").iterdir()} == before
+
+    b = run("--year", "2025", "--content", str(content), "--output", str(out))
+    assert b.returncode == 0, b.stderr
+    pdf = out / "2025" / "宝教〔2025〕1号.pdf"
+    text = pdf_text(pdf)
+    assert "宝教〔2025〕1号" in text
+    assert "上海市宝山区教育局2025年工作意见" in text and "2024年工作意见" not in text
+    assert "2025年　月　日" in text  # the dates are left to be decided, visibly
+    assert "待定" in b.stderr  # and the build says so
+
+
+def test_new_year_needs_an_earlier_year(project):
+    r = run("--new", "2019", "--content", str(project / "content"))
+    assert r.returncode == 2 and "没有早于 2019 年" in r.stderr
+
+
+def test_stale_year_warnings_fire_on_planted_cases_and_not_on_2024(project):
+    content, out = project / "content", project / "output"
+    clean = run("--year", "2024", "--content", str(content), "--output", str(out), "--format", "docx")
+    assert clean.returncode == 0 and "警告" not in clean.stderr, clean.stderr
+
+    assert run("--new", "2025", "--content", str(content)).returncode == 0
+    att = content / "2025" / "attachment.yaml"
+    text = att.read_text(encoding="utf-8")
+    text = text.replace("继续推进落实中小学党组织领导的校长负责制。", "按照宝教〔2024〕5号文件要求，继续推进落实中小学党组织领导的校长负责制。")
+    text = text.replace("  - 标题: 深耕教育数字化转型", "  - 标题: 2024年深耕教育数字化转型")
+    att.write_text(text, encoding="utf-8")
+    r = run("--year", "2025", "--content", str(content), "--output", str(out), "--format", "docx")
+    assert r.returncode == 0, r.stderr
+    warnings = [ln for ln in r.stderr.splitlines() if ln.startswith("警告")]
+    assert any("“2024年是”" in w and "「导语」" in w for w in warnings), warnings
+    assert any("“〔2024〕”" in w and "「部分[1].条目[1].内容」" in w for w in warnings), warnings
+    assert any("「部分[2].标题」" in w and "2024 年" in w for w in warnings), warnings
+    for w in warnings:  # each names file and line
+        assert re.search(r"\.yaml 第 \d+ 行", w), w
+
+
+def _texts(parent, tag) -> list[str]:
+    out = []
+    for e in parent.iter(f"{{{W}}}{tag}"):
+        out.append("".join(t.text or "" for t in e.iter(f"{{{W}}}t", f"{{{W}}}delText")))
+    return [t for t in out if t]
+
+
+def test_compare_redline_covers_exactly_the_changes(project):
+    content, out = project / "content", project / "output"
+    assert run("--new", "2025", "--content", str(content)).returncode == 0
+    att = content / "2025" / "attachment.yaml"
+    s = att.read_text(encoding="utf-8")
+    # one edited item (5.), one removed (3.), one moved between parts (12. → part 三), one added (part 二)
+    s = s.replace("严格落实校园常见传染病防控措施", "全面落实校园传染病防控措施", 1)
+    a, b = s.index("      - 要点: 推进心育大健康试点工作。"), s.index("      - 要点: 深化家庭教育指导")
+    removed_block = s[a:b]
+    s = s[:a] + s[b:]
+    a, b = s.index("      - 要点: 完善“双减”长效机制。"), s.index("  - 标题: 聚焦优质均衡普惠特色")
+    moved_block = s[a:b]
+    s = s[:a] + s[b:]
+    c = s.index("  - 标题: 深化产教融合和校企合作")
+    s = s[:c] + moved_block + s[c:]
+    c = s.index("      - 要点: 推进数字学校标准化建设。")
+    added = "开展人工智能教育试点。在全区中小学开设人工智能通识课程。"
+    s = s[:c] + "      - 要点: 开展人工智能教育试点。\n        内容: 在全区中小学开设人工智能通识课程。\n" + s[c:]
+    att.write_text(s, encoding="utf-8")
+
+    r = run("--year", "2025", "--content", str(content), "--output", str(out), "--compare", "2024")
+    assert r.returncode == 0, r.stderr
+    assert "新增1条，删除1条，修改1条，移动1条" in r.stdout
+    docx = out / "2025" / "宝教〔2025〕1号-与2024年度对照.docx"
+    with zipfile.ZipFile(docx) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    ins, dels = _texts(body, "ins"), _texts(body, "del")
+    removed_text = "推进心育大健康试点工作。"
+    moved_lead = "完善“双减”长效机制。"
+    # insertions: the added item, the moved item at its new place, the new words of the edited item,
+    # and the year in the title
+    assert added in ins
+    assert any(t.startswith(moved_lead) for t in ins)
+    assert "全面" in ins and "5" in ins
+    assert len(ins) == 4, ins
+    # deletions: the removed item and the moved item's old place (each with its old number), the old words
+    assert any(t.startswith("3." + removed_text) for t in dels), dels
+    assert any(t.startswith("12." + moved_lead) for t in dels), dels
+    assert "严格" in dels and "常见" in dels and "4" in dels
+    assert len(dels) == 5, dels
+    # unchanged, renumbered items carry no revision: item "4." of 2025 was "5." of 2024 …
+    assert not any("深化家庭教育指导" in t for t in ins + dels)
+    summary = pdf_text(docx.with_suffix(".pdf"))
+    assert "新增1条，删除1条，修改1条，移动1条" in summary
+    assert "删除：原3.推进心育大健康试点工作。" in summary and "移动：原12.→" in summary
+
+
+def test_watch_rebuilds_after_a_save_and_survives_a_broken_one(project):
+    content, out = project / "content", project / "output"
+    proc = subprocess.Popen([sys.executable, "-u", str(ROOT / "build.py"), "--year", "2024", "--content", str(content),
+                             "--output", str(out), "--format", "pdf", "--watch"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    queue: Queue = Queue()
+    Thread(target=lambda: [queue.put(ln) for ln in proc.stdout], daemon=True).start()
+
+    def wait_for(word: str, timeout: float = 90) -> None:
+        end = time.time() + timeout
+        while time.time() < end:
+            try:
+                line = queue.get(timeout=max(0.1, end - time.time()))
+            except Empty:
+                break
+            lines.append(line)
+            if word in line:
+                return
+        raise AssertionError(f"{word!r} not seen within {timeout} s: {lines}")
+
+    try:
+        wait_for("完成")
+        pdf = out / "2024" / "宝教〔2024〕1号.pdf"
+        att = content / "2024" / "attachment.yaml"
+        att.write_text(att.read_text(encoding="utf-8").replace("负责制。", "负责制，监视测试。", 1), encoding="utf-8")
+        wait_for("已重新生成")
+        assert "监视测试" in pdf_text(pdf)
+        good = pdf.read_bytes()
+        att.write_text(att.read_text(encoding="utf-8") + "坏: [\n", encoding="utf-8")
+        wait_for("本次未生成")
+        assert any("YAML 语法错误" in ln for ln in lines)
+        assert pdf.read_bytes() == good
+        assert proc.poll() is None, "the watcher stopped after a broken save"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert not any("Traceback" in ln for ln in lines)
+
+
+def test_previews_one_png_per_page_and_a_contact_sheet(project):
+    from PIL import Image
+    out = project / "output"
+    r = run("--year", "2024", "--content", str(project / "content"), "--output", str(out), "--preview", "--format", "pdf")
+    assert r.returncode == 0, r.stderr
+    folder = out / "2024" / "预览"
+    pages = sorted(folder.glob("第*页.png"))
+    assert len(pages) == 17
+    with Image.open(pages[0]) as im:
+        w, h = im.size
+        assert abs(w / h - 210 / 297) < 0.01  # A4 pages
+    with Image.open(folder / "总览.png") as sheet:
+        assert sheet.width >= 6 * w and sheet.height >= 3 * h
