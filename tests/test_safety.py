@@ -104,3 +104,41 @@ def test_two_builds_give_identical_pdf_bytes(tmp_path):
         assert r.returncode == 0, r.stderr
     pa, pb = next((a / "2024").glob("*.pdf")), next((b / "2024").glob("*.pdf"))
     assert pa.read_bytes() == pb.read_bytes()
+
+
+def test_missing_fontconfig_tools_give_one_clear_message(tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", "2024", "--output", str(tmp_path)],
+                       capture_output=True, text=True, timeout=120, env={"PATH": str(tmp_path), "HOME": str(tmp_path)})
+    assert r.returncode == 1
+    assert "fc-list" in r.stderr and "fontconfig" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_no_font_for_a_role_names_the_role_and_what_to_install(tmp_path):
+    from gongwen.errors import BuildError
+    from gongwen.fonts import resolve_fonts
+    with pytest.raises(BuildError) as err:
+        resolve_fonts({"fangsong": ["不存在的仿宋字体"], "heiti": ["Noto Sans CJK SC"]}, tmp_path)
+    assert "仿宋" in str(err.value) and "setup.sh" in str(err.value) and "fonts/" in str(err.value)
+
+
+def test_unwritable_output_folder_is_one_clear_message(tmp_path):
+    blocked = tmp_path / "out"
+    blocked.mkdir()
+    (blocked / "2024").write_text("a file where the year folder should be")
+    r = build(ROOT / "content", blocked)
+    assert r.returncode == 1
+    assert "无法创建输出目录" in r.stderr and "已有同名文件" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_preview_without_pdftoppm_says_what_to_install(tmp_path):
+    import os
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fc = shutil.which("fc-list")
+    (bin_dir / "fc-list").symlink_to(fc)  # fontconfig present, poppler absent
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", "2024", "--output", str(tmp_path / "o"),
+                        "--preview", "--format", "pdf", "-q"], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "PATH": str(bin_dir)})
+    assert r.returncode == 1
+    assert "pdftoppm" in r.stderr and "poppler-utils" in r.stderr and "Traceback" not in r.stderr
+    assert next((tmp_path / "o" / "2024").glob("*.pdf")).stat().st_size > 0  # the PDF itself was made
