@@ -92,6 +92,7 @@ class Page:
     rules: list[Rule] = field(default_factory=list)
     pitch: float = 0.0
     rows: int = 0
+    footnote_top: float = 0.0  # top of the footnote block, pt from the 版心 top (the 版心 height if none)
 
 
 class Metrics:
@@ -136,7 +137,8 @@ class Metrics:
             self.hmtx = self._font["hmtx"]
         return self._font
 
-    def advance(self, ch: str) -> float:
+    def _lookup(self, ch: str) -> float | None:
+        """Advance of `ch` in em, None if the face has no glyph for it (cached either way)."""
         a = self.adv.get(ch, -1.0)
         if a == -1.0:
             self._load()
@@ -144,6 +146,10 @@ class Metrics:
             a = None if gid is None else self.hmtx[gid][0] / self.upm
             self.adv[ch] = a
             self._dirty = True
+        return a
+
+    def advance(self, ch: str) -> float:
+        a = self._lookup(ch)
         if a is None:
             self.missing.add(ch)
             return 0.5 if ord(ch) < 0x2E80 else 1.0
@@ -151,14 +157,7 @@ class Metrics:
 
     def has(self, ch: str) -> bool:
         """Whether the face has a glyph for `ch` (without counting it as missing)."""
-        a = self.adv.get(ch, -1.0)
-        if a == -1.0:
-            self._load()
-            gid = self.cmap.get(ord(ch))
-            a = None if gid is None else self.hmtx[gid][0] / self.upm
-            self.adv[ch] = a
-            self._dirty = True
-        return a is not None
+        return self._lookup(ch) is not None
 
     def save(self) -> None:
         if self._dirty and self.cache_file is not None:
@@ -208,7 +207,6 @@ class Composer:
                      "kai": Style("kaiti", self.S), "hei": Style("heiti", self.S)}.get(lead, self.body)
         self.call = Style("fangsong", float(sizes["footnote_call"]), call=True)
         self.fn = Style("fangsong", float(sizes["footnote"]))
-        self.fn_call = Style("fangsong", float(sizes["footnote"]))
 
     # -- measuring -------------------------------------------------------------------------------
     def metrics(self, role: str) -> Metrics:
@@ -346,6 +344,7 @@ class Composer:
     # -- the document ----------------------------------------------------------------------------
     def compose(self, doc: Document) -> list[Page]:
         h, P = self.h, self.P
+        self.notes = {f.mark: f.text for f in doc.footnotes}
         sizes = h["sizes_pt"]
         red = h["colors"]["red"]
         indent2 = h["body"]["first_line_indent_chars"] * self.cell
@@ -513,7 +512,7 @@ class Composer:
             avail = self.H - top
             n = max(len(rs), 1)
             pitch = min(self.P, (avail - fh) / n) if fh else self.P
-            page = Page(0, pitch=pitch, rows=len(rs))
+            page = Page(0, pitch=pitch, rows=len(rs), footnote_top=self.H - fh)
             for k, r in enumerate(rs):
                 if r.line is None:
                     continue
@@ -542,7 +541,6 @@ class Composer:
             finish(cur, y0)
             cur, y0 = [r for r in carry if r.line is not None or carry.index(r) > 0] + [row], 0.0
         finish(cur, y0)
-        self.rows_last_page = cur
         return pages
 
     @staticmethod
@@ -567,58 +565,47 @@ class Composer:
         return carry
 
     def place_colophon(self, doc: Document, pages: list[Page]) -> None:
-        """版记 at the foot of the last page: its last (thick) rule on the 版心 bottom edge."""
-        c, h = doc.colophon, self.h
+        """版记 at the foot of the last page: thick rule above its first row, thin rules between its
+        parts, and its last (thick) rule with its bottom edge on the 版心 bottom edge (§7.4)."""
+        c, h, P = doc.colophon, self.h, self.P
         st = Style("fangsong", float(h["sizes_pt"]["colophon"]))
         side = h["colophon"]["side_space_chars"] * st.size
         thick = h["colophon"]["thick_rule_mm"] * MM
         thin = h["colophon"]["thin_rule_mm"] * MM
-        P = self.P
-        groups: list[list[Line]] = []
+
+        def at(runs: list[Run], right: bool, kind: str) -> Line:
+            w = self.natural_width(runs)
+            return Line(runs, self.W - side - w if right else side, 0, 0.0, w, kind)
+
+        groups: list[list[list[Line]]] = []  # parts of the 版记 → grid rows → lines on the row
         if c.cc_text:
-            cc_lines = self.paragraph_lines([Run(c.cc_text, st)], side,
-                                            side + self.natural_width([Run("抄送：", st)]),
-                                            avail=self.W - side, ls=0.0, kind="colophon-cc")
-            groups.append(cc_lines)
-        left = [Run(c.printer, st)]
-        right = [Run(c.print_date_text, st)]
-        rw = self.natural_width(right)
-        groups.append([Line(left, side, 0, 0.0, self.natural_width(left), "colophon-printer"),
-                       Line(right, self.W - side - rw, 0, 0.0, rw, "colophon-date")])
+            cc = self.paragraph_lines([Run(c.cc_text, st)], side, side + self.natural_width([Run("抄送：", st)]),
+                                      avail=self.W - side, ls=0.0, kind="colophon-cc")
+            groups.append([[ln] for ln in cc])
+        groups.append([[at([Run(c.printer, st)], False, "colophon-printer"),
+                        at([Run(c.print_date_text, st)], True, "colophon-date")]])
         if c.copies_text:
-            runs = [Run(c.copies_text, st)]
-            cw = self.natural_width(runs)
-            groups.append([Line(runs, self.W - side - cw, 0, 0.0, cw, "colophon-copies")])
-        nrows = sum(1 if g[0].kind == "colophon-printer" else len(g) for g in groups)
-        height = nrows * P
+            groups.append([[at([Run(c.copies_text, st)], True, "colophon-copies")]])
+        height = sum(len(g) for g in groups) * P
+
         last = pages[-1]
-        used = 0.0
-        if last.lines:
-            body_lines = [ln for ln in last.lines if ln.kind != "footnote"]
-            if body_lines:
-                used = max(ln.baseline for ln in body_lines) + 0.12 * self.S + 0.2 * P
-        fn_rules = [r for r in last.rules if r.height == 0.5]
-        fn_top = min((r.y - 6.0 for r in fn_rules), default=self.H)
-        if used + height > fn_top - EPS or fn_rules:
-            if used + height > fn_top - EPS:
-                pages.append(Page(0, pitch=P))
-                last = pages[-1]
-                fn_top = self.H
-        bottom = fn_top
+        bottom = last.footnote_top
+        text_bottom = max((ln.baseline + 0.12 * ln.style.size for ln in last.lines if ln.kind != "footnote"),
+                          default=0.0)
+        if text_bottom + 0.2 * P + height > bottom + EPS:  # no room under the text: a page of its own
+            last = Page(0, pitch=P, footnote_top=self.H)
+            pages.append(last)
+            bottom = last.footnote_top
         y = bottom - height
-        for gi, g in enumerate(groups):
-            rows = 1 if g[0].kind == "colophon-printer" else len(g)
-            last.rules.append(Rule(0.0, y - (thick if gi == 0 else thin) / 2, self.W, thick if gi == 0 else thin))
-            if g[0].kind == "colophon-printer":
-                for ln in g:
+        for gi, group in enumerate(groups):
+            w = thick if gi == 0 else thin
+            last.rules.append(Rule(0.0, y - w / 2, self.W, w))
+            for row in group:
+                for ln in row:
                     ln.baseline = self.grid_baseline(y, st)
                     last.lines.append(ln)
-            else:
-                for k, ln in enumerate(g):
-                    ln.baseline = self.grid_baseline(y + k * P, st)
-                    last.lines.append(ln)
-            y += rows * P
-        last.rules.append(Rule(0.0, bottom - thick, self.W, thick))  # its bottom edge on the 版心 bottom
+                y += P
+        last.rules.append(Rule(0.0, bottom - thick, self.W, thick))
 
 
 @dataclass
@@ -634,6 +621,4 @@ class Row:
 
 
 def compose(doc: Document, house: House, fonts: FontSet) -> list[Page]:
-    c = Composer(house, fonts)
-    c.notes = {f.mark: f.text for f in doc.footnotes}
-    return c.compose(doc)
+    return Composer(house, fonts).compose(doc)

@@ -101,7 +101,6 @@ def _line_view(ln: Line, classes: _FontClasses, composer: Composer) -> dict:
 
 def build_html(doc: Document, house: House, fonts: FontSet) -> tuple[str, list[Page]]:
     composer = Composer(house, fonts)
-    composer.notes = {f.mark: f.text for f in doc.footnotes}
     pages = composer.compose(doc)
     classes = _FontClasses(fonts, composer)
     views = [{"number": p.number, "rules": p.rules, "lines": [_line_view(ln, classes, composer) for ln in p.lines]}
