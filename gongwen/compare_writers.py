@@ -61,7 +61,11 @@ class CompareDocx(DocxWriter):
         m, h, cmp = self.m, self.h, self.cmp
         self.d.part._styles_part._element = parse_xml(styles_xml(h, self.g, _mark_size(h, m.notice.issuer_mark)))
         title = m.attachments[0].title if m.attachments else ""
-        self.para("GwTitle", text=f"{title}（与{cmp.old_year}年度对照稿）")
+        head = self.para("GwTitle", text=title)
+        br = ox.el("r")
+        br.append(ox.el("br"))
+        head.append(br)
+        head.append(ox.text_run(f"（与{cmp.old_year}年度对照稿）"))
         for line in cmp.summary_lines():
             self.para("GwRecipients", text=line)
         self.para("GwAttachLabel", text="附件")
