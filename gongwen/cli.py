@@ -74,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 return _new_year(args)
             except ContentError as exc:
-                print(f"未新建：{exc.problems[0]}", file=sys.stderr)
+                print(f"未新建 {args.new} 年度：", file=sys.stderr)
+                for p in exc.problems:
+                    print(f"  {p}", file=sys.stderr)
                 return 2
         builder = Builder(args)
         if args.watch:
@@ -256,15 +258,23 @@ class Builder:
             _report(exc)
         except BuildError as exc:
             print(f"生成失败：{exc}", file=sys.stderr, flush=True)
+        except Exception as exc:  # a bug must not end the watch: report it and keep watching
+            print(f"生成失败（程序内部错误，请把以下信息报告给维护人员）：{type(exc).__name__}: {exc}",
+                  file=sys.stderr, flush=True)
+            if os.environ.get("GONGWEN_DEBUG"):
+                raise
         return False
 
 
 def _new_year(args) -> int:
     """--new YEAR: the scaffold and its checklist."""
     from .content import load_document
-    from .drafting import scaffold_new_year, stale_year_findings
+    from .drafting import latest_year_before, scaffold_new_year, stale_year_findings
     root = Path(args.content)
     year = int(args.new)
+    base = latest_year_before(root, year) if root.is_dir() else None
+    if base is not None and not (root / args.new).exists():
+        load_document(base)  # a broken base year is reported before anything is created
     try:
         target, source = scaffold_new_year(root, year)
     except FileExistsError:

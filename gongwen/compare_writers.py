@@ -28,26 +28,29 @@ class CompareDocx(DocxWriter):
         self.rev = ox.Revisions(f"{cmp.old_year}→{cmp.new_year}年度对照", date)
 
     def tracked(self, style: str, ops: list[tuple[str, str]], prefix: str = "", whole: str = "") -> None:
-        """Paragraph(s) from diff runs; a "\\n" inside the runs starts a new paragraph."""
+        """Paragraph(s) from diff runs; a "\\n" inside the runs starts a new paragraph.
+
+        A paragraph mark ends its paragraph, so a "\\n" inserted or deleted tracks the mark of the paragraph
+        it closes. `whole` ("ins" / "del") marks a paragraph inserted or deleted entirely, marks included;
+        its number (`prefix`) is then part of the revision. A kept item shows its new number untracked:
+        numbers are generated, renumbering is not a change of content."""
+        if prefix:
+            ops = [("insert" if whole == "ins" else "equal", prefix)] + list(ops)
         merged: list[tuple[str, str]] = []
         for op, text in ops:  # one revision per stretch: "3." and its text are one deletion
             if merged and merged[-1][0] == op:
                 merged[-1] = (op, merged[-1][1] + text)
             else:
                 merged.append((op, text))
-        ops = merged
         p = self.para(style)
-        if prefix:
-            p.append(ox.text_run(prefix))
-        if whole:
-            self.rev.mark_paragraph(p, whole)
-        for op, text in ops:
-            chunks = text.split("\n")
-            for k, chunk in enumerate(chunks):
+        paragraphs = [p]
+        for op, text in merged:
+            for k, chunk in enumerate(text.split("\n")):
                 if k:
+                    if op != "equal" and not whole:
+                        self.rev.mark_paragraph(p, "ins" if op == "insert" else "del")
                     p = self.para("Normal")
-                    if whole or op != "equal":
-                        self.rev.mark_paragraph(p, "del" if op == "delete" else "ins")
+                    paragraphs.append(p)
                 if not chunk:
                     continue
                 if op == "equal":
@@ -56,6 +59,9 @@ class CompareDocx(DocxWriter):
                     p.append(self.rev.inserted(chunk))
                 else:
                     p.append(self.rev.deleted(chunk))
+        if whole:
+            for q in paragraphs:
+                self.rev.mark_paragraph(q, whole)
 
     def build(self) -> bytes:
         m, h, cmp = self.m, self.h, self.cmp

@@ -111,6 +111,8 @@ class _Checker:
                 continue
             self.field_lines[name] = data.lines[key]
             out[key] = self.value(data[key], spec, name, data.lines[key])
+            if spec.required and out[key] == []:
+                self.add(data.lines[key], name, f"不能为空{f'（{spec.hint}）' if spec.hint else ''}")
         return out
 
     def value(self, v, spec: F, name: str, line: int):
@@ -142,6 +144,9 @@ class _Checker:
                 v = v.date()
             if not isinstance(v, dt.date):
                 self.add(line, name, f"应为日期，实际是“{v}”{hint}")
+                return None
+            if not 1949 <= v.year <= 2099:
+                self.add(line, name, f"日期 {v} 的年份不合理，请检查")
                 return None
             return v
         if spec.kind == "map":
@@ -247,6 +252,9 @@ def load_document(year_dir: Path) -> Document:
     ck = _Checker(notice_path)
     n = ck.check(raw, NOTICE_SCHEMA, "", 1)
 
+    copies = (n["版记"] or {}).get("印数")
+    if copies is not None and copies < 1:
+        ck.add(ck.field_lines.get("版记.印数"), "版记.印数", f"印数应为正整数，实际是 {copies}")
     num = n["发文字号"] or {}
     if num:
         lines = raw["发文字号"].lines if isinstance(raw.get("发文字号"), YMap) else {}

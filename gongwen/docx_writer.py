@@ -85,8 +85,8 @@ def styles_xml(h: House, g: _Geometry, mark_pt: float) -> str:
     hd = h["header"]
     title_pt = float(sizes["title"])
     out = [
-        f'<w:docDefaults><w:rPrDefault><w:rPr>{_rfonts(f["fangsong"])}{_sz(sizes["body"])}'
-        '<w:kern w:val="0"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+        f'<w:docDefaults><w:rPrDefault><w:rPr>{_rfonts(f["fangsong"])}<w:kern w:val="0"/>{_sz(sizes["body"])}'
+        '<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
         f'<w:pPrDefault><w:pPr><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>{line}</w:pPr></w:pPrDefault>'
         '</w:docDefaults>',
         # 正文: Normal, which Chinese Word displays as 正文
@@ -363,7 +363,7 @@ class DocxWriter:
         for kind, rid in (("default", odd), ("even", even)):
             ref = ox.el("footerReference", type=kind)
             ref.set(qn("r:id"), rid)
-            ox.put(sect, ref, ox.SECTPR_ORDER) if kind == "default" else sect.insert(1, ref)
+            ox.put(sect, ref, ox.SECTPR_ORDER, replace=False)
         ox.put(sect, ox.footnote_pr(), ox.SECTPR_ORDER)
         ox.put(sect, ox.el("pgSz", w=g.page_w, h=g.page_h), ox.SECTPR_ORDER)
         # the page number's em box top sits page_number.offset_mm below the 版心
@@ -396,21 +396,12 @@ class DocxWriter:
 
     def settings(self) -> None:
         s = self.d.settings.element
-        for tag in ("evenAndOddHeaders", "footnotePr", "compat", "rsids"):
-            for old in s.findall(qn(f"w:{tag}")):
-                if tag in ("evenAndOddHeaders", "footnotePr"):
-                    s.remove(old)
-        self.d.settings.odd_and_even_pages_header_footer = True
+        self.d.settings.odd_and_even_pages_header_footer = True  # w:evenAndOddHeaders
         fp = ox.footnote_pr()
         fp.append(ox.el("footnote", id=-1))
         fp.append(ox.el("footnote", id=0))
-        compat = s.find(qn("w:compat"))
-        if compat is not None:
-            compat.addprevious(fp)
-        else:
-            s.append(fp)
-        lang = s.find(qn("w:themeFontLang"))
-        if lang is not None:
+        ox.put(s, fp, ox.SETTINGS_ORDER)
+        for lang in s.findall(qn("w:themeFontLang")):
             s.remove(lang)
 
     def font_table(self) -> None:

@@ -73,7 +73,7 @@ class Line:
         counts: dict[Style, int] = {}
         for r in self.runs:
             counts[r.style] = counts.get(r.style, 0) + len(r.text)
-        return max(counts, key=counts.get)
+        return max(counts, key=counts.get) if counts else Style("fangsong", 16.0)
 
 
 @dataclass
@@ -190,6 +190,7 @@ class Composer:
     """Breaks text into lines and lines into pages for one document."""
 
     max_squeeze = 1  # closing marks kept on a full line by tightening it
+    para_id = 0  # paragraph ids for widow control
 
     def __init__(self, house: House, fonts: FontSet):
         self.h = house
@@ -244,6 +245,15 @@ class Composer:
             else:
                 tokens.append([i])
         width = [self.adv(ch, st) + ls for ch, st in atoms]
+        # a Latin word or URL wider than a line is broken anywhere, character by character
+        narrow = min(first_avail, rest_avail)
+        split: list[list[int]] = []
+        for tok in tokens:
+            if len(tok) > 1 and sum(width[i] for i in tok) > narrow:
+                split.extend([i] for i in tok)
+            else:
+                split.append(tok)
+        tokens = split
 
         def tw(tok):
             return sum(width[i] for i in tok)
@@ -280,6 +290,8 @@ class Composer:
                 carry.insert(0, cur.pop())
             if not cur:  # nothing can be moved: break anyway
                 cur, carry = carry[:-1], carry[-1:]
+            if not cur:  # a single token wider than the line: it stands on a line of its own
+                cur, carry = carry, []
             while cur and space(cur[-1]):
                 cur.pop()
             lines.append(cur)
@@ -290,6 +302,7 @@ class Composer:
             cur.pop()
         if cur or not lines:
             lines.append(cur)
+        lines = [ln for ln in lines if ln] or [[]]
 
         out = []
         for line in lines:
@@ -444,8 +457,8 @@ class Composer:
 
     def para_rows(self, runs, indent, kind="body", keep_next=False):
         lines = self.paragraph_lines(runs, indent, kind=kind)
-        self._para_id = getattr(self, "_para_id", 0) + 1
-        return [Row(ln, keep_next=keep_next, para=self._para_id, idx=i, count=len(lines))
+        self.para_id += 1
+        return [Row(ln, keep_next=keep_next, para=self.para_id, idx=i, count=len(lines))
                 for i, ln in enumerate(lines)]
 
     def title_lines(self, given: list[str], st: Style) -> list[str]:
@@ -455,14 +468,15 @@ class Composer:
             if self.natural_width([Run(t, st)]) <= self.W + EPS:
                 out.append(t)
                 continue
-            n = 2
-            while True:
-                target = self.natural_width([Run(t, st)]) / n
+            total = self.natural_width([Run(t, st)])
+            for n in range(2, 2 + int(total // self.W) + 2):
+                target = total / n
                 broken = self.break_runs([Run(t, st)], target + st.size, target + st.size, 0.0)
-                if all(self.natural_width(r) <= self.W + EPS for r in broken) and len(broken) <= n:
-                    out += ["".join(r.text for r in rl) for rl in broken]
+                if len(broken) <= n and all(self.natural_width(r) <= self.W + EPS for r in broken):
                     break
-                n += 1
+            else:  # no balanced break fits (e.g. a long URL): fill each line to the 版心 width
+                broken = self.break_runs([Run(t, st)], self.W, self.W, 0.0)
+            out += ["".join(r.text for r in rl) for rl in broken]
         return out
 
     def grid_baseline(self, box_top: float, st: Style, pitch: float | None = None) -> float:
@@ -539,7 +553,9 @@ class Composer:
             while cur and cur[-1].keep_next and len(cur) > 1:
                 carry.insert(0, cur.pop())
             finish(cur, y0)
-            cur, y0 = [r for r in carry if r.line is not None or carry.index(r) > 0] + [row], 0.0
+            while carry and carry[0].line is None:  # no blank line at the top of a page
+                carry.pop(0)
+            cur, y0 = carry + [row], 0.0
         finish(cur, y0)
         return pages
 

@@ -18,7 +18,6 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CT_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
@@ -44,13 +43,40 @@ def el(tag: str, **attrs) -> etree._Element:
     return e
 
 
-def put(parent, child, order: list[str]) -> etree._Element:
-    """Insert (or replace) `child` in `parent` at its schema position."""
+SETTINGS_ORDER = [
+    "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+    "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+    "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts",
+    "saveFormsData", "mirrorMargins", "alignBordersAndEdges", "bordersDoNotSurroundHeader",
+    "bordersDoNotSurroundFooter", "gutterAtTop", "hideSpellingErrors", "hideGrammaticalErrors", "activeWritingStyle",
+    "proofState", "formsDesign", "attachedTemplate", "linkStyles", "stylePaneFormatFilter", "stylePaneSortMethod",
+    "documentType", "mailMerge", "revisionView", "trackRevisions", "doNotTrackMoves", "doNotTrackFormatting",
+    "documentProtection", "autoFormatOverride", "styleLockTheme", "styleLockQFSet", "defaultTabStop",
+    "autoHyphenation", "consecutiveHyphenLimit", "hyphenationZone", "doNotHyphenateCaps", "showEnvelope",
+    "summaryLength", "clickAndTypeStyle", "defaultTableStyle", "evenAndOddHeaders", "bookFoldRevPrinting",
+    "bookFoldPrinting", "bookFoldPrintingSheets", "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing",
+    "displayHorizontalDrawingGridEvery", "displayVerticalDrawingGridEvery", "doNotUseMarginsForDrawingGridOrigin",
+    "drawingGridHorizontalOrigin", "drawingGridVerticalOrigin", "doNotShadeFormData", "noPunctuationKerning",
+    "characterSpacingControl", "printTwoOnOne", "strictFirstAndLastChars", "noLineBreaksAfter", "noLineBreaksBefore",
+    "savePreviewPicture", "doNotValidateAgainstSchema", "saveInvalidXml", "ignoreMixedContent",
+    "alwaysShowPlaceholderText", "doNotDemarcateInvalidXml", "saveXmlDataOnly", "useXSLTWhenSaving",
+    "saveThroughXslt", "showXMLTags", "alwaysMergeEmptyNamespace", "updateFields", "hdrShapeDefaults", "footnotePr",
+    "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"]
+
+
+def put(parent, child, order: list[str], replace: bool = True) -> etree._Element:
+    """Insert `child` in `parent` at its schema position, replacing elements of the same name unless
+    `replace` is False (repeatable elements such as w:footerReference)."""
     local = etree.QName(child).localname
-    for old in parent.findall(qn(f"w:{local}")):
-        parent.remove(old)
+    if replace:
+        for old in parent.findall(qn(f"w:{local}")):
+            parent.remove(old)
     rank = order.index(local) if local in order else len(order)
     for i, existing in enumerate(parent):
+        if not isinstance(existing.tag, str):
+            continue  # comments, processing instructions
         name = etree.QName(existing).localname
         if name in order and order.index(name) > rank:
             parent.insert(i, child)
@@ -85,12 +111,6 @@ def run_props(font: str | None = None, size_pt: float | None = None, color: str 
     if vert_align:
         put(rpr, el("vertAlign", val=vert_align), RPR_ORDER)
     return rpr
-
-
-def bottom_border(color: str, eighths_pt: int, space_pt: int) -> etree._Element:
-    bdr = el("pBdr")
-    bdr.append(el("bottom", val="single", sz=eighths_pt, space=space_pt, color=color.lstrip("#").upper()))
-    return bdr
 
 
 def page_field_runs(rpr: etree._Element | None) -> list[etree._Element]:

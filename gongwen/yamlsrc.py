@@ -7,6 +7,7 @@ list remembers the line of each entry, so that errors can name the line.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -49,8 +50,15 @@ def load_yaml(path: Path):
         raise ContentError([Problem(path, line, "", "文件不是 UTF-8 编码，请在编辑器中“另存为 UTF-8”后重试")]) from None
     if not text.strip():
         raise ContentError([Problem(path, None, "", "文件是空的")])
-    loader = yaml.SafeLoader(text)
+    bad = re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]", text)
+    if bad:  # a raw control character, e.g. pasted from a word processor
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise ContentError([Problem(path, line, "", f"第 {col} 列有不可见的控制字符 U+{ord(bad.group()):04X}，请删除"
+                                    "（常见于从其他文档复制的文字）")])
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -60,13 +68,19 @@ def load_yaml(path: Path):
         raise ContentError([Problem(path, line, "", f"YAML 语法错误（{col}{what}）")]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(path, None, "", f"YAML 语法错误（{exc}）")]) from None
+    except RecursionError:
+        raise ContentError([Problem(path, None, "", "嵌套层数过多，无法读取")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise ContentError([Problem(path, None, "", "文件是空的")])
     problems: list[Problem] = []
     budget = [MAX_NODES]
-    value = _convert(node, path, problems, budget, loader)
+    try:
+        value = _convert(node, path, problems, budget, loader, set())
+    except RecursionError:
+        raise ContentError([Problem(path, None, "", "嵌套层数过多，无法读取")]) from None
     if problems:
         raise ContentError(problems)
     return value
@@ -94,10 +108,14 @@ def _yaml_problem_zh(problem: str) -> str:
     return f"无法解析：{problem}" if problem else "无法解析"
 
 
-def _convert(node, path, problems, budget, loader):
+def _convert(node, path, problems, budget, loader, ancestors: set[int]):
     budget[0] -= 1
     if budget[0] < 0:
         raise ContentError([Problem(path, node.start_mark.line + 1, "", "文件展开后过大（别名/锚点嵌套过多），已停止读取")])
+    if id(node) in ancestors:  # an alias that contains itself
+        raise ContentError([Problem(path, node.start_mark.line + 1, "", "别名引用了它自己（循环引用），无法读取")])
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        ancestors = ancestors | {id(node)}
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (
             "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
         problems.append(Problem(path, node.start_mark.line + 1, "", f"不支持的 YAML 标签 {node.tag}"))
@@ -110,7 +128,7 @@ def _convert(node, path, problems, budget, loader):
             if key_node.tag == "tag:yaml.org,2002:merge":
                 problems.append(Problem(path, key_node.start_mark.line + 1, "<<", "不支持 YAML 合并键"))
                 continue
-            key = _convert(key_node, path, problems, budget, loader)
+            key = _convert(key_node, path, problems, budget, loader, ancestors)
             if not isinstance(key, (str, int)):
                 problems.append(Problem(path, key_node.start_mark.line + 1, str(key), "键必须是文字"))
                 continue
@@ -119,7 +137,7 @@ def _convert(node, path, problems, budget, loader):
             if key in out:
                 problems.append(Problem(path, line, key, f"重复的键（第 {out.lines[key]} 行已有同名键），请删去其中一个"))
                 continue
-            out[key] = _convert(value_node, path, problems, budget, loader)
+            out[key] = _convert(value_node, path, problems, budget, loader, ancestors)
             out.lines[key] = line
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -127,7 +145,7 @@ def _convert(node, path, problems, budget, loader):
         out.line = node.start_mark.line + 1
         out.lines = []
         for item in node.value:
-            out.append(_convert(item, path, problems, budget, loader))
+            out.append(_convert(item, path, problems, budget, loader, ancestors))
             out.lines.append(item.start_mark.line + 1)
         return out
     # scalar: only the safe core tags; anything else is refused

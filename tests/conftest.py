@@ -226,3 +226,49 @@ def content_footnotes_text() -> list[str]:
 
     data = yaml.safe_load((CONTENT_2024 / "attachment.yaml").read_text(encoding="utf-8"))
     return [m for s in strings(data) for m in re.findall(r"\^\[([^\]]+)\]", s)]
+
+
+# -- WordprocessingML child order (ECMA-376 Part 1 sequences; Word rejects or "repairs" other orders) --------
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PPR=["pStyle","keepNext","keepLines","pageBreakBefore","framePr","widowControl","numPr","suppressLineNumbers","pBdr","shd","tabs","suppressAutoHyphens","kinsoku","wordWrap","overflowPunct","topLinePunct","autoSpaceDE","autoSpaceDN","bidi","adjustRightInd","snapToGrid","spacing","ind","contextualSpacing","mirrorIndents","suppressOverlap","jc","textDirection","textAlignment","textboxTightWrap","outlineLvl","divId","cnfStyle","rPr","sectPr","pPrChange"]
+RPR=["ins","del","moveFrom","moveTo","rStyle","rFonts","b","bCs","i","iCs","caps","smallCaps","strike","dstrike","outline","shadow","emboss","imprint","noProof","snapToGrid","vanish","webHidden","color","spacing","w","kern","position","sz","szCs","highlight","u","effect","bdr","shd","fitText","vertAlign","rtl","cs","em","lang","eastAsianLayout","specVanish","oMath","rPrChange"]
+SECT=["headerReference","footerReference","footnotePr","endnotePr","type","pgSz","pgMar","paperSrc","pgBorders","lnNumType","pgNumType","cols","formProt","vAlign","noEndnote","titlePg","textDirection","bidi","rtlGutter","docGrid","printerSettings","sectPrChange"]
+STYLE=["name","aliases","basedOn","next","link","autoRedefine","hidden","uiPriority","semiHidden","unhideWhenUsed","qFormat","locked","personal","personalCompose","personalReply","rsid","pPr","rPr","tblPr","trPr","tcPr","tblStylePr"]
+TBLPR=["tblStyle","tblpPr","tblOverlap","bidiVisual","tblStyleRowBandSize","tblStyleColBandSize","tblW","jc","tblCellSpacing","tblInd","tblBorders","shd","tblLayout","tblCellMar","tblLook","tblCaption","tblDescription"]
+TCPR=["cnfStyle","tcW","gridSpan","hMerge","vMerge","tcBorders","shd","noWrap","tcMar","textDirection","tcFitText","vAlign","hideMark"]
+SETTINGS="writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge revisionView trackRevisions doNotTrackMoves doNotTrackFormatting documentProtection autoFormatOverride styleLockTheme styleLockQFSet defaultTabStop autoHyphenation consecutiveHyphenLimit hyphenationZone doNotHyphenateCaps showEnvelope summaryLength clickAndTypeStyle defaultTableStyle evenAndOddHeaders bookFoldRevPrinting bookFoldPrinting bookFoldPrintingSheets drawingGridHorizontalSpacing drawingGridVerticalSpacing displayHorizontalDrawingGridEvery displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin drawingGridHorizontalOrigin drawingGridVerticalOrigin doNotShadeFormData noPunctuationKerning characterSpacingControl printTwoOnOne strictFirstAndLastChars noLineBreaksAfter noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText doNotDemarcateInvalidXml saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags alwaysMergeEmptyNamespace updateFields hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator".split()
+WML_ORDER = {"pPr": PPR, "rPr": RPR, "sectPr": SECT, "style": STYLE, "tblPr": TBLPR, "tcPr": TCPR,
+             "settings": SETTINGS}
+_REPEATABLE = {"headerReference", "footerReference", "activeWritingStyle", "docVars"}
+
+
+def wml_order_problems(docx_path) -> list[str]:
+    """Children out of schema order in every word/*.xml part of a DOCX, as readable lines."""
+    import zipfile
+
+    from lxml import etree
+    problems = []
+    with zipfile.ZipFile(docx_path) as z:
+        for name in z.namelist():
+            if not (name.startswith("word/") and name.endswith(".xml")):
+                continue
+            for e in etree.fromstring(z.read(name)).iter():
+                if not isinstance(e.tag, str) or etree.QName(e).namespace != _W:
+                    continue
+                order = WML_ORDER.get(etree.QName(e).localname)
+                if order is None:
+                    continue
+                last, last_name = -1, None
+                for c in e:
+                    if not isinstance(c.tag, str) or etree.QName(c).namespace != _W:
+                        continue
+                    local = etree.QName(c).localname
+                    if local not in order:
+                        problems.append(f"{name}: <{etree.QName(e).localname}> has unknown child {local}")
+                        continue
+                    rank = order.index(local)
+                    if rank < last or (rank == last and local not in _REPEATABLE):
+                        problems.append(f"{name}: <{etree.QName(e).localname}> child {local} after {last_name}")
+                    last, last_name = rank, local
+    return problems

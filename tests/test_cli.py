@@ -113,6 +113,13 @@ CASES = [
     ("item-without-lead", A, "      - 要点: 加强体育和美育工作。\n        内容:", "      - 内容:",
      ["「部分[1].条目[2].要点」", "缺少必填项"]),
     ("attachment-empty", A, _write(b"# nothing yet\n"), ["文件是空的"]),
+    ("raw-control-byte", N, "主送机关: 教育系统各单位", "主送机关: 教育系统\x07各单位", ["U+0007", "控制字符"]),
+    ("self-alias", N, "主送机关: 教育系统各单位", "主送机关: &a [*a]", ["循环引用"]),
+    ("deep-nesting", N, "主送机关: 教育系统各单位", "主送机关: " + "[" * 3000 + "]" * 3000, ["嵌套层数过多"]),
+    ("empty-title-list", N, "\n标题:\n  - 上海市宝山区教育局关于下发《上海市\n  - 宝山区教育局2024年工作意见》的通知\n",
+     "\n标题: []\n", ["「标题」", "不能为空"]),
+    ("copies-negative", N, "  印数: 350", "  印数: -350", ["「版记.印数」", "正整数"]),
+    ("date-far-future", N, "成文日期: 2024-02-04", "成文日期: 2204-02-04", ["「成文日期」", "年份不合理"]),
 ]
 
 
@@ -128,7 +135,7 @@ def test_bad_content_is_reported_in_chinese_and_keeps_the_last_good_outputs(work
         edit(content / fname, *mutation)
     r = run("--year", "2024", "--content", str(content.parent), "--output", str(out))
     assert r.returncode == 2, r.stderr
-    assert "Traceback" not in r.stderr + r.stdout
+    assert "Traceback" not in r.stderr + r.stdout and "程序内部错误" not in r.stderr
     assert fname in r.stderr
     for w in words:
         assert w in r.stderr, f"{w!r} missing from: {r.stderr}"
@@ -161,7 +168,7 @@ def test_all_problems_are_reported_at_once(workspace):
 def test_year_must_be_four_digits(year):
     r = run("--year", year)
     assert r.returncode == 2
-    assert "四位数字" in r.stderr and "Traceback" not in r.stderr
+    assert "四位数字" in r.stderr and "Traceback" not in r.stderr and "程序内部错误" not in r.stderr
 
 
 def test_missing_year_says_which_years_exist(tmp_path):

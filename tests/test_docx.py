@@ -19,7 +19,7 @@ import pytest
 from lxml import etree
 
 from conftest import (CIRCLED, ROOT, TYPE_BOTTOM_MM, TYPE_LEFT_MM, TYPE_RIGHT_MM, content_footnotes_text, mm,
-                      text_lines)
+                      text_lines, wml_order_problems)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -193,6 +193,10 @@ def test_odd_and_even_footers_carry_a_page_field(parts, document, styles):
     assert sides == {"default": "right", "even": "left"}  # odd pages right, even pages left
     assert styles["GwPageNumber"].find("w:rPr/w:rFonts", NS).get(q("eastAsia")) == "宋体"
     assert styles["GwPageNumber"].find("w:rPr/w:sz", NS).get(q("val")) == "28"  # 四号
+
+
+def test_every_part_keeps_the_schema_child_order_word_requires(docx_path):
+    assert wml_order_problems(docx_path) == []
 
 
 def test_attachment_starts_on_a_new_page(styles, document):

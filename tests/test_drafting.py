@@ -47,7 +47,8 @@ def test_new_year_scaffold_builds_2025_and_refuses_to_overwrite(project):
     before = {p: p.read_bytes() for p in (content / "2025").iterdir()}
 
     again = run("--new", "2025", "--content", str(content))
-    assert again.returncode == 2 and "已经存在" in again.stderr and "Traceback" not in again.stderr
+    assert again.returncode == 2 and "已经存在" in again.stderr
+    assert "Traceback" not in again.stderr and "程序内部错误" not in again.stderr
     assert {p: p.read_bytes() for p in (content / "2025").iterdir()} == before
 
     b = run("--year", "2025", "--content", str(content), "--output", str(out))
@@ -122,10 +123,10 @@ def test_compare_redline_covers_exactly_the_changes(project):
     ins, dels = _texts(body, "ins"), _texts(body, "del")
     removed_text = "推进心育大健康试点工作。"
     moved_lead = "完善“双减”长效机制。"
-    # insertions: the added item, the moved item at its new place, the new words of the edited item,
-    # and the year in the title
-    assert added in ins
-    assert any(t.startswith(moved_lead) for t in ins)
+    # insertions: the added item and the moved item at its new place (each with its new number), the new
+    # words of the edited item, and the year in the title
+    assert "6." + added in ins, ins
+    assert any(t.startswith("18." + moved_lead) for t in ins), ins
     assert "全面" in ins and "5" in ins
     assert len(ins) == 4, ins
     # deletions: the removed item and the moved item's old place (each with its old number), the old words
@@ -135,6 +136,17 @@ def test_compare_redline_covers_exactly_the_changes(project):
     assert len(dels) == 5, dels
     # unchanged, renumbered items carry no revision: item "4." of 2025 was "5." of 2024 …
     assert not any("深化家庭教育指导" in t for t in ins + dels)
+    # a paragraph inserted or deleted whole carries its paragraph mark in the revision too
+    marks = {}
+    for p in body.iter(f"{{{W}}}p"):
+        text = "".join(t.text or "" for t in p.iter(f"{{{W}}}t", f"{{{W}}}delText"))
+        mark = p.find(f"{{{W}}}pPr/{{{W}}}rPr")
+        marks[text[:8]] = None if mark is None else etree.QName(mark[0]).localname
+    assert marks[("6." + added)[:8]] == "ins"
+    assert marks[("3." + removed_text)[:8]] == "del"
+    assert marks["4.加强卫生和健"] is None  # an edited item keeps its paragraph
+    from conftest import wml_order_problems
+    assert wml_order_problems(docx) == []
     summary = pdf_text(docx.with_suffix(".pdf"))
     assert "新增1条，删除1条，修改1条，移动1条" in summary
     assert "删除：原3.推进心育大健康试点工作。" in summary and "移动：原12.→" in summary
@@ -177,7 +189,7 @@ def test_watch_rebuilds_after_a_save_and_survives_a_broken_one(project):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    assert not any("Traceback" in ln for ln in lines)
+    assert not any("Traceback" in ln or "程序内部错误" in ln for ln in lines)
 
 
 def test_previews_one_png_per_page_and_a_contact_sheet(project):

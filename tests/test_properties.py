@@ -12,7 +12,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gongwen.content import load_document
@@ -73,6 +73,8 @@ def put(data, path, value):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(field=st.sampled_from(FIELDS), value=text)
+@example(field=("attachment.yaml", ["导语"]), value="http://" + "x" * 80)  # once crashed the line breaker
+@example(field=("notice.yaml", ["标题", 0]), value="关于" + "y" * 60 + "的通知")  # once hung the title balancer
 def test_any_text_builds_or_is_refused_cleanly(env, tmp_path_factory, field, value):
     import copy
 

@@ -94,7 +94,7 @@ def test_control_characters_are_refused_with_the_field_named(content, tmp_path):
                       encoding="utf-8")
     r = build(content, tmp_path / "out")
     assert r.returncode == 2
-    assert "「主送机关」" in r.stderr and "U+0007" in r.stderr and "Traceback" not in r.stderr
+    assert "「主送机关」" in r.stderr and "U+0007" in r.stderr and "Traceback" not in r.stderr and "程序内部错误" not in r.stderr
 
 
 def test_two_builds_give_identical_pdf_bytes(tmp_path):
@@ -110,7 +110,7 @@ def test_missing_fontconfig_tools_give_one_clear_message(tmp_path):
     r = subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", "2024", "--output", str(tmp_path)],
                        capture_output=True, text=True, timeout=120, env={"PATH": str(tmp_path), "HOME": str(tmp_path)})
     assert r.returncode == 1
-    assert "fc-list" in r.stderr and "fontconfig" in r.stderr and "Traceback" not in r.stderr
+    assert "fc-list" in r.stderr and "fontconfig" in r.stderr and "Traceback" not in r.stderr and "程序内部错误" not in r.stderr
 
 
 def test_no_font_for_a_role_names_the_role_and_what_to_install(tmp_path):
@@ -127,7 +127,7 @@ def test_unwritable_output_folder_is_one_clear_message(tmp_path):
     (blocked / "2024").write_text("a file where the year folder should be")
     r = build(ROOT / "content", blocked)
     assert r.returncode == 1
-    assert "无法创建输出目录" in r.stderr and "已有同名文件" in r.stderr and "Traceback" not in r.stderr
+    assert "无法创建输出目录" in r.stderr and "已有同名文件" in r.stderr and "Traceback" not in r.stderr and "程序内部错误" not in r.stderr
 
 
 def test_preview_without_pdftoppm_says_what_to_install(tmp_path):
@@ -140,5 +140,24 @@ def test_preview_without_pdftoppm_says_what_to_install(tmp_path):
                         "--preview", "--format", "pdf", "-q"], capture_output=True, text=True, timeout=300,
                        env={**os.environ, "PATH": str(bin_dir)})
     assert r.returncode == 1
-    assert "pdftoppm" in r.stderr and "poppler-utils" in r.stderr and "Traceback" not in r.stderr
+    assert "pdftoppm" in r.stderr and "poppler-utils" in r.stderr and "Traceback" not in r.stderr and "程序内部错误" not in r.stderr
     assert next((tmp_path / "o" / "2024").glob("*.pdf")).stat().st_size > 0  # the PDF itself was made
+
+
+def test_long_urls_and_latin_words_are_broken_not_fatal(content, tmp_path):
+    url = "https://www.example.gov.cn/" + "a" * 90 + "/notice.html"
+    notice = content / "2024" / "notice.yaml"
+    text = notice.read_text(encoding="utf-8")
+    text = text.replace("正文:\n", f"正文:\n  - {url}\n", 1)
+    text = text.replace("  - 上海市宝山区教育局关于下发《上海市\n", f"  - 关于转发{url}的通知\n", 1)
+    notice.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    r = build(content, out, "--format", "pdf")
+    assert r.returncode == 0, r.stderr
+    with pdfplumber.open(next((out / "2024").glob("*.pdf"))) as doc:
+        first = doc.pages[0]
+        chars = "".join(c["text"] for c in first.chars)
+        assert url in chars.replace(" ", "") or squash(url) in squash(doc.pages[0].extract_text() + doc.pages[1].extract_text())
+        # every character of page 1 stays inside the 版心 horizontally
+        assert all(28 - 0.3 <= c["x0"] * 25.4 / 72 and c["x1"] * 25.4 / 72 <= 184 + 0.3 for c in first.chars
+                   if c["size"] >= 15)
