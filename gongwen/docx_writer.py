@@ -125,6 +125,8 @@ def styles_xml(h: House, g: _Geometry, mark_pt: float) -> str:
                ppr=f'<w:spacing w:before="{h["body"]["attachment_note_lines_before"] * g.pitch}" w:after="0" '
                    f'w:line="{g.pitch}" w:lineRule="exact"/><w:ind w:left="{5 * g.char}" w:hanging="{3 * g.char}"/>'
                    '<w:jc w:val="left"/>'),
+        _style("paragraph", "GwAttachNoteMore", "附件说明续行", "GwAttachNote",
+               ppr=f'{line}<w:ind w:left="{5 * g.char}" w:firstLine="0" w:firstLineChars="0"/>'),
         _style("paragraph", "GwSignature", "署名", "Normal",
                ppr=f'<w:keepNext/><w:spacing w:before="{h["body"]["signature_lines_before"] * g.pitch}" w:after="0" '
                    f'w:line="{g.pitch}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>'),
@@ -218,8 +220,7 @@ class DocxWriter:
             if isinstance(x, Text):
                 runs.append(ox.text_run(x.text, rpr))
             elif isinstance(x, FootnoteRef):
-                _, ref = self.notes.add(x.text)
-                runs.append(ref)
+                runs.append(self.notes.add(x.text))
         return runs
 
     # -- the document ----------------------------------------------------------------------------
@@ -241,8 +242,8 @@ class DocxWriter:
         self.para("GwRecipients", text=n.recipients + "：")
         for p in n.body:
             self.para("Normal", self.inline_runs(p.inlines))
-        for i, name in enumerate(m.attachment_note):
-            self.para("GwAttachNote", text=("附件：" if i == 0 else "") + name)
+        for i, name in enumerate(m.attachment_note):  # 附件：1. … then 2. … aligned under “1.”
+            self.para("GwAttachNote" if i == 0 else "GwAttachNoteMore", text=("附件：" if i == 0 else "") + name)
         sig = self.para("GwSignature", text=n.signature)
         self._center_over_date(sig, n.signature, n.date_text)
         self.para("GwDate", text=n.date_text)

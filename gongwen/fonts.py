@@ -65,7 +65,6 @@ class ResolvedFont:
 class FontSet:
     roles: dict[str, ResolvedFont]
     config_file: Path
-    missing: list[str] = field(default_factory=list)
     role_lists: dict[str, list[str]] = field(default_factory=dict)
 
     def __getitem__(self, role: str) -> ResolvedFont:
@@ -167,7 +166,7 @@ def _match(entry: str, faces: tuple[FontFace, ...]) -> FontFace | None:
 def resolve_fonts(role_lists: dict[str, list[str]], cache_root: Path, extra_dirs: list[Path] | None = None) -> FontSet:
     conf = write_fontconfig(font_dirs(extra_dirs), cache_root)
     faces = list_faces(str(conf))
-    roles, missing = {}, []
+    roles, missing = {}, []  # missing: roles no installed font serves
     for role, entries in role_lists.items():
         for entry in entries:
             face = _match(entry, faces)
@@ -182,7 +181,7 @@ def resolve_fonts(role_lists: dict[str, list[str]], cache_root: Path, extra_dirs
         raise BuildError(
             f"找不到{names}字体。请运行 scripts/setup.sh 安装开源字体（fonts-noto-cjk、texlive-lang-chinese 等），"
             f"或把正式字体文件放进 fonts/ 目录、用 --font-dir 指定字体目录。")
-    return FontSet(roles, conf, missing, {r: list(v) for r, v in role_lists.items()})
+    return FontSet(roles, conf, {r: list(v) for r, v in role_lists.items()})
 
 
 def check_coverage(doc, fonts: FontSet) -> None:

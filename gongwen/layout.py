@@ -91,7 +91,6 @@ class Page:
     lines: list[Line] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     pitch: float = 0.0
-    rows: int = 0
     footnote_top: float = 0.0  # top of the footnote block, pt from the 版心 top (the 版心 height if none)
 
 
@@ -526,7 +525,7 @@ class Composer:
             avail = self.H - top
             n = max(len(rs), 1)
             pitch = min(self.P, (avail - fh) / n) if fh else self.P
-            page = Page(0, pitch=pitch, rows=len(rs), footnote_top=self.H - fh)
+            page = Page(0, pitch=pitch, footnote_top=self.H - fh)
             for k, r in enumerate(rs):
                 if r.line is None:
                     continue
@@ -634,7 +633,3 @@ class Row:
     para: int | None = None  # paragraph id, for widow/orphan control
     idx: int = 0  # line index within the paragraph
     count: int = 1  # lines in the paragraph
-
-
-def compose(doc: Document, house: House, fonts: FontSet) -> list[Page]:
-    return Composer(house, fonts).compose(doc)

@@ -38,10 +38,6 @@ class Paragraph:
     inlines: list[Inline]
     source: str = ""  # "file:line" for messages
 
-    @property
-    def plain(self) -> str:
-        return "".join(i.text for i in self.inlines if isinstance(i, Text))
-
 
 @dataclass
 class Item:

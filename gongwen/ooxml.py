@@ -167,8 +167,8 @@ class Footnotes:
         self.text_style, self.ref_style = text_style, ref_style
         self.next_id = 1
 
-    def add(self, text: str) -> tuple[int, etree._Element]:
-        """Add a note; return its id and the w:r that references it from the body."""
+    def add(self, text: str) -> etree._Element:
+        """Add a note; return the w:r that references it from the body."""
         fid = self.next_id
         self.next_id += 1
         fn = el("footnote", id=fid)
@@ -186,7 +186,7 @@ class Footnotes:
         ref = el("r")
         ref.append(run_props(style=self.ref_style))
         ref.append(el("footnoteReference", id=fid))
-        return fid, ref
+        return ref
 
 
 def reproducible_zip(data: bytes, date_time=(1980, 1, 1, 0, 0, 0)) -> bytes:

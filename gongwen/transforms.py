@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .errors import ContentError, Problem
-from .model import Document, Footnote, FootnoteRef, Paragraph
+from .model import Document, Footnote, FootnoteRef
 
 _DIGITS = "零一二三四五六七八九"
 # ① … ⑳ (U+2460…), ㉑ … ㉟ (U+3251…), ㊱ … ㊿ (U+32B1…)
@@ -94,7 +94,3 @@ def _footnote_refs(doc: Document):
         for x in inlines:
             if isinstance(x, FootnoteRef):
                 yield x
-
-
-def all_paragraphs(doc: Document) -> list[Paragraph]:
-    return [Paragraph(list(x)) for x in _paragraph_inlines(doc)]

@@ -304,3 +304,36 @@ def test_libreoffice_colophon_sits_at_the_bottom_of_the_last_page(lo_pdf):
     assert abs(printer.x0 - (TYPE_LEFT_MM + mm(14))) < 0.6 and abs(printer.x1 - (TYPE_RIGHT_MM - mm(14))) < 0.6
     assert any(ln.text.replace(" ", "") == "共印350份" for ln in lines)
     assert mm(rules[0]["top"]) < printer.baseline < mm(rules[-1]["top"])
+
+
+def test_two_attachments_are_listed_and_numbered_alike_in_pdf_and_docx(tmp_path):
+    import shutil
+    content = tmp_path / "content" / "2024"
+    shutil.copytree(ROOT / "content" / "2024", content)
+    second = (content / "attachment.yaml").read_text(encoding="utf-8").replace(
+        "标题: 上海市宝山区教育局2024年工作意见", "标题: 上海市宝山区教育局2024年工作要点分工")
+    (content / "attachment2.yaml").write_text(second, encoding="utf-8")
+    notice = content / "notice.yaml"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("  - attachment.yaml", "  - attachment.yaml\n  - attachment2.yaml"),
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "build.py", "--year", "2024", "--content", str(content.parent), "--output", str(out), "-q"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    pdf = next((out / "2024").glob("*.pdf"))
+    with pdfplumber.open(pdf) as doc:
+        lines = text_lines(doc.pages[0]) + text_lines(doc.pages[1])  # the longer list may push it to page 2
+        first = next(ln for ln in lines if ln.text.startswith("附件：1."))
+        second = next(ln for ln in lines if ln.text.startswith("2."))
+        one = next(c for c in first.chars if c["text"] == "1")
+        assert abs(mm(one["x0"]) - second.x0) < 0.3  # “2.” stands under “1.”
+        labels = [ln.text for p in doc.pages for ln in text_lines(p) if ln.text in ("附件1", "附件2")]
+        assert labels == ["附件1", "附件2"]
+    with zipfile.ZipFile(pdf.with_suffix(".docx")) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    notes = [(para_style(p), para_text(p)) for p in body.iter(q("p")) if para_style(p).startswith("GwAttachNote")]
+    assert notes == [("GwAttachNote", "附件：1. 上海市宝山区教育局2024年工作意见"),
+                     ("GwAttachNoteMore", "2. 上海市宝山区教育局2024年工作要点分工")]
+    items = [int(m.group(1)) for p in body.iter(q("p"))
+             if para_style(p) == "GwItem" and (m := re.match(r"^(\d+)\.", para_text(p)))]
+    assert items == list(range(1, 33)) * 2  # numbering restarts in each attachment
