@@ -5,16 +5,13 @@ the summary (items added, removed, changed, moved)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import jinja2
 
-from docx.oxml import parse_xml
-
 from . import ooxml as ox
 from .compare import Comparison, diff_ops
-from .docx_writer import DocxWriter, _mark_size, styles_xml
+from .docx_writer import DocxWriter
 from .fonts import FontSet
 from .house import House
 from .model import Document
@@ -64,13 +61,11 @@ class CompareDocx(DocxWriter):
                 self.rev.mark_paragraph(q, whole)
 
     def build(self) -> bytes:
-        m, h, cmp = self.m, self.h, self.cmp
-        self.d.part._styles_part._element = parse_xml(styles_xml(h, self.g, _mark_size(h, m.notice.issuer_mark)))
+        m, cmp = self.m, self.cmp
+        self.install_styles()
         title = m.attachments[0].title if m.attachments else ""
         head = self.para("GwTitle", text=title)
-        br = ox.el("r")
-        br.append(ox.el("br"))
-        head.append(br)
+        head.append(ox.break_run())
         head.append(ox.text_run(f"（与{cmp.old_year}年度对照稿）"))
         for line in cmp.summary_lines():
             self.para("GwRecipients", text=line)
@@ -91,16 +86,7 @@ class CompareDocx(DocxWriter):
                     self.tracked("GwItem", e.ops(), prefix=e.new_label, whole="ins")
                 else:
                     self.tracked("GwItem", e.ops(), prefix=e.new_label)
-        self.section()
-        self.settings()
-        self.font_table()
-        self.core_properties()
-        self.d.core_properties.title = f"{title}（与{cmp.old_year}年度对照稿）"
-        self.drop_template_leftovers()
-        buf = io.BytesIO()
-        self.d.save(buf)
-        d = m.notice.stamp_date
-        return ox.reproducible_zip(buf.getvalue(), (max(d.year, 1980), d.month, d.day, 0, 0, 0))
+        return self.finish(title=f"{title}（与{cmp.old_year}年度对照稿）")
 
 
 def write_compare_docx(doc: Document, house: House, cmp: Comparison, target: Path) -> None:

@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import math
 from pathlib import Path
+from xml.sax.saxutils import escape as _esc
 
 from docx import Document as new_docx
 from docx.oxml import parse_xml
@@ -99,9 +100,9 @@ def styles_xml(h: House, g: _Geometry, mark_pt: float) -> str:
                rpr=f'{_rfonts(f["fangsong"])}<w:spacing w:val="{g.char_spacing}"/>{_sz(sizes["body"])}'),
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/>'
         '<w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>',
-        f'<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>'
-        f'<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
-        f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>'
+        '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
         _style("paragraph", "GwMark", "发文机关标志", "Normal",
                # an exact line of 1.2 × the size centres the em box: its top lands mark_offset_mm below
                ppr=f'<w:snapToGrid w:val="0"/><w:spacing w:before="{tw_mm(hd["mark_offset_mm"]) - round(0.1 * mark_pt * TW)}" '
@@ -225,19 +226,16 @@ class DocxWriter:
 
     # -- the document ----------------------------------------------------------------------------
     def build(self) -> bytes:
-        m, h, g = self.m, self.h, self.g
+        m = self.m
         n = m.notice
-        mark_pt = _mark_size(h, n.issuer_mark)
-        self.d.part._styles_part._element = parse_xml(styles_xml(h, g, mark_pt))
+        self.install_styles()
 
         self.para("GwMark", text=n.issuer_mark)
         self.para("GwDocNumber", text=n.number.text)
         title = self.para("GwTitle")
         for i, t in enumerate(n.title_lines):
             if i:
-                br = ox.el("r")
-                br.append(ox.el("br"))
-                title.append(br)
+                title.append(ox.break_run())
             title.append(ox.text_run(t))
         self.para("GwRecipients", text=n.recipients + "：")
         for p in n.body:
@@ -266,14 +264,25 @@ class DocxWriter:
                     for p in item.paragraphs[1:]:
                         self.para("Normal", self.inline_runs(p.inlines))
         self.colophon()
+        return self.finish()
+
+    def install_styles(self) -> None:
+        """Replace python-docx's template styles with the house styles."""
+        mark_pt = _mark_size(self.h, self.m.notice.issuer_mark)
+        self.d.part._styles_part._element = parse_xml(styles_xml(self.h, self.g, mark_pt))
+
+    def finish(self, title: str | None = None) -> bytes:
+        """Section, settings, fonts and properties; the package zipped with fixed timestamps."""
         self.section()
         self.settings()
         self.font_table()
         self.core_properties()
+        if title is not None:
+            self.d.core_properties.title = title
         self.drop_template_leftovers()
         buf = io.BytesIO()
         self.d.save(buf)
-        d = n.stamp_date
+        d = self.m.notice.stamp_date
         return ox.reproducible_zip(buf.getvalue(), (max(d.year, 1980), d.month, d.day, 0, 0, 0))
 
     def _center_over_date(self, p, signature: str, date: str) -> None:
@@ -328,7 +337,7 @@ class DocxWriter:
                 tbl.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
                            f'{grid_span}<w:vAlign w:val="center"/></w:tcPr>'
                            f'<w:p><w:pPr><w:pStyle w:val="GwColophon"/>{ind}<w:jc w:val="{align}"/></w:pPr>'
-                           f'<w:r><w:t xml:space="preserve">{_xml(text)}</w:t></w:r></w:p></w:tc>')
+                           f'<w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r></w:p></w:tc>')
             tbl.append("</w:tr>")
         tbl.append('</w:tbl><w:p><w:pPr><w:pStyle w:val="GwColophon"/><w:spacing w:before="0" w:after="0" '
                    'w:line="20" w:lineRule="exact"/></w:pPr></w:p>')
@@ -418,8 +427,8 @@ class DocxWriter:
             fonts.append((official, alt))
         xml = [f'<w:fonts {nsdecls("w")}>']
         for name, alt in fonts:
-            alt_xml = f'<w:altName w:val="{_xml(alt)}"/>' if alt else ""
-            xml.append(f'<w:font w:name="{_xml(name)}">{alt_xml}<w:charset w:val="86"/><w:family w:val="auto"/>'
+            alt_xml = f'<w:altName w:val="{_attr(alt)}"/>' if alt else ""
+            xml.append(f'<w:font w:name="{_attr(name)}">{alt_xml}<w:charset w:val="86"/><w:family w:val="auto"/>'
                        '<w:pitch w:val="variable"/></w:font>')
         xml.append("</w:fonts>")
         part._blob = "".join(xml).encode("utf-8")
@@ -453,8 +462,9 @@ class DocxWriter:
         cp.language = "zh-CN"
 
 
-def _xml(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _attr(s: str) -> str:
+    """Text escaped for a double-quoted XML attribute."""
+    return _esc(s, {'"': "&quot;"})
 
 
 def write_docx(doc: Document, house: House, target: Path) -> None:

@@ -20,6 +20,7 @@ import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from xml.sax.saxutils import escape as _esc
 
 from .errors import BuildError
 
@@ -83,12 +84,12 @@ class FontSet:
                 style = ""
                 if rf.face.css_weight >= 700:
                     style = "\n    <edit name=\"weight\" mode=\"assign\" binding=\"strong\"><const>bold</const></edit>"
-                rules.append(f'  <match target="pattern"><test name="family" compare="eq"><string>{_xml(name)}</string></test>\n'
-                             f'    <edit name="family" mode="assign" binding="strong"><string>{_xml(rf.family)}</string></edit>'
+                rules.append(f'  <match target="pattern"><test name="family" compare="eq"><string>{_esc(name)}</string></test>\n'
+                             f'    <edit name="family" mode="assign" binding="strong"><string>{_esc(rf.family)}</string></edit>'
                              f'{style}\n  </match>')
         path = self.config_file.with_name("fonts-aliases.conf")
         text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
-                f'  <include ignore_missing="yes">{_xml(str(self.config_file))}</include>\n' + "\n".join(rules)
+                f'  <include ignore_missing="yes">{_esc(str(self.config_file))}</include>\n' + "\n".join(rules)
                 + "\n</fontconfig>\n")
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -107,7 +108,7 @@ def font_dirs(extra: list[Path] | None = None) -> list[Path]:
 
 def write_fontconfig(dirs: list[Path], cache_root: Path) -> Path:
     """A fontconfig file: the system configuration plus our folders, cached under cache_root."""
-    body = "\n".join(f"  <dir>{_xml(str(d))}</dir>" for d in dirs)
+    body = "\n".join(f"  <dir>{_esc(str(d))}</dir>" for d in dirs)
     key = hashlib.sha256(body.encode()).hexdigest()[:12]
     conf_dir = cache_root / f"fontconfig-{key}"
     conf = conf_dir / "fonts.conf"
@@ -117,14 +118,10 @@ def write_fontconfig(dirs: list[Path], cache_root: Path) -> Path:
         tmp.write_text(
             '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
             '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-            f"{body}\n  <cachedir>{_xml(str(conf_dir / 'cache'))}</cachedir>\n</fontconfig>\n",
+            f"{body}\n  <cachedir>{_esc(str(conf_dir / 'cache'))}</cachedir>\n</fontconfig>\n",
             encoding="utf-8")
         tmp.replace(conf)
     return conf
-
-
-def _xml(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @lru_cache(maxsize=4)

@@ -146,6 +146,13 @@ def text_run(text: str, rpr: etree._Element | None = None) -> etree._Element:
     return r
 
 
+def break_run() -> etree._Element:
+    """A run holding a line break (w:br), e.g. between the lines of a title."""
+    r = el("r")
+    r.append(el("br"))
+    return r
+
+
 def footnote_pr(num_fmt: str = "decimalEnclosedCircleChinese") -> etree._Element:
     fp = el("footnotePr")
     fp.append(el("numFmt", val=num_fmt))

@@ -102,7 +102,6 @@ def test_compare_redline_covers_exactly_the_changes(project):
     # one edited item (5.), one removed (3.), one moved between parts (12. → part 三), one added (part 二)
     s = s.replace("严格落实校园常见传染病防控措施", "全面落实校园传染病防控措施", 1)
     a, b = s.index("      - 要点: 推进心育大健康试点工作。"), s.index("      - 要点: 深化家庭教育指导")
-    removed_block = s[a:b]
     s = s[:a] + s[b:]
     a, b = s.index("      - 要点: 完善“双减”长效机制。"), s.index("  - 标题: 聚焦优质均衡普惠特色")
     moved_block = s[a:b]
