@@ -129,9 +129,10 @@ class Builder:
             raise ContentError([Problem(self.year_dir, None, "", f"找不到这个年度的内容（{have}{hint}）")])
 
     def load(self, year_dir: Path):
-        from .content import load_document
+        """Every document of a year folder, resolved."""
+        from .content import load_year
         from .transforms import resolve
-        return resolve(load_document(year_dir))
+        return [resolve(d) for d in load_year(year_dir)]
 
     def build(self, first: bool = True) -> int:
         args, say = self.args, self.say
@@ -139,15 +140,17 @@ class Builder:
         t0 = time.perf_counter()
         from .house import load_house
         house = load_house()
-        doc = self.load(self.year_dir)
-        if first:
-            say(f"读取内容：{self.year_dir}（附件 {len(doc.attachments)} 个，"
-                f"条目 {sum(len(p.items) for a in doc.attachments for p in a.parts)} 条，脚注 {len(doc.footnotes)} 个）")
+        docs = self.load(self.year_dir)  # every document is read and checked before anything is written
         from .drafting import pending_dates, stale_year_findings
-        for f in stale_year_findings(doc, int(args.year)):
-            _warn(str(f))
-        for label in pending_dates(doc):
-            _warn(f"{self.year_dir / 'notice.yaml'} 第 {doc.lines.get(label, 0)} 行「{label}」：待定，文件中暂排为“{args.year}年　月　日”")
+        for doc in docs:
+            if first:
+                levels = _level_counts(doc)
+                say(f"读取内容：{doc.source_file}（{doc.notice.number.text}：附件 {len(doc.attachments)} 个，"
+                    f"{levels}脚注 {len(doc.footnotes)} 个）")
+            for f in stale_year_findings(doc, int(args.year)):
+                _warn(str(f))
+            for label in pending_dates(doc):
+                _warn(f"{doc.source_file} 第 {doc.lines.get(label, 0)} 行「{label}」：待定，文件中暂排为“{args.year}年　月　日”")
 
         from .fonts import check_coverage, resolve_fonts
         key = repr(house["fonts"])
@@ -160,18 +163,36 @@ class Builder:
                 for rf in self.fonts.roles.values():
                     say(f"  字体 {rf.describe()}")
         fonts = self.fonts
-        check_coverage(doc, fonts)
-        old = None
+        for doc in docs:
+            check_coverage(doc, fonts)
+        olds = None
         if args.compare:
             old_dir = self.content_root / args.compare
             if not old_dir.is_dir():
                 raise ContentError([Problem(old_dir, None, "", "找不到要对照的年度的内容")])
-            old = self.load(old_dir)
+            olds = self.load(old_dir)
 
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BuildError(f"无法创建输出目录 {self.out_dir}：{_os_reason(exc)}") from None
+        for i, doc in enumerate(docs):
+            pdf = self.write_document(doc, house, fonts, first)
+            if olds is not None and i < len(olds):
+                self.write_comparison(olds[i], doc, house, fonts)
+            if args.preview:
+                if pdf is None:
+                    raise BuildError("预览图由 PDF 生成：请不要同时使用 --format docx 和 --preview")
+                from .preview import write_previews
+                folder = self.out_dir / "预览" if len(docs) == 1 else self.out_dir / "预览" / doc.notice.number.text
+                folder, sheet = write_previews(pdf, folder)
+                say(f"已生成预览图 {folder}/（总览：{sheet.name}）")
+        say(f"完成，共用时 {time.perf_counter() - t0:.2f} 秒")
+        return 0
+
+    def write_document(self, doc, house, fonts, first: bool) -> Path | None:
+        """The PDF and the DOCX of one document, named by its 文号."""
+        args, say = self.args, self.say
         name = doc.notice.number.text
         pdf = None
         if args.format in ("all", "pdf"):
@@ -194,16 +215,7 @@ class Builder:
             _atomic(target, lambda tmp: write_docx(doc, house, tmp))
             fonts.alias_config()
             say(f"已生成 {target}（{_kb(target)}），用时 {time.perf_counter() - t1:.2f} 秒")
-        if old is not None:
-            self.write_comparison(old, doc, house, fonts)
-        if args.preview:
-            if pdf is None:
-                raise BuildError("预览图由 PDF 生成：请不要同时使用 --format docx 和 --preview")
-            from .preview import write_previews
-            folder, sheet = write_previews(pdf, self.out_dir / "预览")
-            say(f"已生成预览图 {folder}/（总览：{sheet.name}）")
-        say(f"完成，共用时 {time.perf_counter() - t0:.2f} 秒")
-        return 0
+        return pdf
 
     def write_comparison(self, old, doc, house, fonts) -> None:
         from .compare import compare
@@ -297,11 +309,22 @@ def _new_year(args) -> int:
     item(f"{nf} 第 {doc.lines.get('发文字号.序号', 0)} 行「发文字号.序号」：已设为 1（宝教〔{year}〕1号），请按本年度发文顺序确认")
     for f in stale_year_findings(doc, year):
         item(f"{f}，请改写")
-    count = sum(len(p.items) for a in doc.attachments for p in a.parts)
+    count = len(doc.items)
     item(f"逐条审阅附件的 {count} 条工作：删改、新增或调整顺序（序号自动重编，不用手改）")
     item("核对印数、抄送等版记内容")
     print(f"改好后运行：python build.py --year {year}；与上一年度对照：python build.py --year {year} --compare {source.name}")
     return 0
+
+
+def _level_counts(doc) -> str:
+    """“一级标题 7 个，条目 32 条，” — how many sections of each level the document has."""
+    from .model import walk
+    counts = {1: 0, 2: 0, 3: 0, 4: 0}
+    for tree in [doc.notice.sections] + [a.parts for a in doc.attachments]:
+        for s in walk(tree):
+            counts[s.level] += 1
+    names = {1: ("一级标题", "个"), 2: ("二级标题", "个"), 3: ("条目", "条"), 4: ("分项", "项")}
+    return "".join(f"{names[lv][0]} {c} {names[lv][1]}，" for lv, c in counts.items() if c or lv == 3)
 
 
 def _kb(path: Path) -> str:

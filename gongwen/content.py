@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, Problem
-from .model import (Attachment, Colophon, DocNumber, Document, FootnoteRef, Inline, Item, Notice,
-                    Paragraph, Part, Text)
-from .yamlsrc import YList, YMap, load_yaml
+from .model import (HEADING_KEY, ITEMS_CONTINUOUS, ITEMS_RESTART, LEVEL_KEYS, TEXT_KEY, Attachment, Colophon,
+                    DocNumber, Document, FootnoteRef, Inline, Notice, Paragraph, Section, Text)
+from .yamlsrc import YInt, YList, YMap, load_yaml
 
 NOTICE_FILE = "notice.yaml"
 
@@ -23,31 +23,77 @@ NOTICE_FILE = "notice.yaml"
 class F:
     """One field of the schema."""
 
-    kind: str  # "text" | "lines" (text or list of text) | "int" | "date" | "map" | "list"
+    kind: str  # "text" | "lines" (text or list of text) | "int" | "date" | "bool" | "code" (份号) | "map" | "list"
+    #          | "textmap" (text, or a map with `children`)
     required: bool = True
     children: dict | None = None  # for map
     item: "F | None" = None  # for list
     hint: str = ""
+    choices: tuple = ()  # allowed values of a text field
+
+
+ITEMS_CHOICES = (ITEMS_CONTINUOUS, ITEMS_RESTART)
+
+
+def section_schema(level: int) -> dict:
+    """The keys of one section at `level` (1 部分 一、 · 2 小节 （一） · 3 条目 1. · 4 分项 （1））."""
+    hints = {1: "不写序号，如：落实立德树人根本任务，促进学生全面发展",
+             2: "不写序号，如：加快构建固本铸魂的思想政治体系",
+             3: "条目的第一句，如：坚持不懈用党的创新理论铸魂育人。",
+             4: "分项的第一句"}
+    schema = {
+        HEADING_KEY[level]: F("text", required=level <= 2, hint=hints[level]),
+        TEXT_KEY[level]: F("lines", required=False,
+                           hint="标题之后的段落；多段时写成列表" if level <= 2 else "要点之后的文字；多段时写成列表"),
+    }
+    for deeper in CHILD_LEVELS[level]:
+        schema[LEVEL_KEYS[deeper]] = F("list", required=False, item=F("map", children=section_schema(deeper)))
+    return schema
+
+
+# which levels may stand directly under a level (0: the body of a plan or attachment)
+CHILD_LEVELS = {0: (1, 2, 3), 1: (2, 3), 2: (3,), 3: (4,), 4: ()}
+
+
+def body_schema() -> dict:
+    """Sections at the top of a body, and how its items are numbered."""
+    out = {LEVEL_KEYS[lv]: F("list", required=False, item=F("map", children=section_schema(lv)))
+           for lv in CHILD_LEVELS[0]}
+    out["条目编号"] = F("text", required=False, choices=ITEMS_CHOICES,
+                     hint=f"“{ITEMS_CONTINUOUS}”（全文连续编号，默认）或“{ITEMS_RESTART}”（每个一级、二级标题下从 1. 重新编号）")
+    return out
 
 
 NOTICE_SCHEMA = {
-    "发文机关标志": F("text", hint="如：上海市宝山区教育局文件"),
+    "份号": F("code", required=False, hint="6 位阿拉伯数字，如 000001"),
+    "密级": F("text", required=False, choices=("绝密", "机密", "秘密"), hint="绝密、机密或秘密"),
+    "保密期限": F("text", required=False, hint="如：1年（排在密级之后，以★隔开）"),
+    "紧急程度": F("text", required=False, choices=("特急", "加急", "特提", "平急"), hint="特急或加急"),
+    "发文机关标志": F("textmap", hint="如：上海市宝山区教育局文件；联合行文写成“机关”列表和“后缀”", children={
+        "机关": F("lines", hint="发文机关名称，联合行文时每个机关一项，主办机关在前"),
+        "后缀": F("text", required=False, hint="排在机关名称右侧的字，一般为“文件”"),
+    }),
     "发文字号": F("map", children={
         "机关代字": F("text", hint="如：宝教"),
         "年份": F("int", hint="四位年份，如 2024"),
         "序号": F("int", hint="不编虚位、不加“第”，如 1"),
     }),
-    "份号": F("text", required=False),
-    "密级": F("text", required=False),
-    "紧急程度": F("text", required=False),
+    "签发人": F("lines", required=False, hint="上行文的签发人姓名；多人时写成列表"),
     "标题": F("lines", hint="一行文字；要指定转行处时写成列表，每项一行"),
-    "主送机关": F("text"),
-    "正文": F("lines", hint="每段一项的列表"),
-    "附件": F("list", required=False, item=F("text"), hint="附件内容文件名的列表"),
-    "发文机关署名": F("text"),
+    "主送机关": F("text", required=False),
+    "正文": F("lines", required=False, hint="每段一项的列表"),
+    **body_schema(),
+    "附件": F("list", required=False, item=F("textmap", hint="附件内容文件名，如 attachment.yaml", children={
+        "文件": F("text", hint="附件内容文件名，如 attachment.yaml"),
+        "名称": F("text", required=False, hint="附件说明中的名称（不写则用附件标题）"),
+    }), hint="附件内容文件名的列表"),
+    "附件说明": F("bool", required=False, hint="写“否”则不排“附件：……”说明"),
+    "发文机关署名": F("lines", hint="如：上海市宝山区教育局；联合行文时每个机关一项"),
     "成文日期": F("date", hint="写成 2024-02-04；尚未确定时写“待定”"),
     "附注": F("text", required=False),
+    "公开属性": F("text", required=False, choices=("主动公开", "依申请公开", "不予公开")),
     "版记": F("map", children={
+        "主送": F("text", required=False, hint="主送机关太多、放在版记中时填写"),
         "抄送": F("lines", required=False),
         "印发机关": F("text"),
         "印发日期": F("date", hint="写成 2024-02-04；尚未确定时写“待定”"),
@@ -55,26 +101,20 @@ NOTICE_SCHEMA = {
     }),
 }
 
-ITEM_SCHEMA = {
-    "要点": F("text", hint="条目的第一句，如：坚持不懈用党的创新理论铸魂育人。"),
-    "内容": F("lines", required=False, hint="要点之后的文字；多段时写成列表"),
-}
-
-PART_SCHEMA = {
-    "标题": F("text", hint="不写序号，如：落实立德树人根本任务，促进学生全面发展"),
-    "导语": F("lines", required=False),
-    "条目": F("list", item=F("map", children=ITEM_SCHEMA)),
-}
-
 ATTACHMENT_SCHEMA = {
-    "标题": F("text"),
+    "标题": F("lines", hint="一行文字；要指定转行处时写成列表，每项一行"),
+    "副标题": F("text", required=False, hint="标题下一行，如：（2025—2027年）"),
     "导语": F("lines", required=False),
-    "部分": F("list", item=F("map", children=PART_SCHEMA)),
+    **body_schema(),
 }
+
+# a YAML file in a year folder is a document (not an attachment) when it has one of these keys
+DOCUMENT_KEYS = ("发文字号", "发文机关标志")
 
 PENDING = "待定"  # a date not decided yet: the build prints “2025年　月　日” and says so
 
-KIND_ZH = {"text": "文字", "lines": "文字或文字列表", "int": "整数", "date": "日期", "map": "键值表", "list": "列表"}
+KIND_ZH = {"text": "文字", "lines": "文字或文字列表", "int": "整数", "date": "日期", "map": "键值表", "list": "列表",
+           "bool": "“是”或“否”", "code": "数字", "textmap": "文字或键值表"}
 
 # XML 1.0 cannot hold these; they also never belong in an official document.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -121,7 +161,30 @@ class _Checker:
             if isinstance(v, bool) or not isinstance(v, (str, int, float)):
                 self.add(line, name, f"应为{KIND_ZH['text']}，实际是{_kind_of(v)}{hint}")
                 return None
-            return self.text(str(v), name, line)
+            t = self.text(str(v), name, line)
+            if t is not None and spec.choices and t not in spec.choices:
+                self.add(line, name, f"“{t}”不是可用的写法，应为{'、'.join('“' + c + '”' for c in spec.choices)}之一")
+                return None
+            return t
+        if spec.kind == "textmap":
+            if isinstance(v, YMap):
+                return self.check(v, spec.children, name + ".", line)
+            return self.value(v, F("text", hint=spec.hint), name, line)
+        if spec.kind == "bool":
+            if isinstance(v, bool):
+                return v
+            if isinstance(v, str) and v.strip() in ("是", "否"):
+                return v.strip() == "是"
+            self.add(line, name, f"应写“是”或“否”，实际是{_kind_of(v)}{hint}")
+            return None
+        if spec.kind == "code":  # 份号: 6 digits, zero-padded (GB/T 9704 §7.2.1)
+            raw = getattr(v, "raw", None) or (str(v) if isinstance(v, (int, str)) and not isinstance(v, bool) else "")
+            raw = raw.strip()
+            if not re.fullmatch(r"[0-9]{1,6}", raw):
+                self.add(line, name, f"份号应为不超过 6 位的阿拉伯数字（如 000001），实际是{_kind_of(v)}")
+                return None
+            self.texts.append((self.path, line, name, raw.zfill(6)))
+            return raw.zfill(6)
         if spec.kind == "lines":
             if isinstance(v, YList):
                 res = []
@@ -239,16 +302,79 @@ def _kind_of(v) -> str:
     return f"“{v}”"
 
 
-def load_document(year_dir: Path) -> Document:
-    """Load content/<year>/ into a Document (not yet resolved by transforms)."""
+def document_files(year_dir: Path) -> tuple[list[tuple[Path, YMap]], list[Problem]]:
+    """The documents of a year folder: every YAML file that has a 发文字号 or 发文机关标志 (notice.yaml always
+    counts), each with its parsed content. Every other YAML file must be listed as an attachment."""
     problems: list[Problem] = []
-    notice_path = year_dir / NOTICE_FILE
-    if not notice_path.is_file():
-        raise ContentError([Problem(year_dir, None, "", f"找不到 {NOTICE_FILE}（每个年度目录都需要一个发文通知文件）")])
-    try:
+    docs: list[tuple[Path, YMap]] = []
+    others: list[Path] = []
+    files = sorted([*year_dir.glob("*.yaml"), *year_dir.glob("*.yml")], key=lambda f: (f.name != NOTICE_FILE, f.name))
+    for f in files:
+        if not f.is_file():
+            continue
+        try:
+            raw = load_yaml(f)
+        except ContentError as exc:
+            if f.name == NOTICE_FILE:
+                raise
+            problems.extend(exc.problems)
+            continue
+        if f.name == NOTICE_FILE or (isinstance(raw, YMap) and any(k in raw for k in DOCUMENT_KEYS)):
+            docs.append((f, raw))
+        else:
+            others.append(f)
+    if not docs:
+        raise ContentError([Problem(year_dir, None, "", f"找不到发文文件（一般是 {NOTICE_FILE}，其中写有发文字号、标题、正文等）")])
+    listed = set()
+    for _, raw in docs:
+        atts = raw.get("附件") if isinstance(raw, YMap) else None
+        for a in atts if isinstance(atts, YList) else []:
+            name = a.get("文件") if isinstance(a, YMap) else a
+            if isinstance(name, str):
+                listed.add(name.strip())
+    for f in others:
+        if f.name not in listed:
+            problems.append(Problem(f, None, "", "这个文件既不是发文文件（没有“发文字号”），也没有被发文文件的“附件”列出；"
+                                                 "不用的文件请移出本年度目录"))
+    return docs, problems
+
+
+def load_year(year_dir: Path) -> list[Document]:
+    """Every document of content/<year>/ (not yet resolved), in order of their 文号."""
+    files, stray = document_files(year_dir)
+    docs, problems = [], []
+    for path, raw in files:
+        try:
+            docs.append(load_document(path, raw))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    problems += stray
+    if problems:
+        raise ContentError(problems)
+    seen: dict[str, str] = {}
+    for d in docs:
+        t = d.notice.number.text
+        if t in seen:
+            problems.append(Problem(d.source_file, d.lines.get("发文字号.序号"), "发文字号",
+                                    f"{t} 与 {seen[t]} 的文号相同，同一年度的每个文件应有不同的序号"))
+        seen[t] = Path(d.source_file).name
+    if problems:
+        raise ContentError(problems)
+    return sorted(docs, key=lambda d: (d.notice.number.prefix, d.notice.number.sequence))
+
+
+def load_document(path: Path, raw=None) -> Document:
+    """Load one document (its YAML file, or the year folder for its first document) into a Document
+    (not yet resolved by transforms)."""
+    if path.is_dir():
+        if not (path / NOTICE_FILE).is_file() and not any(path.glob("*.y*ml")):
+            raise ContentError([Problem(path, None, "", f"找不到 {NOTICE_FILE}（每个年度目录都需要一个发文文件）")])
+        return load_year(path)[0]
+    year_dir = path.parent
+    notice_path = path
+    problems: list[Problem] = []
+    if raw is None:
         raw = load_yaml(notice_path)
-    except ContentError as exc:
-        raise ContentError(exc.problems) from None
     ck = _Checker(notice_path)
     n = ck.check(raw, NOTICE_SCHEMA, "", 1)
 
@@ -262,7 +388,10 @@ def load_document(year_dir: Path) -> Document:
     colo = n["版记"] or {}
 
     attachments: list[Attachment] = []
-    for idx, (fname, line) in enumerate(n["附件"] or []):
+    for idx, (ref, line) in enumerate(n["附件"] or []):
+        if ref is None:
+            continue
+        fname, note_name = (ref.get("文件"), ref.get("名称")) if isinstance(ref, dict) else (ref, None)
         if fname is None:
             continue
         apath = (year_dir / fname)
@@ -272,33 +401,79 @@ def load_document(year_dir: Path) -> Document:
         if not apath.is_file():
             ck.add(line, f"附件[{idx + 1}]", f"找不到附件文件“{fname}”")
             continue
+        if apath.resolve() == notice_path.resolve():
+            ck.add(line, f"附件[{idx + 1}]", "附件不能是发文文件自己")
+            continue
         try:
-            attachments.append(_load_attachment(apath, problems))
+            att = _load_attachment(apath, problems)
+            att.note_name = note_name or ""
+            attachments.append(att)
         except ContentError as exc:
             problems.extend(exc.problems)
+    if n["附件说明"] is not None and not n["附件"]:
+        ck.add(ck.field_lines.get("附件说明"), "附件说明", "没有附件，不需要“附件说明”")
+
+    mark = n["发文机关标志"]
+    if isinstance(mark, dict):
+        organs = [t for t, _ in (mark.get("机关") or [])]
+        suffix = mark.get("后缀") or ""
+    else:
+        organs, suffix = ([mark] if mark else []), ""
+    signatures = [t for t, _ in (n["发文机关署名"] or [])]
+    if organs and len(organs) > 1 and signatures and len(signatures) != len(organs):
+        ck.add(ck.field_lines.get("发文机关署名"), "发文机关署名",
+               f"联合行文有 {len(organs)} 个发文机关，署名应有 {len(organs)} 项（每个机关一项，顺序与发文机关标志相同），"
+               f"实际是 {len(signatures)} 项")
+    body_pars = ck.paragraphs(n["正文"], "正文")
+    sections = _body_sections(ck, n, "")
+    if not body_pars and not sections and n["正文"] is None:
+        ck.add(raw.line if isinstance(raw, YMap) else 1, "正文",
+               "缺少正文：写“正文”（每段一项），或直接写“部分”“条目”等结构（工作要点直接发文时）")
+    if n["签发人"] and not num:
+        pass
+    secrecy = n["密级"] or ""
+    if n["保密期限"]:
+        if not secrecy:
+            ck.add(ck.field_lines.get("保密期限"), "保密期限", "写了保密期限，但没有写密级")
+        else:
+            secrecy += "★" + n["保密期限"]
+    note = (n["附注"] or "").strip()
+    if note[:1] in "（(" and note[-1:] in "）)":
+        note = note[1:-1].strip()  # printed in parentheses anyway
 
     title = [t for t, _ in (n["标题"] or [])]
     notice = Notice(
-        issuer_mark=n["发文机关标志"] or "",
+        issuer_organs=organs,
+        issuer_suffix=suffix,
         number=DocNumber(num.get("机关代字") or "", num.get("年份") or 0, num.get("序号") or 0),
         title_lines=title,
         recipients=(n["主送机关"] or "").rstrip("：:"),
-        body=ck.paragraphs(n["正文"], "正文"),
-        signature=n["发文机关署名"] or "",
+        body=body_pars,
+        sections=sections,
+        item_numbering=n["条目编号"] or ITEMS_CONTINUOUS,
+        signatures=signatures,
+        signers=[t for t, _ in (n["签发人"] or [])],
+        copy_number=n["份号"] or "",
+        secrecy=secrecy,
+        urgency=n["紧急程度"] or "",
         date=None if n["成文日期"] in (None, PENDING) else n["成文日期"],
-        note=n["附注"] or "",
+        note=note,
+        publicity=n["公开属性"] or "",
+        show_attachment_note=n["附件说明"] is not False,
     )
     colophon = Colophon(
         printer=colo.get("印发机关") or "",
         print_date=None if colo.get("印发日期") in (None, PENDING) else colo.get("印发日期"),
         copies=colo.get("印数"),
         cc=[t for t, _ in (colo.get("抄送") or [])],
+        recipients=colo.get("主送") or "",
     )
     problems[:0] = ck.problems
     if problems:
         raise ContentError(problems)
     year = notice.number.year
-    doc = Document(notice=notice, attachments=attachments, colophon=colophon, year=year, source_dir=str(year_dir))
+    doc = Document(notice=notice, attachments=attachments, colophon=colophon, year=year, source_dir=str(year_dir),
+                   source_file=str(notice_path))
     doc.texts = ck.texts + [t for a in attachments for t in a.texts]
     doc.lines = ck.field_lines
     return doc
@@ -322,34 +497,51 @@ def _check_doc_number(ck: _Checker, num: dict, lines: dict) -> None:
         ck.add(lines.get("序号"), "发文字号.序号", f"序号不编虚位（写 1，不写 01），实际写的是“{seq.raw}”")
 
 
+def _body_sections(ck: "_Checker", data: dict, prefix: str) -> list[Section]:
+    """The sections at the top of a body (部分, or 小节 / 条目 when the plan has no 一、 level)."""
+    present = [lv for lv in CHILD_LEVELS[0] if data.get(LEVEL_KEYS[lv])]
+    if len(present) > 1:
+        ck.add(ck.field_lines.get(prefix + LEVEL_KEYS[present[1]]), prefix + LEVEL_KEYS[present[1]],
+               f"同一层不能既有“{LEVEL_KEYS[present[0]]}”又有“{LEVEL_KEYS[present[1]]}”：请把"
+               f"“{LEVEL_KEYS[present[1]]}”写到某个“{LEVEL_KEYS[present[0]]}”之下")
+    return _sections(ck, data.get(LEVEL_KEYS[present[0]]) if present else None, present[0] if present else 1,
+                     prefix + (LEVEL_KEYS[present[0]] if present else ""))
+
+
+def _sections(ck: "_Checker", entries, level: int, name: str) -> list[Section]:
+    out = []
+    for i, (d, line) in enumerate(entries or []):
+        if not d:
+            continue
+        sname = f"{name}[{i + 1}]"
+        hkey, tkey = HEADING_KEY[level], TEXT_KEY[level]
+        heading = d.get(hkey) or ""
+        if level <= 2 and re.match(r"^\s*[（(]?[一二三四五六七八九十百]+[、）)]", heading):
+            ck.add(line, f"{sname}.{hkey}", "不要手工写“一、”“（一）”等序号，程序会自动编号")
+        if level >= 3 and re.match(r"^\s*(?:[0-9０-９]+[.．、]|[（(][0-9０-９]+[）)])", heading):
+            ck.add(line, f"{sname}.{hkey}", "不要手工写“1.”“（1）”等序号，程序会自动编号")
+        present = [lv for lv in CHILD_LEVELS[level] if d.get(LEVEL_KEYS[lv])]
+        if len(present) > 1:
+            ck.add(line, f"{sname}.{LEVEL_KEYS[present[1]]}",
+                   f"同一层不能既有“{LEVEL_KEYS[present[0]]}”又有“{LEVEL_KEYS[present[1]]}”")
+        if level >= 3 and not heading and not d.get(tkey) and not present:
+            ck.add(line, sname, f"{LEVEL_KEYS[level]}是空的：至少写“要点”或“内容”")
+        children = _sections(ck, d.get(LEVEL_KEYS[present[0]]), present[0],
+                             f"{sname}.{LEVEL_KEYS[present[0]]}") if present else []
+        out.append(Section(level=level, heading=ck.inlines(heading, f"{sname}.{hkey}", line) if heading else [],
+                           paragraphs=ck.paragraphs(d.get(tkey), f"{sname}.{tkey}"), children=children,
+                           source=f"{ck.path}:{line}"))
+    return out
+
+
 def _load_attachment(path: Path, problems: list[Problem]) -> Attachment:
     raw = load_yaml(path)
     ck = _Checker(path)
     a = ck.check(raw, ATTACHMENT_SCHEMA, "", 1)
-    parts: list[Part] = []
-    for pi, (p, pline) in enumerate(a["部分"] or []):
-        if not p:
-            continue
-        pname = f"部分[{pi + 1}]"
-        heading = p["标题"] or ""
-        if re.match(r"^[一二三四五六七八九十]+、", heading):
-            ck.add(pline, pname + ".标题", "不要手工写“一、”等序号，程序会自动编号")
-        items = []
-        for ii, (it, iline) in enumerate(p["条目"] or []):
-            if not it:
-                continue
-            iname = f"{pname}.条目[{ii + 1}]"
-            lead = it["要点"] or ""
-            if re.match(r"^\s*[0-9０-９]+[.．、]", lead):
-                ck.add(iline, iname + ".要点", "不要手工写“1.”等序号，程序会自动编号")
-            items.append(Item(
-                lead=ck.inlines(lead, iname + ".要点", iline),
-                paragraphs=ck.paragraphs(it["内容"], iname + ".内容"),
-            ))
-        parts.append(Part(heading=ck.inlines(heading, pname + ".标题", pline), items=items,
-                          intro=ck.paragraphs(p["导语"], pname + ".导语")))
+    parts = _body_sections(ck, a, "")
     problems.extend(ck.problems)
-    att = Attachment(title=a["标题"] or "", preamble=ck.paragraphs(a["导语"], "导语"), parts=parts,
-                     source=str(path))
+    att = Attachment(title_lines=[t for t, _ in (a["标题"] or [])], subtitle=a["副标题"] or "",
+                     preamble=ck.paragraphs(a["导语"], "导语"), parts=parts,
+                     item_numbering=a["条目编号"] or ITEMS_CONTINUOUS, source=str(path))
     att.texts = ck.texts
     return att

@@ -31,6 +31,11 @@ from .model import Document, FootnoteRef, Inline, Text
 TW = 20  # twips per pt
 
 
+def _joint_em(h) -> float:
+    """Line pitch of the stacked organs of a joint mark, in em (house: header.joint_mark_line_em)."""
+    return float(h["header"].get("joint_mark_line_em", 1.25))
+
+
 def tw_mm(mm: float) -> int:
     return round(mm * MM * TW)
 
@@ -147,8 +152,23 @@ def styles_xml(h: House, g: _Geometry, mark_pt: float) -> str:
                rpr=_rfonts(f["heiti"])),
         _style("paragraph", "GwHeading2", "二级标题", "Normal", ppr='<w:keepNext/><w:outlineLvl w:val="1"/>',
                rpr=_rfonts(f["kaiti"])),
-        _style("paragraph", "GwHeading3", "三级标题", "Normal", ppr='<w:outlineLvl w:val="2"/>'),
-        _style("paragraph", "GwItem", "条目", "Normal"),
+        _style("paragraph", "GwItem", "三级标题", "Normal", ppr='<w:outlineLvl w:val="2"/>'),
+        _style("paragraph", "GwItem4", "四级标题", "Normal", ppr='<w:outlineLvl w:val="3"/>'),
+        _style("paragraph", "GwCopyNumber", "份号", "Normal", ppr=f'{no_indent}<w:jc w:val="left"/>'),
+        _style("paragraph", "GwSecrecy", "密级和保密期限", "Normal", ppr=f'{no_indent}<w:jc w:val="left"/>',
+               rpr=_rfonts(f["heiti"])),
+        _style("paragraph", "GwUrgency", "紧急程度", "Normal", ppr=f'{no_indent}<w:jc w:val="left"/>',
+               rpr=_rfonts(f["heiti"])),
+        _style("paragraph", "GwMarkJoint", "联合发文机关标志", "GwMark",
+               ppr=f'<w:spacing w:before="0" w:after="0" w:line="{round(mark_pt * TW * _joint_em(h))}" w:lineRule="exact"/>'),
+        _style("character", "GwSignerName", "签发人姓名", None, rpr=_rfonts(f["kaiti"])),
+        _style("paragraph", "GwSignerRow", "签发人", "GwDocNumber",
+               ppr='<w:pBdr><w:bottom w:val="nil"/></w:pBdr>'),
+        _style("paragraph", "GwAttachSubtitle", "附件副标题", "Normal",
+               ppr=f'<w:keepNext/><w:spacing w:before="0" w:after="{h["attachment"]["body_lines_below_title"] * g.pitch}" '
+                   f'w:line="{g.pitch}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>',
+               rpr=_rfonts(f["kaiti"])),
+        _style("paragraph", "GwPublicity", "公开属性", "Normal"),
         _style("character", "GwLead", "要点句", None, rpr=_lead_rpr(h, f)),
         _style("paragraph", "GwColophon", "版记", "Normal",
                ppr=f'<w:snapToGrid w:val="0"/>{no_indent}<w:jc w:val="left"/>',
@@ -182,10 +202,22 @@ def _lead_rpr(h: House, f: dict[str, str]) -> str:
     return ""
 
 
-def _mark_size(h: House, text: str) -> float:
-    size = float(h["sizes_pt"]["mark"])
+def _cells(s: str) -> float:
+    """Width in grid cells: a full-width character 1, an ASCII character ½."""
+    return sum(0.5 if ch.isascii() else 1.0 for ch in s)
+
+
+def _mark_size(h: House, notice) -> float:
+    """Size of the issuer mark: the house size, smaller when it would not fit the mark's width (a joint
+    mark: the stacked organs, the gap and the suffix side by side)."""
     maxw = h["header"]["mark_max_width_mm"] * MM
-    return min(size, maxw / max(len(text), 1))
+    if notice.joint:
+        size = float(h["sizes_pt"].get("joint_mark", h["sizes_pt"]["mark"]))
+        gap = h["header"].get("joint_mark_gap_em", 0.5) if notice.issuer_suffix else 0.0
+        em = max(_cells(o) for o in notice.issuer_organs) + gap + _cells(notice.issuer_suffix)
+        return min(size, maxw / max(em, 1))
+    size = float(h["sizes_pt"]["mark"])
+    return min(size, maxw / max(_cells(notice.issuer_mark), 1))
 
 
 class DocxWriter:
@@ -200,6 +232,7 @@ class DocxWriter:
         self.body = body
         self.sect = body.find(qn("w:sectPr"))
         self.notes = ox.Footnotes(self.d.part, "FootnoteText", "FootnoteReference")
+        self.mark_pt = _mark_size(house, doc.notice)
 
     # -- paragraphs ------------------------------------------------------------------------------
     def para(self, style: str, runs: list | None = None, text: str | None = None) -> None:
@@ -230,46 +263,183 @@ class DocxWriter:
         n = m.notice
         self.install_styles()
 
-        self.para("GwMark", text=n.issuer_mark)
-        self.para("GwDocNumber", text=n.number.text)
+        k = 0
+        for text, style in ((n.copy_number, "GwCopyNumber"), (n.secrecy, "GwSecrecy"), (n.urgency, "GwUrgency")):
+            if text:
+                self.para(style, text=text)
+                k += 1
+        if n.joint:
+            self.joint_mark(k)
+        else:
+            mark = self.para("GwMark", text=n.issuer_mark)
+            if k:  # the mark's top stays 35 mm below the 版心 top: take the lines above it off its space before
+                self._spacing(mark, before=tw_mm(self.h["header"]["mark_offset_mm"]) - k * self.g.pitch
+                              - round(0.1 * self.mark_pt * TW))
+        if n.signers:
+            self.number_with_signers()
+        else:
+            num = self.para("GwDocNumber", text=n.number.text)
+            if n.joint:
+                self._spacing(num, before=self.h["header"]["number_lines_below_mark"] * self.g.pitch
+                              - round((_joint_em(self.h) - 1) / 2 * self.mark_pt * TW))
         title = self.para("GwTitle")
         for i, t in enumerate(n.title_lines):
             if i:
                 title.append(ox.break_run())
             title.append(ox.text_run(t))
-        self.para("GwRecipients", text=n.recipients + "：")
+        if n.recipients:
+            self.para("GwRecipients", text=n.recipients + "：")
         for p in n.body:
             self.para("Normal", self.inline_runs(p.inlines))
+        self.sections(n.sections)
         for i, name in enumerate(m.attachment_note):  # 附件：1. … then 2. … aligned under “1.”
             self.para("GwAttachNote" if i == 0 else "GwAttachNoteMore", text=("附件：" if i == 0 else "") + name)
-        sig = self.para("GwSignature", text=n.signature)
-        self._center_over_date(sig, n.signature, n.date_text)
-        self.para("GwDate", text=n.date_text)
+        self.signatures()
         if n.note:
             self.para("GwNote", text=f"（{n.note}）")
 
         for att in m.attachments:
             self.para("GwAttachLabel", text=att.label)
-            self.para("GwAttachTitle", text=att.title)
+            title = self.para("GwAttachTitle")
+            for i, t in enumerate(att.title_lines):
+                if i:
+                    title.append(ox.break_run())
+                title.append(ox.text_run(t))
+            if att.subtitle:
+                self._spacing(title, after=0)
+                self.para("GwAttachSubtitle", text=att.subtitle)
             for p in att.preamble:
                 self.para("Normal", self.inline_runs(p.inlines))
-            for part in att.parts:
-                self.para("GwHeading1", [ox.text_run(part.label)] + self.inline_runs(part.heading))
-                for p in part.intro:
-                    self.para("Normal", self.inline_runs(p.inlines))
-                for item in part.items:
-                    first = item.paragraphs[0].inlines if item.paragraphs else []
-                    runs = [ox.text_run(item.label)] + self.inline_runs(item.lead, "GwLead") + self.inline_runs(first)
-                    self.para("GwItem", runs)
-                    for p in item.paragraphs[1:]:
-                        self.para("Normal", self.inline_runs(p.inlines))
+            self.sections(att.parts)
+        if n.publicity:
+            self.para("GwPublicity", text=f"公开属性：{n.publicity}")
         self.colophon()
         return self.finish()
 
+    def sections(self, sections) -> None:
+        """一、 and （一） as heading paragraphs (一级标题 黑体, 二级标题 楷体, in Word's navigation pane); 1. and
+        （1） run in with their lead sentence (要点句) and first paragraph (三级标题, 四级标题)."""
+        for s in sections:
+            if s.level <= 2:
+                self.para(f"GwHeading{s.level}", [ox.text_run(s.label)] + self.inline_runs(s.heading))
+                for p in s.paragraphs:
+                    self.para("Normal", self.inline_runs(p.inlines))
+            else:
+                first = s.paragraphs[0].inlines if s.paragraphs else []
+                runs = [ox.text_run(s.label)] + self.inline_runs(s.heading, "GwLead") + self.inline_runs(first)
+                self.para("GwItem" if s.level == 3 else "GwItem4", runs)
+                for p in s.paragraphs[1:]:
+                    self.para("Normal", self.inline_runs(p.inlines))
+            self.sections(s.children)
+
+    @staticmethod
+    def _spacing(p, before: int | None = None, after: int | None = None) -> None:
+        ppr = p.find(qn("w:pPr"))
+        sp = ppr.find(qn("w:spacing"))
+        if sp is None:
+            sp = ox.put(ppr, ox.el("spacing"), ox.PPR_ORDER)
+        if before is not None:
+            sp.set(qn("w:before"), str(max(0, round(before))))
+        if after is not None:
+            sp.set(qn("w:after"), str(max(0, round(after))))
+
+    def joint_mark(self, lines_above: int) -> None:
+        """联合行文的发文机关标志 (§7.2.4): a borderless table, the organs stacked and spread to one width in
+        the left cell, the suffix (“文件”) in the right cell, centred vertically; a spacer paragraph above
+        puts the mark's top 35 mm below the 版心 top."""
+        n, g, h = self.m.notice, self.g, self.h
+        size = self.mark_pt
+        names = max(_cells(o) for o in n.issuer_organs) * size * TW
+        gap = h["header"].get("joint_mark_gap_em", 0.5) * size * TW if n.issuer_suffix else 0
+        suffix = _cells(n.issuer_suffix) * size * TW + gap
+        space = tw_mm(h["header"]["mark_offset_mm"]) - lines_above * g.pitch - round((_joint_em(self.h) - 1) / 2 * size * TW)
+        self.sect.addprevious(parse_xml(
+            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="GwMarkJoint"/><w:spacing w:before="0" w:after="0" '
+            f'w:line="{max(20, space)}" w:lineRule="exact"/></w:pPr></w:p>'))
+        cols = [round(names), round(suffix)] if n.issuer_suffix else [round(names)]
+        cell_mar = "".join(f'<w:{s} w:w="0" w:type="dxa"/>' for s in ("top", "left", "bottom", "right"))
+        borders = "".join(f'<w:{s} w:val="nil"/>' for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        xml = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(cols)}" w:type="dxa"/><w:jc w:val="center"/>'
+               f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+               f'<w:tblCellMar>{cell_mar}</w:tblCellMar><w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>'
+               + "".join(f'<w:gridCol w:w="{c}"/>' for c in cols) + '</w:tblGrid><w:tr>']
+        paras = "".join(f'<w:p><w:pPr><w:pStyle w:val="GwMarkJoint"/><w:jc w:val="distribute"/></w:pPr>'
+                        f'<w:r><w:t xml:space="preserve">{_esc(o)}</w:t></w:r></w:p>' for o in n.issuer_organs)
+        xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{cols[0]}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{paras}</w:tc>')
+        if n.issuer_suffix:
+            xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{cols[1]}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+                       f'<w:p><w:pPr><w:pStyle w:val="GwMarkJoint"/><w:jc w:val="right"/></w:pPr>'
+                       f'<w:r><w:t xml:space="preserve">{_esc(n.issuer_suffix)}</w:t></w:r></w:p></w:tc>')
+        xml.append("</w:tr></w:tbl>")
+        self.sect.addprevious(parse_xml("".join(xml)))
+
+    def number_with_signers(self) -> None:
+        """上行文 (§7.2.6): “签发人：” and the names (楷体) 居右空一字, two names a line, further lines aligned
+        with the first name; the 文号 居左空一字 on the line of the last 签发人, which carries the red rule."""
+        n, g = self.m.notice, self.g
+        rows = [n.signers[i:i + 2] for i in range(0, len(n.signers), 2)]
+        names_cells = max(_cells("　".join(r)) for r in rows)
+        names_x = round(g.type_w - g.cell - names_cells * g.cell)
+        label_x = round(names_x - 4 * g.cell)
+        name_rpr = ox.run_props(style="GwSignerName")
+        for i, names in enumerate(rows):
+            last = i == len(rows) - 1
+            runs = [ox.text_run(n.number.text)] if last else []
+            runs.append(ox.tab_run())
+            if i == 0:
+                runs.append(ox.text_run("签发人："))
+            runs.append(ox.text_run("　".join(names), name_rpr))
+            p = self.para("GwDocNumber" if last else "GwSignerRow", runs)
+            ppr = p.find(qn("w:pPr"))
+            ox.put(ppr, ox.tabs(("left", label_x if i == 0 else names_x)), ox.PPR_ORDER)
+            ox.put(ppr, ox.el("ind", left=round(g.cell), firstLine=0, firstLineChars=0), ox.PPR_ORDER)
+            ox.put(ppr, ox.el("jc", val="left"), ox.PPR_ORDER)
+            if i > 0:
+                self._spacing(p, before=0)
+
+    def signatures(self) -> None:
+        """署名 and 成文日期 (sealed, §7.3.5.1): one organ centred over the date; joint organs two to a row
+        where they fit (the last centred over the date), else one to a row, rows apart for the seals."""
+        n, g, h = self.m.notice, self.g, self.h
+        date_right = h["body"]["date_right_chars"] * g.cell
+        date_cells = _cells(n.date_text)
+        centre = g.type_w - date_right - date_cells * g.cell / 2
+        sigs = n.signatures
+        pairs = [sigs[i:i + 2] for i in range(0, len(sigs) - (len(sigs) % 2 if len(sigs) > 1 else 0), 2)]
+        if len(sigs) > 1 and len(sigs) % 2:
+            pairs.append([sigs[-1]])
+        fits = all(len(p) == 1 or _cells(p[0]) * g.cell <= centre - _cells(p[1]) * g.cell / 2 - g.cell
+                   for p in pairs)
+        groups = pairs if fits else [[s] for s in sigs]
+        gap = int(h["body"].get("joint_signature_row_gap_lines", 3))
+        for gi, group in enumerate(groups):
+            if len(group) == 1 and _cells(group[0]) * g.cell <= g.type_w:
+                p = self.para("GwSignature", text=group[0])
+                self._center_over_date(p, group[0], n.date_text)
+            else:
+                right_x = max(0.0, centre - _cells(group[-1]) * g.cell / 2)
+                runs = []
+                stops = []
+                if len(group) == 2:
+                    stops.append(("center", round((right_x - g.cell) / 2)))
+                    runs += [ox.tab_run(), ox.text_run(group[0])]
+                if _cells(group[-1]) * g.cell <= g.type_w:
+                    stops.append(("center", round(min(centre, g.type_w - _cells(group[-1]) * g.cell / 2))))
+                    runs += [ox.tab_run(), ox.text_run(group[-1])]
+                else:  # longer than a line: it wraps, flush with the date's right edge
+                    runs += [ox.text_run(group[-1])]
+                p = self.para("GwSignature", runs)
+                ppr = p.find(qn("w:pPr"))
+                if stops:
+                    ox.put(ppr, ox.tabs(*stops), ox.PPR_ORDER)
+                ox.put(ppr, ox.el("jc", val="left" if stops else "right"), ox.PPR_ORDER)
+            if gi:
+                self._spacing(p, before=gap * g.pitch)
+        self.para("GwDate", text=n.date_text)
+
     def install_styles(self) -> None:
         """Replace python-docx's template styles with the house styles."""
-        mark_pt = _mark_size(self.h, self.m.notice.issuer_mark)
-        self.d.part._styles_part._element = parse_xml(styles_xml(self.h, self.g, mark_pt))
+        self.d.part._styles_part._element = parse_xml(styles_xml(self.h, self.g, self.mark_pt))
 
     def finish(self, title: str | None = None) -> bytes:
         """Section, settings, fonts and properties; the package zipped with fixed timestamps."""
@@ -311,6 +481,8 @@ class DocxWriter:
         thin = max(2, round(h["colophon"]["thin_rule_mm"] * MM * 8))
         side = round(h["colophon"]["side_space_chars"] * h["sizes_pt"]["colophon"] * TW)
         rows = []
+        if c.recipients_text:  # 主送 moved to the 版记: above the 抄送, no rule between them
+            rows.append([(c.recipients_text, "left")])
         if c.cc_text:
             rows.append([(c.cc_text, "left")])
         rows.append([(c.printer, "left"), (c.print_date_text, "right")])
@@ -327,15 +499,16 @@ class DocxWriter:
                '</w:tblBorders><w:tblLayout w:type="fixed"/>'
                '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
                f'<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
-        for row in rows:
+        for ri, row in enumerate(rows):
             tbl.append(f'<w:tr><w:trPr><w:trHeight w:val="{g.pitch}" w:hRule="exact"/></w:trPr>')
             span = len(row) == 1
+            no_rule = '<w:tcBorders><w:bottom w:val="nil"/></w:tcBorders>' if (ri == 0 and c.recipients_text and c.cc_text) else ""
             for text, align in row:
                 ind = f'<w:ind w:left="{side}" w:right="{side}" w:firstLine="0" w:firstLineChars="0"/>'
                 width = g.type_w if span else half
                 grid_span = '<w:gridSpan w:val="2"/>' if span else ""
                 tbl.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
-                           f'{grid_span}<w:vAlign w:val="center"/></w:tcPr>'
+                           f'{grid_span}{no_rule}<w:vAlign w:val="center"/></w:tcPr>'
                            f'<w:p><w:pPr><w:pStyle w:val="GwColophon"/>{ind}<w:jc w:val="{align}"/></w:pPr>'
                            f'<w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r></w:p></w:tc>')
             tbl.append("</w:tr>")

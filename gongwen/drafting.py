@@ -54,7 +54,7 @@ def stale_year_findings(doc: Document, year: int) -> list[Finding]:
                     seen.add(m.group(0))
                     out.append(Finding(path, line, field, f"标题写的是 {y} 年（本文件是 {year} 年度）"))
     n = doc.notice
-    notice_file = Path(doc.source_dir) / "notice.yaml"
+    notice_file = Path(doc.source_file) if doc.source_file else Path(doc.source_dir) / "notice.yaml"
     if n.number.year and n.number.year != year:
         out.append(Finding(notice_file, doc.lines.get("发文字号.年份", 0), "发文字号.年份",
                            f"文号年份是 {n.number.year}，本文件是 {year} 年度"))

@@ -146,6 +146,23 @@ def text_run(text: str, rpr: etree._Element | None = None) -> etree._Element:
     return r
 
 
+def tab_run(rpr: etree._Element | None = None) -> etree._Element:
+    """A run holding a tab character (w:tab), to reach a tab stop."""
+    r = el("r")
+    if rpr is not None:
+        r.append(deepcopy(rpr))
+    r.append(el("tab"))
+    return r
+
+
+def tabs(*stops: tuple[str, int]) -> etree._Element:
+    """w:tabs with (alignment, position in twips) stops: ("left", 4000), ("center", 6000)…"""
+    t = el("tabs")
+    for val, pos in stops:
+        t.append(el("tab", val=val, pos=int(pos)))
+    return t
+
+
 def break_run() -> etree._Element:
     """A run holding a line break (w:br), e.g. between the lines of a title."""
     r = el("r")

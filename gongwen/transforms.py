@@ -1,7 +1,9 @@
 """Transforms: resolve, once, everything both writers must agree on.
 
-一、二、… part labels, 1. 2. … item labels (continuous through an attachment), ①②③ footnote marks
-(continuous through the whole document), 附件 labels and the 附件说明, and dates written as 2024年2月4日.
+一、 （一） 1. （1） labels at the four levels of GB/T 9704 §7.3.3 (1. runs on through an attachment or plan,
+or restarts under each heading when the content says so; （一） restarts under each 一、 and （1） under each
+1.), ①②③ footnote marks (continuous through the whole document), 附件 labels and the 附件说明, and dates
+written as 2024年2月4日.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .errors import ContentError, Problem
-from .model import Document, Footnote, FootnoteRef
+from .model import ITEMS_RESTART, Document, Footnote, FootnoteRef, Section
 
 _DIGITS = "零一二三四五六七八九"
 # ① … ⑳ (U+2460…), ㉑ … ㉟ (U+3251…), ㊱ … ㊿ (U+32B1…)
@@ -18,13 +20,28 @@ CIRCLED = ([chr(0x2460 + i) for i in range(20)] + [chr(0x3251 + i) for i in rang
 
 
 def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 99 → 九十九 (GB/T 9704 §7.3.3 first level)."""
-    if not 1 <= n <= 99:
+    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 99 → 九十九, 100 → 一百, 101 → 一百零一, 110 → 一百一十,
+    1000 → 一千 (GB/T 9704 §7.3.3 first level; GB/T 15835 reads 十 alone for 10–19 only below 20)."""
+    if not 1 <= n <= 9999:
         raise ValueError(n)
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return _DIGITS[ones]
-    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    if n < 20:
+        return _DIGITS[n] if n < 10 else "十" + (_DIGITS[n - 10] if n > 10 else "")
+    out = ""
+    zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, value)
+        if d:
+            if zero and out:
+                out += "零"
+            out += _DIGITS[d] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def level_label(level: int, n: int) -> str:
+    return {1: f"{chinese_number(n)}、", 2: f"（{chinese_number(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level]
 
 
 def date_text(d: dt.date | None, year: int = 0) -> str:
@@ -35,6 +52,31 @@ def date_text(d: dt.date | None, year: int = 0) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def number_sections(sections: list[Section], restart_items: bool) -> None:
+    """Label a tree of sections. Levels 1, 2 and 4 count among their siblings; level 3 (1.) runs on
+    through the whole tree unless `restart_items`, then it restarts under each parent heading."""
+    item_no = [0]
+
+    def walk(children: list[Section]) -> None:
+        count: dict[int, int] = {}
+        if restart_items:
+            item_no[0] = 0
+        for s in children:
+            if s.level == 3:
+                item_no[0] += 1
+                s.number = item_no[0]
+            else:
+                count[s.level] = count.get(s.level, 0) + 1
+                s.number = count[s.level]
+            s.label = level_label(s.level, s.number)
+            saved = item_no[0]
+            walk(s.children)
+            if restart_items:
+                item_no[0] = saved
+
+    walk(sections)
+
+
 def resolve(doc: Document) -> Document:
     """Fill the resolved fields of the model in place and return it."""
     n = doc.notice
@@ -43,27 +85,26 @@ def resolve(doc: Document) -> Document:
     c.print_date_text = date_text(c.print_date, n.number.year) + "印发"
     c.copies_text = f"共印{c.copies}份" if c.copies else ""
     c.cc_text = ("抄送：" + "，".join(x.rstrip("。") for x in c.cc) + "。") if c.cc else ""
+    c.recipients_text = f"主送：{c.recipients.rstrip('。：:')}。" if c.recipients else ""
 
+    number_sections(n.sections, n.item_numbering == ITEMS_RESTART)
     many = len(doc.attachments) > 1
     for ai, att in enumerate(doc.attachments, 1):
         att.number = ai
         att.label = f"附件{ai}" if many else "附件"
-        item_no = 0
-        for pi, part in enumerate(att.parts, 1):
-            part.number = pi
-            part.label = chinese_number(pi) + "、"
-            for item in part.items:
-                item_no += 1
-                item.number = item_no
-                item.label = f"{item_no}."
-    if many:
-        doc.attachment_note = [f"{a.number}. {a.title}" for a in doc.attachments]
+        number_sections(att.parts, att.item_numbering == ITEMS_RESTART)
+    names = [a.note_name or a.title for a in doc.attachments]
+    if not n.show_attachment_note:
+        doc.attachment_note = []
+    elif many:
+        doc.attachment_note = [f"{i}. {name}" for i, name in enumerate(names, 1)]
     else:
-        doc.attachment_note = [a.title for a in doc.attachments]
+        doc.attachment_note = names
 
     refs = list(_footnote_refs(doc))
     if len(refs) > len(CIRCLED):
-        raise ContentError([Problem(doc.source_dir, None, "脚注", f"脚注共 {len(refs)} 个，超过可用的带圈序号（{len(CIRCLED)} 个）")])
+        raise ContentError([Problem(doc.source_file or doc.source_dir, None, "脚注",
+                                    f"脚注共 {len(refs)} 个，超过可用的带圈序号（{len(CIRCLED)} 个）")])
     doc.footnotes = []
     for i, ref in enumerate(refs, 1):
         ref.number = i
@@ -72,21 +113,23 @@ def resolve(doc: Document) -> Document:
     return doc
 
 
+def _section_inlines(sections: list[Section]):
+    for s in sections:
+        yield s.heading
+        for p in s.paragraphs:
+            yield p.inlines
+        yield from _section_inlines(s.children)
+
+
 def _paragraph_inlines(doc: Document):
     """Every inline list of the document, in reading order."""
     for p in doc.notice.body:
         yield p.inlines
+    yield from _section_inlines(doc.notice.sections)
     for att in doc.attachments:
         for p in att.preamble:
             yield p.inlines
-        for part in att.parts:
-            yield part.heading
-            for p in part.intro:
-                yield p.inlines
-            for item in part.items:
-                yield item.lead
-                for p in item.paragraphs:
-                    yield p.inlines
+        yield from _section_inlines(att.parts)
 
 
 def _footnote_refs(doc: Document):

@@ -100,16 +100,16 @@ def test_grid_holds_22_lines_of_28_characters(document, styles):
 
 def test_named_styles_exist_and_are_used(document, styles):
     wanted = {"发文机关标志", "发文字号", "公文标题", "主送机关", "附件说明", "署名", "成文日期", "附件标识",
-              "附件标题", "一级标题", "二级标题", "三级标题", "条目", "要点句", "版记", "页码", "页码双页"}
+              "附件标题", "一级标题", "二级标题", "三级标题", "四级标题", "要点句", "版记", "页码", "页码双页"}
     names = {style_name(styles, sid) for sid in styles}
     assert wanted <= names, f"missing styles: {wanted - names}"
     used = Counter(para_style(p) for p in body_paragraphs(document))
     by_name = {style_name(styles, sid): sid for sid in styles}
     for name in ("发文机关标志", "发文字号", "公文标题", "主送机关", "附件说明", "署名", "成文日期", "附件标识",
-                 "附件标题", "一级标题", "条目"):
+                 "附件标题", "一级标题", "三级标题"):
         assert used[by_name[name]] >= 1, f"style {name} is never used"
     assert used["Normal"] >= 3  # 正文 paragraphs (Word shows Normal as 正文)
-    assert used[by_name["一级标题"]] == 7 and used[by_name["条目"]] == 32
+    assert used[by_name["一级标题"]] == 7 and used[by_name["三级标题"]] == 32  # the items 1.–32.
     # formatting lives in styles: body runs carry no direct fonts, sizes or colours
     direct = [r for r in document.iter(q("r")) if r.find("w:rPr/w:rFonts", NS) is not None
               or r.find("w:rPr/w:sz", NS) is not None or r.find("w:rPr/w:color", NS) is not None]
