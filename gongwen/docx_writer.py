@@ -349,7 +349,8 @@ class DocxWriter:
         puts the mark's top 35 mm below the 版心 top."""
         n, g, h = self.m.notice, self.g, self.h
         size = self.mark_pt
-        names = max(_cells(o) for o in n.issuer_organs) * size * TW
+        # the organs' column: their width, and a quarter em that keeps LibreOffice from wrapping the longest
+        names = (max(_cells(o) for o in n.issuer_organs) + 0.25) * size * TW
         gap = h["header"].get("joint_mark_gap_em", 0.5) * size * TW if n.issuer_suffix else 0
         suffix = _cells(n.issuer_suffix) * size * TW + gap
         space = tw_mm(h["header"]["mark_offset_mm"]) - lines_above * g.pitch - round((_joint_em(self.h) - 1) / 2 * size * TW)

@@ -509,7 +509,7 @@ class Composer:
                          self.paragraph_lines(runs, first, indent2 + lw, justify=False, kind="attachment-note")]
         if rows:
             rows[-1].keep_next = True
-        rows += self.signature_rows(n.signatures, n.date_text)
+        rows += self.signature_rows(n.signatures, n.date_text, keep_date=bool(n.note))  # 附注 right below the date
         if n.note:
             rows += [Row(ln) for ln in self.paragraph_lines([Run(f"（{n.note}）", self.body)], indent2, kind="note")]
         return rows
@@ -536,7 +536,7 @@ class Composer:
             rows += self.section_rows(s.children)
         return rows
 
-    def signature_rows(self, signatures: list[str], date_text: str) -> list["Row"]:
+    def signature_rows(self, signatures: list[str], date_text: str, keep_date: bool = False) -> list["Row"]:
         """署名 and 成文日期 of a sealed document (§7.3.5.1): the date 右空四字; one organ's name centred over
         the date; joint organs in order, two to a row where they fit (the last centred over the date),
         else one to a row, rows spaced for their seals. A name wider than its room wraps."""
@@ -574,7 +574,7 @@ class Composer:
                 extra = [Line([Run(group[0], self.body)], max(0.0, (room - lw) / 2), 0, self.ls_grid, lw, "signature")]
             for i, ln in enumerate(right):
                 rows.append(Row(ln, keep_next=True, extra=extra if i == len(right) - 1 else []))
-        rows.append(Row(Line(date_runs, dx, 0, self.ls_grid, dw, "date")))
+        rows.append(Row(Line(date_runs, dx, 0, self.ls_grid, dw, "date"), keep_next=keep_date))
         return rows
 
     # -- 附件 (§7.3.7) -----------------------------------------------------------------------------
