@@ -92,9 +92,11 @@ def scaffold_new_year(content_root: Path, year: int) -> tuple[Path, Path]:
     tmp = content_root / f".{year}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    for f in sorted(source.glob("*.y*ml")):
+    files = sorted(source.glob("*.y*ml"))
+    documents = sum(1 for f in files if re.search(r"^发文字号:", f.read_text(encoding="utf-8"), re.M))
+    for f in files:
         text = f.read_text(encoding="utf-8")
-        text = _move_year(text, old, year)
+        text = _move_year(text, old, year, reset_sequence=documents <= 1)
         if f.name == "notice.yaml":
             text = (f"# 由 {old} 年度内容生成（python build.py --new {year}），请按生成时打印的清单逐项修改。\n" + text)
         (tmp / f.name).write_text(text, encoding="utf-8")
@@ -102,7 +104,7 @@ def scaffold_new_year(content_root: Path, year: int) -> tuple[Path, Path]:
     return target, source
 
 
-def _move_year(text: str, old: int, new: int) -> str:
+def _move_year(text: str, old: int, new: int, reset_sequence: bool = True) -> str:
     """Move the year forward where it names the document's year; leave the dates to be decided."""
     out = []
     block = ""  # the top-level key whose block we are in
@@ -113,7 +115,7 @@ def _move_year(text: str, old: int, new: int) -> str:
         stripped = line.lstrip()
         if re.match(r"年份:\s*\d{4}", stripped):
             line = re.sub(r"(年份:\s*)\d{4}", rf"\g<1>{new}", line)
-        elif re.match(r"序号:\s*\d+", stripped):
+        elif reset_sequence and re.match(r"序号:\s*\d+", stripped):  # several documents keep theirs
             line = re.sub(r"(序号:\s*)\d+", r"\g<1>1", line)
         elif re.match(r"(成文日期|印发日期):", stripped):
             key = stripped.split(":")[0]

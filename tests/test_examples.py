@@ -228,6 +228,18 @@ def test_direct_plan_signature_date_and_publicity_before_the_colophon(pdfs):
     assert rules and pub.baseline < rules[0], "公开属性 must stand above the 版记"
 
 
+def test_recipients_moved_to_the_colophon_stand_above_the_cc_without_a_rule(pdfs):
+    page, pt = pdfs["徐教〔2018〕1号"][-1]
+    lines = text_lines(page)
+    main = next(ln for ln in lines if ln.text.replace(" ", "").startswith("主送："))
+    cc = next(ln for ln in lines if ln.text.replace(" ", "").startswith("抄送："))
+    assert main.text.replace(" ", "") == "主送：各中小学、幼儿园，局直属各单位。" and main.size == 14.0
+    assert abs(cc.baseline - main.baseline - PITCH_MM) < 0.3 and abs(main.x0 - cc.x0) < 0.2
+    rules = [mm(r["top"]) for r in page.rects if abs(mm(r["width"]) - 156) < 0.5]
+    assert not any(main.baseline < y < cc.em_top for y in rules), "a rule between 主送 and 抄送"
+    assert any(y < main.em_top for y in rules), "no rule above the 版记"
+
+
 def test_second_document_of_the_year_with_its_note_under_the_date(pdfs):
     p = pdfs["徐教〔2018〕2号"]
     assert any(ln.text.replace(" ", "") == "徐教〔2018〕2号" for ln in p[0][1].body)
