@@ -130,7 +130,7 @@ class Builder:
 
     def load(self, year_dir: Path):
         """Every document of a year folder, resolved."""
-        from .content import load_year
+        from .source import load_year
         from .transforms import resolve
         return [resolve(d) for d in load_year(year_dir)]
 
@@ -183,7 +183,7 @@ class Builder:
             if args.preview:
                 if pdf is None:
                     raise BuildError("预览图由 PDF 生成：请不要同时使用 --format docx 和 --preview")
-                from .preview import write_previews
+                from .drafting.preview import write_previews
                 folder = self.out_dir / "预览" if len(docs) == 1 else self.out_dir / "预览" / doc.notice.number.text
                 folder, sheet = write_previews(pdf, folder)
                 say(f"已生成预览图 {folder}/（总览：{sheet.name}）")
@@ -209,7 +209,7 @@ class Builder:
             _warn_missing_glyphs()
             say(f"已生成 {pdf}（{len(pages)} 页，{_kb(pdf)}），用时 {time.perf_counter() - t1:.2f} 秒")
         if args.format in ("all", "docx"):
-            from .docx_writer import write_docx
+            from .docx import write_docx
             t1 = time.perf_counter()
             target = self.out_dir / f"{name}.docx"
             _atomic(target, lambda tmp: write_docx(doc, house, tmp))
@@ -218,8 +218,8 @@ class Builder:
         return pdf
 
     def write_comparison(self, old, doc, house, fonts) -> None:
-        from .compare import compare
-        from .compare_writers import write_compare_docx, write_compare_pdf
+        from .drafting.compare import compare
+        from .drafting.compare_writers import write_compare_docx, write_compare_pdf
         cmp = compare(old, doc)
         base = self.out_dir / f"{doc.notice.number.text}-与{old.year}年度对照"
         _atomic(base.with_suffix(".docx"), lambda tmp: write_compare_docx(doc, house, cmp, tmp))
@@ -280,7 +280,7 @@ class Builder:
 
 def _new_year(args) -> int:
     """--new YEAR: the scaffold and its checklist."""
-    from .content import load_document
+    from .source import load_document
     from .drafting import latest_year_before, scaffold_new_year, stale_year_findings
     root = Path(args.content)
     year = int(args.new)

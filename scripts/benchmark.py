@@ -35,7 +35,7 @@ def main() -> int:
         # in-process phases of one warm build (imports already done)
         sys.path.insert(0, str(ROOT))
         import os
-        from gongwen.content import load_document
+        from gongwen.source import load_document
         from gongwen.fonts import resolve_fonts
         from gongwen.house import load_house
         from gongwen.pdf import build_html, write_pdf
@@ -51,7 +51,7 @@ def main() -> int:
         t3 = time.perf_counter()
         write_pdf(doc, house, fonts, Path(tmp) / "x.pdf")
         t4 = time.perf_counter()
-        from gongwen.docx_writer import write_docx
+        from gongwen.docx import write_docx
         from gongwen.libreoffice import docx_to_pdf
         docx_times, lo_times = [], []
         profile = Path(tmp) / "lo-profile"

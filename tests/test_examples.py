@@ -346,7 +346,7 @@ def test_signer_on_the_document_number_line(pdfs, role_fonts):
 
 def content_texts(name: str) -> list[tuple[str, str]]:
     """(field, text) of every text field of an example, as written (footnote markup removed)."""
-    from gongwen.content import load_year
+    from gongwen.source import load_year
     year = EXAMPLES[name][0]
     out = []
     for doc in load_year(ROOT / "examples" / name / year):

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from gongwen.content import load_document
+from gongwen.source import load_document
 from gongwen.errors import ContentError
 from gongwen.fonts import check_coverage, resolve_fonts
 from gongwen.house import load_house
@@ -78,7 +78,7 @@ def put(data, path, value):
 def test_any_text_builds_or_is_refused_cleanly(env, tmp_path_factory, field, value):
     import copy
 
-    from gongwen.docx_writer import write_docx
+    from gongwen.docx import write_docx
     from gongwen.pdf import write_pdf
     house, fonts, base = env
     work = tmp_path_factory.mktemp("c") / "2024"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gongwen.content import load_document
+from gongwen.source import load_document
 from gongwen.transforms import chinese_number, date_text, resolve
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from .model import Document, Inline, Item, Part, Text
+from ..model import Document, Inline, Item, Part, Text
 
 MATCH_THRESHOLD = 0.45  # similarity below which two items are different items
 

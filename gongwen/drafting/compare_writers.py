@@ -9,12 +9,12 @@ from pathlib import Path
 
 import jinja2
 
-from . import ooxml as ox
+from ..docx import ooxml as ox
 from .compare import Comparison, diff_ops
-from .docx_writer import DocxWriter
-from .fonts import FontSet
-from .house import House
-from .model import Document
+from ..docx import DocxWriter
+from ..fonts import FontSet
+from ..house import House
+from ..model import Document
 
 
 class CompareDocx(DocxWriter):
@@ -94,7 +94,7 @@ def write_compare_docx(doc: Document, house: House, cmp: Comparison, target: Pat
 
 
 def write_compare_pdf(doc: Document, house: House, fonts: FontSet, cmp: Comparison, target: Path) -> None:
-    from .pdf import TEMPLATES, _weasyprint_html, no_fetch_fetcher
+    from ..pdf import TEMPLATES, _weasyprint_html, no_fetch_fetcher
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     family = {role: rf.family for role, rf in fonts.roles.items()}

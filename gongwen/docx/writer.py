@@ -25,8 +25,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from . import ooxml as ox
-from .house import MM, House
-from .model import Document, FootnoteRef, Inline, Text
+from ..house import MM, House
+from ..model import Document, FootnoteRef, Inline, Text
 
 TW = 20  # twips per pt
 

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ContentError, Problem
-from .model import (HEADING_KEY, ITEMS_CONTINUOUS, ITEMS_RESTART, LEVEL_KEYS, TEXT_KEY, Attachment, Colophon,
+from ..errors import ContentError, Problem
+from ..model import (HEADING_KEY, ITEMS_CONTINUOUS, ITEMS_RESTART, LEVEL_KEYS, TEXT_KEY, Attachment, Colophon,
                     DocNumber, Document, FootnoteRef, Inline, Notice, Paragraph, Section, Text)
 from .yamlsrc import YInt, YList, YMap, load_yaml
 

@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Document
+from ..model import Document
 
 YEAR_DIR = re.compile(r"^\d{4}$")
 TITLE_FIELDS = re.compile(r"^(标题(\[\d+\])?|部分\[\d+\]\.标题)$")

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import BuildError
+from ..errors import BuildError
 
 COLUMNS = 6
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
 
 MAX_NODES = 200_000  # bound on expanded nodes: an alias bomb fails fast instead of eating memory
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import BuildError
-from .fonts import FontSet
-from .house import MM, House
-from .layout import Composer, Line, Page, Style, save_metrics
-from .model import Document
+from ..errors import BuildError
+from ..fonts import FontSet
+from ..house import MM, House
+from ..layout import Composer, Line, Page, Style, save_metrics
+from ..model import Document
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
 STYLES = ROOT / "styles"
 

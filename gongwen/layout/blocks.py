@@ -1,0 +1,311 @@
+"""Blocks: the elements of GB/T 9704 laid out as rows of the flow or placed lines.
+
+版头 (份号, 密级, 紧急程度, the issuer mark — single or joint —, 文号 with 签发人, the red rule), the title,
+主送机关, 正文 and its sections at the four levels of §7.3.3, 附件说明, 署名 and 成文日期, 附注,
+attachments, 公开属性 and the 版记. A new element is one method here.
+"""
+
+from __future__ import annotations
+
+from ..house import MM
+from ..model import Document, Paragraph
+from .boxes import EPS, Line, Page, Row, Rule, Run, Style
+
+
+class Blocks:
+    """The document's elements, in reading order (a mixin of the Composer)."""
+
+    def compose(self, doc: Document) -> list[Page]:
+        h = self.h
+        self.notes = {f.mark: f.text for f in doc.footnotes}
+        self.indent2 = h["body"]["first_line_indent_chars"] * self.cell
+        first_page_lines, rules, y0 = self.header(doc)
+        rows = self.main_rows(doc)
+        for att in doc.attachments:
+            rows += self.attachment_rows(att)
+        if doc.notice.publicity:  # 公开属性: the last line before the 版记
+            rows += self.para_rows([Run(f"公开属性：{doc.notice.publicity}", self.body)], self.indent2, kind="publicity")
+
+        pages = self.paginate(rows, y0)
+        pages[0].lines[:0] = first_page_lines
+        pages[0].rules[:0] = rules
+        self.place_colophon(doc, pages)
+        for i, pg in enumerate(pages, 1):
+            pg.number = i
+        return pages
+
+    # -- 版头 (§7.2) -------------------------------------------------------------------------------
+    def header(self, doc: Document) -> tuple[list[Line], list[Rule], float]:
+        """份号, 密级, 紧急程度, the issuer mark, the 文号 (with 签发人) and the red rule: lines placed on the
+        first page, and the top of the flow that follows (the title, two lines below the rule)."""
+        h, P, n = self.h, self.P, doc.notice
+        hd = h["header"]
+        red = h["colors"]["red"]
+        lines: list[Line] = []
+        # 份号 (6 digits), 密级和保密期限 and 紧急程度 (黑体), 顶格 on the 版心's first lines, top-down (§7.2.1–.3)
+        hei = Style("heiti", self.S)
+        k = 0
+        for text, st, kind in ((n.copy_number, self.body, "copy-number"), (n.secrecy, hei, "secrecy"),
+                               (n.urgency, hei, "urgency")):
+            if text:
+                ln = Line([Run(text, st)], 0.0, self.grid_baseline(k * P, st), self.ls_grid,
+                          self.natural_width([Run(text, st)]) + self.ls_grid * (len(text) - 1), kind)
+                lines.append(ln)
+                k += 1
+
+        top = hd["mark_offset_mm"] * MM
+        mark_lines, mark_bottom = self.issuer_mark(n.issuer_organs, n.issuer_suffix, top, red)
+        lines += mark_lines
+
+        # 发文字号: two lines below the mark, centred; with 签发人 (上行文): 文号 居左空一字 on the line of the
+        # last 签发人, who stand 居右空一字 (§7.2.5–.6)
+        box = mark_bottom + hd["number_lines_below_mark"] * P
+        if n.signers:
+            signer_lines, last_base = self.signer_lines(n.signers, box)
+            lines += signer_lines
+            nline = Line([Run(n.number.text, self.body)], self.cell, last_base, self.ls_grid,
+                         self.natural_width([Run(n.number.text, self.body)]), "docnumber")
+        else:
+            nline = self.centered(n.number.text, self.body, kind="docnumber")
+            nline.baseline = self.grid_baseline(box, self.body)
+        lines.append(nline)
+
+        # red rule 4 mm below the 文号, as wide as the 版心
+        ry = nline.baseline + 0.12 * self.S + hd["rule_gap_mm"] * MM
+        rt = hd["rule_thickness_mm"] * MM
+        rules = [Rule(0.0, ry, self.W, rt, red)]
+        return lines, rules, ry + rt + hd["title_lines_below_rule"] * P
+
+    def issuer_mark(self, organs: list[str], suffix: str, top: float, color: str) -> tuple[list[Line], float]:
+        """发文机关标志, its top edge at `top`, centred, red 小标宋. One organ: one line, shrunk to fit the
+        版心. Joint (§7.2.4): the organs stacked, 主办机关 first, spaced out to one width, the suffix
+        (“文件”) to their right, vertically centred on them. Returns the lines and the mark's bottom."""
+        hd = self.h["header"]
+        size = float(self.h["sizes_pt"]["mark"])
+        maxw = hd["mark_max_width_mm"] * MM
+        if len(organs) <= 1:
+            mark = "".join(organs) + suffix
+            st = Style("xiaobiaosong", size, color=color)
+            natural = self.natural_width([Run(mark, st)])
+            if natural > maxw:
+                st = Style("xiaobiaosong", size * maxw / natural, color=color)
+            ln = self.centered(mark, st, kind="mark")
+            ln.baseline = top + 0.88 * st.size  # ideographic em box top at `top`
+            return [ln], top + st.size
+        size = float(self.h["sizes_pt"].get("joint_mark", size))
+        unit = Style("xiaobiaosong", 1.0)
+        names_w = max(self.natural_width([Run(o, unit)]) for o in organs)
+        suffix_w = self.natural_width([Run(suffix, unit)]) if suffix else 0.0
+        gap = float(hd.get("joint_mark_gap_em", 0.5)) if suffix else 0.0
+        size = min(size, maxw / (names_w + gap + suffix_w))
+        st = Style("xiaobiaosong", size, color=color)
+        pitch = float(hd.get("joint_mark_line_em", 1.25)) * size
+        total = (names_w + gap + suffix_w) * size
+        x0 = (self.W - total) / 2
+        out = []
+        for i, organ in enumerate(organs):
+            w = self.natural_width([Run(organ, st)])
+            ls = (names_w * size - w) / (len(organ) - 1) if len(organ) > 1 else 0.0
+            out.append(Line([Run(organ, st)], x0, top + i * pitch + 0.88 * size, ls, names_w * size, "mark"))
+        bottom = top + (len(organs) - 1) * pitch + size
+        if suffix:
+            centre = (top + bottom) / 2
+            out.append(Line([Run(suffix, st)], x0 + (names_w + gap) * size, centre - size / 2 + 0.88 * size, 0.0,
+                            suffix_w * size, "mark-suffix"))
+        return out, bottom
+
+    def signer_lines(self, signers: list[str], box_top: float) -> tuple[list[Line], float]:
+        """签发人 (上行文, §7.2.6): “签发人：” 仿宋 and the names 楷体, 居右空一字, two names a line, the
+        names of further lines aligned with the first name. Returns the lines and the last baseline."""
+        kai = Style("kaiti", self.S)
+        label = [Run("签发人：", self.body)]
+        label_w = self.natural_width(label) + self.ls_grid * 4
+        rows = [signers[i:i + 2] for i in range(0, len(signers), 2)]
+
+        def row_runs(names):
+            return [Run("　".join(names), kai)]
+
+        def width(runs):
+            k = sum(len(r.text) for r in runs)
+            return self.natural_width(runs) + self.ls_grid * k
+
+        names_w = max(width(row_runs(r)) for r in rows)
+        names_x = self.W - self.cell - names_w
+        out = []
+        base = 0.0
+        for i, names in enumerate(rows):
+            base = self.grid_baseline(box_top + i * self.P, self.body)
+            if i == 0:
+                out.append(Line(label, names_x - label_w, base, self.ls_grid, label_w, "signer-label"))
+            rr = row_runs(names)
+            out.append(Line(rr, names_x, base, self.ls_grid, width(rr), "signer"))
+        return out, base
+
+    # -- 主体 (§7.3) -------------------------------------------------------------------------------
+    def main_rows(self, doc: Document) -> list["Row"]:
+        """Title, 主送机关, 正文 (paragraphs and sections), 附件说明, 署名, 成文日期, 附注."""
+        h, n = self.h, doc.notice
+        indent2 = self.indent2
+        rows: list[Row] = []
+        tst = Style("xiaobiaosong", float(h["sizes_pt"]["title"]))
+        for t in self.title_lines(n.title_lines, tst):
+            rows.append(Row(self.centered(t, tst, kind="title"), keep_next=True))
+        rows += [Row(None, keep_next=True)] * h["body"]["recipients_lines_below_title"]
+        if n.recipients:
+            for ln in self.paragraph_lines([Run(n.recipients + "：", self.body)], 0.0, kind="recipients"):
+                rows.append(Row(ln, keep_next=True))
+        for p in n.body:
+            rows += self.para_rows(self.inline_runs(p.inlines, self.body), indent2)
+        rows += self.section_rows(n.sections)
+        if rows and rows[-1].line is not None:
+            rows[-1].keep_next = True  # §7.3.5.5: the page of the 署名 carries at least one line of 正文
+        if doc.attachment_note:
+            rows += [Row(None, keep_next=True)] * h["body"]["attachment_note_lines_before"]
+            label = "附件："
+            lw = self.natural_width([Run(label, self.body)]) + len(label) * self.ls_grid
+            for i, name in enumerate(doc.attachment_note):
+                runs = [Run((label if i == 0 else "") + name, self.body)]
+                first = indent2 if i == 0 else indent2 + lw
+                rows += [Row(ln, keep_next=True) for ln in
+                         self.paragraph_lines(runs, first, indent2 + lw, justify=False, kind="attachment-note")]
+        if rows:
+            rows[-1].keep_next = True
+        rows += self.signature_rows(n.signatures, n.date_text, keep_date=bool(n.note))  # 附注 right below the date
+        if n.note:
+            rows += [Row(ln) for ln in self.paragraph_lines([Run(f"（{n.note}）", self.body)], indent2, kind="note")]
+        return rows
+
+    def section_rows(self, sections) -> list["Row"]:
+        """Sections at every level of §7.3.3: 一、 黑体 and （一） 楷体 on lines of their own (kept with what
+        follows), 1. and （1） run in with their lead sentence and first paragraph, all indented two
+        characters."""
+        rows: list[Row] = []
+        for s in sections:
+            if s.level <= 2:
+                st = Style("heiti", self.S) if s.level == 1 else Style("kaiti", self.S)
+                runs = [Run(s.label, st)] + self.inline_runs(s.heading, st)
+                rows += self.para_rows(runs, self.indent2, kind=f"heading{s.level}", keep_next=True)
+                for p in s.paragraphs:
+                    rows += self.para_rows(self.inline_runs(p.inlines, self.body), self.indent2)
+            else:
+                paras = s.paragraphs or [Paragraph([])]
+                first = ([Run(s.label, self.body)] + self.inline_runs(s.heading, self.lead)
+                         + self.inline_runs(paras[0].inlines, self.body))
+                rows += self.para_rows(first, self.indent2, kind="item" if s.level == 3 else "item4")
+                for p in paras[1:]:
+                    rows += self.para_rows(self.inline_runs(p.inlines, self.body), self.indent2)
+            rows += self.section_rows(s.children)
+        return rows
+
+    def signature_rows(self, signatures: list[str], date_text: str, keep_date: bool = False) -> list["Row"]:
+        """署名 and 成文日期 of a sealed document (§7.3.5.1): the date 右空四字; one organ's name centred over
+        the date; joint organs in order, two to a row where they fit (the last centred over the date),
+        else one to a row, rows spaced for their seals. A name wider than its room wraps."""
+        h = self.h
+        rows: list[Row] = [Row(None, keep_next=True)] * h["body"]["signature_lines_before"]
+        date_runs = [Run(date_text, self.body)]
+        dw = self.natural_width(date_runs) + self.ls_grid * (len(date_text) - 1)
+        dx = self.W - h["body"]["date_right_chars"] * self.cell - dw
+        centre = dx + dw / 2
+
+        def over_date(name: str, kind: str = "signature") -> list[Line]:
+            lines = self.paragraph_lines([Run(name, self.body)], 0.0, justify=False, kind=kind)
+            for ln in lines:
+                ln.x = max(0.0, min(centre - ln.width / 2, self.W - ln.width))
+            return lines
+
+        def width(name: str) -> float:
+            return self.natural_width([Run(name, self.body)]) + self.ls_grid * (len(name) - 1)
+
+        gap = self.cell  # the names apart by one character; their seals' centres are far more than a seal apart
+        pairs = [signatures[i:i + 2] for i in range(0, len(signatures), 2)]
+        if len(signatures) > 1 and len(signatures) % 2:  # odd: the last organ alone, over the date
+            pairs = [signatures[i:i + 2] for i in range(0, len(signatures) - 1, 2)] + [[signatures[-1]]]
+        fits = all(len(p) == 1 or width(p[0]) <= max(0.0, centre - width(p[1]) / 2) - gap for p in pairs)
+        groups = pairs if fits else [[s] for s in signatures]
+        row_gap = int(h["body"].get("joint_signature_row_gap_lines", 3))
+        for gi, group in enumerate(groups):
+            if gi:
+                rows += [Row(None, keep_next=True)] * row_gap
+            right = over_date(group[-1])
+            extra: list[Line] = []
+            if len(group) == 2:
+                lw = width(group[0])
+                room = right[0].x - gap
+                extra = [Line([Run(group[0], self.body)], max(0.0, (room - lw) / 2), 0, self.ls_grid, lw, "signature")]
+            for i, ln in enumerate(right):
+                rows.append(Row(ln, keep_next=True, extra=extra if i == len(right) - 1 else []))
+        rows.append(Row(Line(date_runs, dx, 0, self.ls_grid, dw, "date"), keep_next=keep_date))
+        return rows
+
+    # -- 附件 (§7.3.7) -----------------------------------------------------------------------------
+    def attachment_rows(self, att) -> list["Row"]:
+        """A new page; “附件” 3号黑体 top left; the title centred on line 3 (with a 楷体 subtitle line if
+        any); a blank line; the attachment's body like the 正文."""
+        h = self.h
+        hei = Style("heiti", self.S)
+        rows = [Row(Line([Run(att.label, hei)], 0, 0, self.ls_grid, 0, "attachment-label"),
+                    break_before=True, keep_next=True)]
+        rows += [Row(None, keep_next=True)] * h["attachment"]["title_lines_below_label"]
+        tst = Style("xiaobiaosong", float(h["sizes_pt"]["title"]))
+        for t in self.title_lines(att.title_lines, tst):
+            rows.append(Row(self.centered(t, tst, kind="attachment-title"), keep_next=True))
+        if att.subtitle:
+            for ln in self.paragraph_lines([Run(att.subtitle, Style("kaiti", self.S))], 0.0, justify=False,
+                                           kind="attachment-subtitle"):
+                ln.x = (self.W - ln.width) / 2
+                rows.append(Row(ln, keep_next=True))
+        rows += [Row(None, keep_next=True)] * h["attachment"]["body_lines_below_title"]
+        for p in att.preamble:
+            rows += self.para_rows(self.inline_runs(p.inlines, self.body), self.indent2)
+        rows += self.section_rows(att.parts)
+        return rows
+
+
+    def place_colophon(self, doc: Document, pages: list[Page]) -> None:
+        """版记 at the foot of the last page: thick rule above its first row, thin rules between its
+        parts, and its last (thick) rule with its bottom edge on the 版心 bottom edge (§7.4)."""
+        c, h, P = doc.colophon, self.h, self.P
+        st = Style("fangsong", float(h["sizes_pt"]["colophon"]))
+        side = h["colophon"]["side_space_chars"] * st.size
+        thick = h["colophon"]["thick_rule_mm"] * MM
+        thin = h["colophon"]["thin_rule_mm"] * MM
+
+        def at(runs: list[Run], right: bool, kind: str) -> Line:
+            w = self.natural_width(runs)
+            return Line(runs, self.W - side - w if right else side, 0, 0.0, w, kind)
+
+        groups: list[list[list[Line]]] = []  # parts of the 版记 → grid rows → lines on the row
+        # 主送 (moved to the 版记) and 抄送: 左右各空一字, wrapped lines aligned after the colon, no rule between
+        top_group = []
+        for text, kind in ((c.recipients_text, "colophon-recipients"), (c.cc_text, "colophon-cc")):
+            if text:
+                top_group += [[ln] for ln in self.paragraph_lines(
+                    [Run(text, st)], side, side + self.natural_width([Run(text[:3], st)]), avail=self.W - side,
+                    ls=0.0, kind=kind)]
+        if top_group:
+            groups.append(top_group)
+        groups.append([[at([Run(c.printer, st)], False, "colophon-printer"),
+                        at([Run(c.print_date_text, st)], True, "colophon-date")]])
+        if c.copies_text:
+            groups.append([[at([Run(c.copies_text, st)], True, "colophon-copies")]])
+        height = sum(len(g) for g in groups) * P
+
+        last = pages[-1]
+        bottom = last.footnote_top
+        text_bottom = max((ln.baseline + 0.12 * ln.style.size for ln in last.lines if ln.kind != "footnote"),
+                          default=0.0)
+        if text_bottom + 0.2 * P + height > bottom + EPS:  # no room under the text: a page of its own
+            last = Page(0, pitch=P, footnote_top=self.H)
+            pages.append(last)
+            bottom = last.footnote_top
+        y = bottom - height
+        for gi, group in enumerate(groups):
+            w = thick if gi == 0 else thin
+            last.rules.append(Rule(0.0, y - w / 2, self.W, w))
+            for row in group:
+                for ln in row:
+                    ln.baseline = self.grid_baseline(y, st)
+                    last.lines.append(ln)
+                y += P
+        last.rules.append(Rule(0.0, bottom - thick, self.W, thick))

@@ -1,0 +1,83 @@
+"""What composition produces: styles, runs, placed lines and rules, pages and the rows of the flow.
+
+Positions are in pt from the 版心's top-left corner; the PDF writer only draws them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NOSTART = set("，。、；：？！”’）》〉」』】〕…‰％%,.;:!?)]}·・～")  # 避头: never at a line start
+NOEND = set("“‘（《〈「『【〔([{")  # 避尾: never at a line end
+EPS = 0.01  # pt
+
+
+@dataclass(frozen=True)
+class Style:
+    role: str  # font role: fangsong, heiti, kaiti, songti, xiaobiaosong
+    size: float  # pt
+    bold: bool = False
+    call: bool = False  # footnote call (raised)
+    color: str = ""
+
+
+@dataclass
+class Run:
+    text: str
+    style: Style
+
+
+@dataclass
+class Line:
+    """One placed line. x and baseline in pt from the 版心's top-left corner."""
+
+    runs: list[Run]
+    x: float
+    baseline: float
+    letter_spacing: float
+    width: float  # visible width, pt
+    kind: str = "body"
+    footnotes: list = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+    @property
+    def style(self) -> Style:
+        """The line's main style (the one most of its characters use)."""
+        counts: dict[Style, int] = {}
+        for r in self.runs:
+            counts[r.style] = counts.get(r.style, 0) + len(r.text)
+        return max(counts, key=counts.get) if counts else Style("fangsong", 16.0)
+
+
+@dataclass
+class Rule:
+    x: float
+    y: float
+    width: float
+    height: float
+    color: str = "#000000"
+
+
+@dataclass
+class Page:
+    number: int
+    lines: list[Line] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    pitch: float = 0.0
+    footnote_top: float = 0.0  # top of the footnote block, pt from the 版心 top (the 版心 height if none)
+
+
+@dataclass
+class Row:
+    """One grid line of the flow: a line of text, or a blank line (line=None)."""
+
+    line: Line | None
+    keep_next: bool = False
+    break_before: bool = False
+    para: int | None = None  # paragraph id, for widow/orphan control
+    idx: int = 0  # line index within the paragraph
+    count: int = 1  # lines in the paragraph
+    extra: list = field(default_factory=list)  # further lines on the same grid line (a second 署名)

@@ -1,0 +1,211 @@
+"""Lines: measuring text in the embedded fonts and breaking paragraphs into justified grid lines.
+
+* every line holds 28 cells of 156 mm / 28; a full-width character takes one cell, Latin letters and
+  digits take their own advance (measured from the very font file the PDF embeds);
+* 避头尾 (kinsoku): ，。、；：？！”）》 … never start a line and “（《 never end one; a closing mark that
+  would start the next line is kept on its line by tightening that line (标点挤压) instead;
+* every line but a paragraph's last is justified to the full 156 mm (per-line letter-spacing).
+"""
+
+from __future__ import annotations
+
+from ..fonts import FontSet
+from ..house import House
+from ..model import FootnoteRef, Inline, Text
+from .boxes import EPS, NOEND, NOSTART, Line, Run, Style
+from .metrics import Metrics, metrics_for
+
+
+class LineBreaker:
+    """Measures and breaks text for one document (the base of the Composer)."""
+
+    max_squeeze = 1  # closing marks kept on a full line by tightening it
+
+    def __init__(self, house: House, fonts: FontSet):
+        self.h = house
+        self.fonts = fonts
+        self.P = house.pitch
+        self.W = house.type_width
+        self.H = house.type_height
+        self.S = house.body_size
+        self.cell = house.cell
+        self.ls_grid = self.cell - self.S  # −0.21 pt: 28 characters of 16 pt in 156 mm
+        sizes = house["sizes_pt"]
+        self.body = Style("fangsong", self.S)
+        lead = house["body"]["item_lead_style"]
+        self.lead = {"plain": self.body, "bold": Style("fangsong", self.S, bold=True),
+                     "kai": Style("kaiti", self.S), "hei": Style("heiti", self.S)}.get(lead, self.body)
+        self.call = Style("fangsong", float(sizes["footnote_call"]), call=True)
+        self.fn = Style("fangsong", float(sizes["footnote"]))
+
+    # -- measuring -------------------------------------------------------------------------------
+    def metrics(self, role: str) -> Metrics:
+        face = self.fonts[role].face
+        return metrics_for(face.file, face.index, self.fonts.config_file.parent)
+
+    def adv(self, ch: str, st: Style) -> float:
+        return self.metrics(st.role).advance(ch) * st.size
+
+    def natural_width(self, runs: list[Run]) -> float:
+        return sum(self.adv(ch, r.style) for r in runs for ch in r.text)
+
+    def ascent(self, st: Style) -> float:
+        """Distance from a line box top to the baseline when line-height = (ascent + descent) · size."""
+        m = self.metrics(st.role)
+        return m.ascent * st.size
+
+    def box_height(self, st: Style) -> float:
+        m = self.metrics(st.role)
+        return (m.ascent + m.descent) * st.size
+
+    # -- line breaking ---------------------------------------------------------------------------
+    def break_runs(self, runs: list[Run], first_avail: float, rest_avail: float, ls: float) -> list[list[Run]]:
+        """Greedy Word-like line breaking with 避头尾 and one squeezed closing mark per line."""
+        atoms = [(ch, r.style) for r in runs for ch in r.text]
+        tokens: list[list[int]] = []  # atom indices
+        for i, (ch, st) in enumerate(atoms):
+            prev = atoms[i - 1] if i else None
+            glue = prev is not None and (
+                st.call
+                or (ch.isascii() and not ch.isspace() and prev[0].isascii() and not prev[0].isspace()
+                    and not prev[1].call))
+            if glue and tokens:
+                tokens[-1].append(i)
+            else:
+                tokens.append([i])
+        width = [self.adv(ch, st) + ls for ch, st in atoms]
+        # a Latin word or URL wider than a line is broken anywhere, character by character
+        narrow = min(first_avail, rest_avail)
+        split: list[list[int]] = []
+        for tok in tokens:
+            if len(tok) > 1 and sum(width[i] for i in tok) > narrow:
+                split.extend([i] for i in tok)
+            else:
+                split.append(tok)
+        tokens = split
+
+        def tw(tok):
+            return sum(width[i] for i in tok)
+
+        def nostart(tok):
+            return atoms[tok[0]][0] in NOSTART or atoms[tok[0]][1].call
+
+        def noend(tok):
+            return atoms[tok[-1]][0] in NOEND
+
+        def space(tok):
+            return atoms[tok[0]][0].isspace()
+
+        lines: list[list[list[int]]] = []
+        cur: list[list[int]] = []
+        w, avail, squeezed = 0.0, first_avail, 0
+        for tok in tokens:
+            if not cur and space(tok):
+                continue
+            t = tw(tok)
+            if w + t <= avail + EPS:
+                cur.append(tok)
+                w += t
+                continue
+            if nostart(tok) and squeezed < self.max_squeeze and cur and len(tok) == 1:
+                cur.append(tok)  # 标点挤压: keep the closing mark, tighten the line
+                w += t
+                squeezed += 1
+                continue
+            carry = [tok]
+            while cur and nostart(carry[0]):
+                carry.insert(0, cur.pop())
+            while cur and noend(cur[-1]):
+                carry.insert(0, cur.pop())
+            if not cur:  # nothing can be moved: break anyway
+                cur, carry = carry[:-1], carry[-1:]
+            if not cur:  # a single token wider than the line: it stands on a line of its own
+                cur, carry = carry, []
+            while cur and space(cur[-1]):
+                cur.pop()
+            lines.append(cur)
+            cur = [c for c in carry if not (c is carry[0] and space(c))]
+            w = sum(tw(c) for c in cur)
+            avail, squeezed = rest_avail, 0
+        while cur and space(cur[-1]):
+            cur.pop()
+        if cur or not lines:
+            lines.append(cur)
+        lines = [ln for ln in lines if ln] or [[]]
+
+        out = []
+        for line in lines:
+            runs_out: list[Run] = []
+            for tok in line:
+                for i in tok:
+                    ch, st = atoms[i]
+                    if runs_out and runs_out[-1].style == st:
+                        runs_out[-1].text += ch
+                    else:
+                        runs_out.append(Run(ch, st))
+            out.append(runs_out)
+        return out
+
+    def paragraph_lines(self, runs: list[Run], indent_first: float, indent_rest: float = 0.0,
+                        avail: float | None = None, ls: float | None = None, kind: str = "body",
+                        justify: bool = True) -> list[Line]:
+        """Break a paragraph and return its lines (baseline not yet set)."""
+        avail = self.W if avail is None else avail
+        ls = self.ls_grid if ls is None else ls
+        broken = self.break_runs(runs, avail - indent_first, avail - indent_rest, ls)
+        lines = []
+        for k, rl in enumerate(broken):
+            indent = indent_first if k == 0 else indent_rest
+            n = sum(len(r.text) for r in rl)
+            nat = self.natural_width(rl)
+            last = k == len(broken) - 1
+            grid_width = nat + ls * max(n - 1, 0)
+            if n > 1 and ((justify and not last) or grid_width > avail - indent + EPS):
+                s = (avail - indent - nat) / (n - 1)  # justify, or tighten a line holding a squeezed mark
+            else:
+                s = ls
+            width = nat + s * max(n - 1, 0)
+            fns = [r for r in rl if r.style.call]
+            lines.append(Line(rl, indent, 0.0, s, width, kind, footnotes=[r.text for r in fns]))
+        return lines
+
+    def inline_runs(self, inlines: list[Inline], st: Style) -> list[Run]:
+        runs: list[Run] = []
+        for x in inlines:
+            if isinstance(x, Text):
+                runs.append(Run(x.text, st))
+            elif isinstance(x, FootnoteRef):
+                runs.append(Run(x.mark, self.call))
+        return runs
+
+    def centered(self, text: str, st: Style, ls: float = 0.0, kind: str = "center") -> Line:
+        runs = [Run(text, st)]
+        width = self.natural_width(runs) + ls * max(len(text) - 1, 0)
+        return Line(runs, (self.W - width) / 2, 0.0, ls, width, kind)
+
+    # -- the document ----------------------------------------------------------------------------
+
+    def title_lines(self, given: list[str], st: Style) -> list[str]:
+        """Title lines: as the author broke them, else balanced lines (梯形) that fit the 版心."""
+        out = []
+        for t in given:
+            if self.natural_width([Run(t, st)]) <= self.W + EPS:
+                out.append(t)
+                continue
+            total = self.natural_width([Run(t, st)])
+            for n in range(2, 2 + int(total // self.W) + 2):
+                target = total / n
+                broken = self.break_runs([Run(t, st)], target + st.size, target + st.size, 0.0)
+                if len(broken) <= n and all(self.natural_width(r) <= self.W + EPS for r in broken):
+                    break
+            else:  # no balanced break fits (e.g. a long URL): fill each line to the 版心 width
+                broken = self.break_runs([Run(t, st)], self.W, self.W, 0.0)
+            out += ["".join(r.text for r in rl) for rl in broken]
+        return out
+
+    def grid_baseline(self, box_top: float, st: Style, pitch: float | None = None) -> float:
+        """Baseline that centres the ideographic em box (0.88 / 0.12 em) in a grid line."""
+        pitch = self.P if pitch is None else pitch
+        return box_top + pitch / 2 + 0.38 * st.size
+
+    # -- pages -----------------------------------------------------------------------------------

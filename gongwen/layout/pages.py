@@ -1,0 +1,126 @@
+"""Pages: the flow of grid rows cut into pages of 22 lines, footnotes at the foot of their call's page.
+
+A heading is never the last line of a page (keep with next); widow control as in the print; a page
+holding footnotes keeps its 22 lines by closing its line pitch slightly (GB/T 9704 §7.3.5.5 allows
+adjusting line spacing), down to `min_line_pitch_pt`.
+"""
+
+from __future__ import annotations
+
+from ..house import MM
+from .boxes import EPS, Line, Page, Row, Rule, Run
+
+
+class Paginator:
+    """Cuts the rows of the flow into pages (a mixin of the Composer)."""
+
+    para_id = 0  # paragraph ids for widow control
+
+    def para_rows(self, runs, indent, kind="body", keep_next=False):
+        lines = self.paragraph_lines(runs, indent, kind=kind)
+        self.para_id += 1
+        return [Row(ln, keep_next=keep_next, para=self.para_id, idx=i, count=len(lines))
+                for i, ln in enumerate(lines)]
+
+
+    def footnote_block(self, marks: list[str], notes: dict[str, str]) -> tuple[float, list[Line]]:
+        """Footnote lines (baseline relative to the block top) and the block's height."""
+        if not marks:
+            return 0.0, []
+        hb = self.h["body"]
+        lead = float(hb["footnote_line_pt"])
+        y = 6.0 + 0.5 + 3.0  # space, rule, space
+        lines = []
+        for m in marks:
+            mark_w = self.adv(m, self.fn)
+            runs = [Run(m, self.fn), Run(notes[m], self.fn)]
+            for ln in self.paragraph_lines(runs, 0.0, mark_w, ls=0.0, kind="footnote"):
+                ln.baseline = y + lead * 0.75
+                y += lead
+                lines.append(ln)
+        return y, lines
+
+    def paginate(self, rows: list["Row"], y0_first: float) -> list[Page]:
+        notes = self.notes
+        hb = self.h["body"]
+        min_pitch = float(hb["min_line_pitch_pt"])
+        widows = bool(hb.get("widow_control", True))
+        orphans = bool(hb.get("orphan_control", False))
+        pages: list[Page] = []
+        cur: list[Row] = []
+        y0 = y0_first
+
+        def fits(rs: list[Row], top: float) -> bool:
+            avail = self.H - top
+            n = len(rs)
+            fh, _ = self.footnote_block([m for r in rs if r.line for m in r.line.footnotes], notes)
+            if n * self.P + fh <= avail + EPS:
+                return True
+            return fh > 0 and n * self.P <= avail + EPS and (avail - fh) / n >= min_pitch
+
+        def finish(rs: list[Row], top: float) -> None:
+            marks = [m for r in rs if r.line for m in r.line.footnotes]
+            fh, flines = self.footnote_block(marks, notes)
+            avail = self.H - top
+            n = max(len(rs), 1)
+            pitch = min(self.P, (avail - fh) / n) if fh else self.P
+            page = Page(0, pitch=pitch, footnote_top=self.H - fh)
+            for k, r in enumerate(rs):
+                if r.line is None:
+                    continue
+                r.line.baseline = self.grid_baseline(top + k * pitch, r.line.style, pitch)
+                page.lines.append(r.line)
+                for ln in r.extra:
+                    ln.baseline = r.line.baseline
+                    page.lines.append(ln)
+            if flines:
+                ftop = self.H - fh
+                page.rules.append(Rule(0.0, ftop + 6.0, self.h["body"]["footnote_rule_width_mm"] * MM, 0.5))
+                for ln in flines:
+                    ln.baseline += ftop
+                    page.lines.append(ln)
+            pages.append(page)
+
+        for row in rows:
+            if row.break_before and (cur or pages):
+                finish(cur, y0)
+                cur, y0 = [], 0.0
+            if not cur and row.line is None and not row.break_before and pages:
+                continue  # no blank line at the top of a page
+            if fits(cur + [row], y0):
+                cur.append(row)
+                continue
+            carry = self.widow_orphan(cur, row, orphans) if widows else []
+            while cur and cur[-1].keep_next and len(cur) > 1:
+                carry.insert(0, cur.pop())
+            head = carry[0] if carry else None
+            if (widows and head is not None and head.para is not None and head.idx == head.count - 1
+                    and head.count > 1 and len(cur) > 1 and cur[-1].para == head.para):
+                carry.insert(0, cur.pop())  # a paragraph's last line is not left alone at the top of a page
+            finish(cur, y0)
+            while carry and carry[0].line is None:  # no blank line at the top of a page
+                carry.pop(0)
+            cur, y0 = carry + [row], 0.0
+        finish(cur, y0)
+        return pages
+
+    @staticmethod
+    def widow_orphan(cur: list["Row"], row: "Row", orphans: bool = True) -> list["Row"]:
+        """Word's 孤行控制 (on by default): a paragraph leaves neither its first line alone at the foot
+        of a page nor its last line alone at the top of the next. Pops from `cur` what must move."""
+        if row.para is None or row.count < 2:
+            return []
+        k = 0
+        while k < len(cur) and cur[-1 - k].para == row.para:
+            k += 1
+        remaining = row.count - row.idx
+        move = 0
+        if k and remaining == 1:
+            move = 1  # widow: take one more line along
+        if k - move == 1 and orphans:
+            move = k  # orphan: the first line goes too
+        if move >= len(cur):
+            return []  # the paragraph fills the page: nothing better to do
+        carry = cur[len(cur) - move:]
+        del cur[len(cur) - move:]
+        return carry
