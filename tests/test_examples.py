@@ -91,14 +91,14 @@ def lo_pdfs(built, tmp_path_factory) -> dict[str, list]:
 
 
 @pytest.fixture(scope="session")
-def role_fonts() -> dict[str, str]:
+def role_fonts(tmp_path_factory) -> dict[str, str]:
     """Font role → the names of the face the build uses (family and PostScript name, lowercase letters and
     digits only: WeasyPrint names an embedded font by its family, LibreOffice by its PostScript name)."""
     from fontTools.ttLib import TTFont
 
     from gongwen.fonts import resolve_fonts
     from gongwen.house import load_house
-    fonts = resolve_fonts(load_house()["fonts"], ROOT / "output" / ".cache")
+    fonts = resolve_fonts(load_house()["fonts"], tmp_path_factory.mktemp("fonts"))
     out = {}
     for role in ("heiti", "kaiti", "fangsong", "xiaobiaosong"):
         face = fonts[role].face

@@ -32,6 +32,8 @@ class Blocks:
         self.place_colophon(doc, pages)
         for i, pg in enumerate(pages, 1):
             pg.number = i
+            for ln in pg.lines:  # characters the role's font lacks: drawn (and measured) in a fallback font
+                ln.runs = self.drawn_runs(ln.runs)
         return pages
 
     # -- 版头 (§7.2) -------------------------------------------------------------------------------
@@ -285,8 +287,17 @@ class Blocks:
                     ls=0.0, kind=kind)]
         if top_group:
             groups.append(top_group)
-        groups.append([[at([Run(c.printer, st)], False, "colophon-printer"),
-                        at([Run(c.print_date_text, st)], True, "colophon-date")]])
+        # 印发机关 左空一字 and 印发日期 右空一字 on one line; a 印发机关 too long for the room left of the date
+        # wraps, the date standing on its last line
+        date = at([Run(c.print_date_text, st)], True, "colophon-date")
+        room = date.x - side - st.size  # one character apart
+        printer = self.paragraph_lines([Run(c.printer, st)], 0.0, avail=room, ls=0.0, justify=False,
+                                       kind="colophon-printer")
+        for ln in printer:
+            ln.x = side
+        rows_ = [[ln] for ln in printer]
+        rows_[-1].append(date)
+        groups.append(rows_)
         if c.copies_text:
             groups.append([[at([Run(c.copies_text, st)], True, "colophon-copies")]])
         height = sum(len(g) for g in groups) * P

@@ -9,11 +9,34 @@
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import replace
+
 from ..fonts import FontSet
 from ..house import House
 from ..model import FootnoteRef, Inline, Text
 from .boxes import EPS, NOEND, NOSTART, Line, Run, Style
 from .metrics import Metrics, metrics_for
+
+
+WEASYPRINT_DRIFT_EM = 0.0005  # half of the 1/1000 em WeasyPrint may add to each glyph of a tightened line
+
+# where a character the role's font lacks is drawn from: named here, measured here and written into the
+# PDF as that font, so that no glyph is left to an unmeasured fallback
+FALLBACK_ROLES = ("songti", "heiti", "xiaobiaosong", "kaiti", "fangsong")
+
+
+def zero_width(ch: str) -> bool:
+    """Combining marks, format characters and variation selectors: drawn on the character before them."""
+    o = ord(ch)
+    return unicodedata.category(ch) in ("Mn", "Me", "Cf") or 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF
+
+
+def latin(ch: str) -> bool:
+    """Letters, digits and marks of alphabetic scripts (Bǎoshān, 2025, e-mail): kept together as words."""
+    if ch.isspace():
+        return False
+    return ch.isascii() or (ord(ch) < 0x2E80 and unicodedata.category(ch)[0] in "LMN")
 
 
 class LineBreaker:
@@ -37,14 +60,52 @@ class LineBreaker:
                      "kai": Style("kaiti", self.S), "hei": Style("heiti", self.S)}.get(lead, self.body)
         self.call = Style("fangsong", float(sizes["footnote_call"]), call=True)
         self.fn = Style("fangsong", float(sizes["footnote"]))
+        self._roles: dict[tuple[str, str], str] = {}
 
     # -- measuring -------------------------------------------------------------------------------
     def metrics(self, role: str) -> Metrics:
         face = self.fonts[role].face
         return metrics_for(face.file, face.index, self.fonts.config_file.parent)
 
+    def role_for(self, ch: str, role: str) -> str:
+        """The role whose font draws `ch`: the style's own, else the first fallback role that has it."""
+        key = (ch, role)
+        got = self._roles.get(key)
+        if got is None:
+            got = role
+            if not zero_width(ch) and not self.metrics(role).has(ch):
+                got = next((r for r in FALLBACK_ROLES if r != role and r in self.fonts.roles
+                            and self.metrics(r).has(ch)), role)
+            self._roles[key] = got
+        return got
+
     def adv(self, ch: str, st: Style) -> float:
-        return self.metrics(st.role).advance(ch) * st.size
+        if zero_width(ch):
+            return 0.0
+        return self.metrics(self.role_for(ch, st.role)).advance(ch) * st.size
+
+    def drawn_runs(self, runs: list[Run]) -> list[Run]:
+        """Runs split where a character is drawn from a fallback font (its style names that font)."""
+        out: list[Run] = []
+        for r in runs:
+            for ch in r.text:
+                st = r.style
+                if not zero_width(ch):
+                    role = self.role_for(ch, st.role)
+                    if role != st.role:
+                        st = replace(st, role=role, bold=False)
+                elif out:
+                    st = out[-1].style  # a combining mark stays with its base
+                if out and out[-1].style == st:
+                    out[-1].text += ch
+                else:
+                    out.append(Run(ch, st))
+        return out
+
+    @staticmethod
+    def clusters(runs: list[Run]) -> int:
+        """Characters that take a place on the line (letter-spacing falls between these)."""
+        return sum(1 for r in runs for ch in r.text if not zero_width(ch))
 
     def natural_width(self, runs: list[Run]) -> float:
         return sum(self.adv(ch, r.style) for r in runs for ch in r.text)
@@ -67,13 +128,14 @@ class LineBreaker:
             prev = atoms[i - 1] if i else None
             glue = prev is not None and (
                 st.call
-                or (ch.isascii() and not ch.isspace() and prev[0].isascii() and not prev[0].isspace()
-                    and not prev[1].call))
+                or zero_width(ch)  # a combining mark or variation selector stays with its base
+                or (latin(ch) and latin(prev[0]) and not prev[1].call)
+                or (ch in "—…" and prev[0] == ch))  # —— and …… are never split
             if glue and tokens:
                 tokens[-1].append(i)
             else:
                 tokens.append([i])
-        width = [self.adv(ch, st) + ls for ch, st in atoms]
+        width = [0.0 if zero_width(ch) else self.adv(ch, st) + ls for ch, st in atoms]
         # a Latin word or URL wider than a line is broken anywhere, character by character
         narrow = min(first_avail, rest_avail)
         split: list[list[int]] = []
@@ -156,17 +218,22 @@ class LineBreaker:
         lines = []
         for k, rl in enumerate(broken):
             indent = indent_first if k == 0 else indent_rest
-            n = sum(len(r.text) for r in rl)
+            n = self.clusters(rl)
             nat = self.natural_width(rl)
             last = k == len(broken) - 1
             grid_width = nat + ls * max(n - 1, 0)
             if n > 1 and ((justify and not last) or grid_width > avail - indent + EPS):
                 s = (avail - indent - nat) / (n - 1)  # justify, or tighten a line holding a squeezed mark
+                if s < 0:
+                    # WeasyPrint writes each glyph's position adjustment truncated to a whole 1/1000 em
+                    # (int() in draw_first_line): a tightened line drifts right by up to that much a
+                    # glyph. Aim at the middle of the drift so the line ends on the margin.
+                    s -= WEASYPRINT_DRIFT_EM * max(r.style.size for r in rl)
             else:
                 s = ls
             width = nat + s * max(n - 1, 0)
             fns = [r for r in rl if r.style.call]
-            lines.append(Line(rl, indent, 0.0, s, width, kind, footnotes=[r.text for r in fns]))
+            lines.append(Line(rl, indent, 0.0, s, width, kind, footnotes=[ch for r in fns for ch in r.text]))
         return lines
 
     def inline_runs(self, inlines: list[Inline], st: Style) -> list[Run]:
@@ -180,7 +247,7 @@ class LineBreaker:
 
     def centered(self, text: str, st: Style, ls: float = 0.0, kind: str = "center") -> Line:
         runs = [Run(text, st)]
-        width = self.natural_width(runs) + ls * max(len(text) - 1, 0)
+        width = self.natural_width(runs) + ls * max(self.clusters(runs) - 1, 0)
         return Line(runs, (self.W - width) / 2, 0.0, ls, width, kind)
 
     # -- the document ----------------------------------------------------------------------------

@@ -23,47 +23,95 @@ class Paginator:
                 for i, ln in enumerate(lines)]
 
 
-    def footnote_block(self, marks: list[str], notes: dict[str, str]) -> tuple[float, list[Line]]:
-        """Footnote lines (baseline relative to the block top) and the block's height."""
-        if not marks:
-            return 0.0, []
-        hb = self.h["body"]
-        lead = float(hb["footnote_line_pt"])
-        y = 6.0 + 0.5 + 3.0  # space, rule, space
+    FOOTNOTE_HEAD = 6.0 + 0.5 + 3.0  # space, rule, space above the first footnote line (pt)
+
+    def note_lines(self, marks: list[str]) -> list[Line]:
+        """The lines of the footnotes `marks` (①…), not yet placed: hanging after the mark, unjustified."""
         lines = []
         for m in marks:
             mark_w = self.adv(m, self.fn)
-            runs = [Run(m, self.fn), Run(notes[m], self.fn)]
-            for ln in self.paragraph_lines(runs, 0.0, mark_w, ls=0.0, kind="footnote"):
-                ln.baseline = y + lead * 0.75
-                y += lead
-                lines.append(ln)
+            runs = [Run(m, self.fn), Run(self.notes[m], self.fn)]
+            lines += self.paragraph_lines(runs, 0.0, mark_w, ls=0.0, kind="footnote")
+        return lines
+
+    def footnote_block(self, marks: list[str], notes: dict[str, str]) -> tuple[float, list[Line]]:
+        """Footnote lines (baseline relative to the block top) and the block's height."""
+        lines = self.note_lines(marks) if marks else []
+        return self.place_notes(lines)
+
+    def place_notes(self, lines: list[Line]) -> tuple[float, list[Line]]:
+        if not lines:
+            return 0.0, []
+        lead = float(self.h["body"]["footnote_line_pt"])
+        y = self.FOOTNOTE_HEAD
+        for ln in lines:
+            ln.baseline = y + lead * 0.75
+            y += lead
         return y, lines
 
     def paginate(self, rows: list["Row"], y0_first: float) -> list[Page]:
-        notes = self.notes
+        """Rows → pages. Footnotes go to the foot of their call's page, all of them when they fit (closing
+        the line pitch down to min_line_pitch_pt if need be); footnotes too long for that continue at the
+        foot of the next page(s), after a rule across the 版心 (Word's continuation separator), each
+        keeping at least its first line on its call's page."""
         hb = self.h["body"]
         min_pitch = float(hb["min_line_pitch_pt"])
+        lead = float(hb["footnote_line_pt"])
+        reserve = int(hb.get("footnote_min_lines", 10))  # lines a page keeps for footnotes it continues
         widows = bool(hb.get("widow_control", True))
         orphans = bool(hb.get("orphan_control", False))
         pages: list[Page] = []
         cur: list[Row] = []
         y0 = y0_first
+        carried: list[Line] = []  # footnote lines waiting for the next page
+        cache: dict[tuple, list[Line]] = {}
+
+        def own(rs: list[Row]) -> tuple[list[list[Line]], list[Line]]:
+            """The lines of each footnote called from `rs`, and all of them in order."""
+            marks = tuple(m for r in rs if r.line for m in r.line.footnotes)
+            if marks not in cache:
+                cache[marks] = [self.note_lines([m]) for m in marks]
+            groups = cache[marks]
+            return groups, [ln for g in groups for ln in g]
+
+        def height(k: int) -> float:
+            return self.FOOTNOTE_HEAD + k * lead if k else 0.0
 
         def fits(rs: list[Row], top: float) -> bool:
             avail = self.H - top
             n = len(rs)
-            fh, _ = self.footnote_block([m for r in rs if r.line for m in r.line.footnotes], notes)
+            groups, lines = own(rs)
+            total = len(carried) + len(lines)
+            fh = height(total)
             if n * self.P + fh <= avail + EPS:
                 return True
-            return fh > 0 and n * self.P <= avail + EPS and (avail - fh) / n >= min_pitch
+            if fh > 0 and n * self.P <= avail + EPS and (avail - fh) / n >= min_pitch:
+                return True
+            if total <= reserve:
+                return False  # short footnotes: the call's line goes to the next page with them
+            # too long for any page: they continue on the next page. Only the last footnote of the page
+            # may be cut, so what runs on from before and every earlier footnote must fit whole, with the
+            # first line of the last; the page keeps a share of its height for footnotes.
+            need = len(carried) + sum(len(g) for g in groups[:-1]) + 1 if groups else min(len(carried), reserve)
+            need = max(need, min(total, reserve))
+            return n * self.P + height(need) <= avail + EPS
 
         def finish(rs: list[Row], top: float) -> None:
-            marks = [m for r in rs if r.line for m in r.line.footnotes]
-            fh, flines = self.footnote_block(marks, notes)
+            nonlocal carried
+            _, lines = own(rs)
+            queue = carried + lines
             avail = self.H - top
-            n = max(len(rs), 1)
-            pitch = min(self.P, (avail - fh) / n) if fh else self.P
+            n = len(rs)
+            fh = height(len(queue))
+            continued = bool(carried)
+            if not queue or n * self.P + fh <= avail + EPS or (n and (avail - fh) / n >= min_pitch):
+                placed, carried = queue, []
+                pitch = min(self.P, (avail - fh) / n) if (fh and n) else self.P
+            else:
+                cap = max(0, int((avail - n * self.P - self.FOOTNOTE_HEAD + EPS) // lead))
+                placed, carried = queue[:cap], queue[cap:]
+                pitch = self.P
+            fh, flines = self.place_notes(placed)
             page = Page(0, pitch=pitch, footnote_top=self.H - fh)
             for k, r in enumerate(rs):
                 if r.line is None:
@@ -75,7 +123,8 @@ class Paginator:
                     page.lines.append(ln)
             if flines:
                 ftop = self.H - fh
-                page.rules.append(Rule(0.0, ftop + 6.0, self.h["body"]["footnote_rule_width_mm"] * MM, 0.5))
+                width = self.W if continued else self.h["body"]["footnote_rule_width_mm"] * MM
+                page.rules.append(Rule(0.0, ftop + 6.0, width, 0.5))
                 for ln in flines:
                     ln.baseline += ftop
                     page.lines.append(ln)
@@ -84,7 +133,7 @@ class Paginator:
         for row in rows:
             if row.break_before and (cur or pages):
                 finish(cur, y0)
-                cur, y0 = [], 0.0
+                cur, y0 = [], 0.0  # footnotes still running on continue at the foot of the new page
             if not cur and row.line is None and not row.break_before and pages:
                 continue  # no blank line at the top of a page
             if fits(cur + [row], y0):
@@ -102,6 +151,8 @@ class Paginator:
                 carry.pop(0)
             cur, y0 = carry + [row], 0.0
         finish(cur, y0)
+        while carried:
+            finish([], 0.0)
         return pages
 
     @staticmethod

@@ -205,6 +205,12 @@ class _Checker:
                 return PENDING  # a draft: the date is left for the author to decide
             if isinstance(v, dt.datetime):
                 v = v.date()
+            if isinstance(v, str) and re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", v):  # written in quotes
+                try:
+                    v = dt.date(*map(int, v.strip().split("-")))
+                except ValueError:
+                    self.add(line, name, f"日期 {v.strip()} 不存在，请检查年月日")
+                    return None
             if not isinstance(v, dt.date):
                 self.add(line, name, f"应为日期，实际是“{v}”{hint}")
                 return None
@@ -227,6 +233,7 @@ class _Checker:
         # a line break inside a text (YAML "|" blocks) joins Chinese directly and Latin with a space
         s = s.strip()
         s = re.sub(r"[ \t]*(?:\r\n|\r|\n)[ \t]*", lambda m: _join(m, s), s)
+        s = re.sub(r"\t+", " ", s)  # a tab (pasted from a word processor) reads as a space
         if not s:
             self.add(line, name, "不能为空")
             return None
