@@ -128,11 +128,11 @@ class Builder:
             hint = f"；新建这一年度请运行 python build.py --new {self.args.year}"
             raise ContentError([Problem(self.year_dir, None, "", f"找不到这个年度的内容（{have}{hint}）")])
 
-    def load(self, year_dir: Path):
+    def load(self, year_dir: Path, house=None):
         """Every document of a year folder, resolved."""
         from .source import load_year
         from .transforms import resolve
-        return [resolve(d) for d in load_year(year_dir)]
+        return [resolve(d, house) for d in load_year(year_dir)]
 
     def build(self, first: bool = True) -> int:
         args, say = self.args, self.say
@@ -140,7 +140,7 @@ class Builder:
         t0 = time.perf_counter()
         from .house import load_house
         house = load_house()
-        docs = self.load(self.year_dir)  # every document is read and checked before anything is written
+        docs = self.load(self.year_dir, house)  # every document is read and checked before anything is written
         from .drafting import pending_dates, stale_year_findings
         for doc in docs:
             if first:
@@ -170,7 +170,7 @@ class Builder:
             old_dir = self.content_root / args.compare
             if not old_dir.is_dir():
                 raise ContentError([Problem(old_dir, None, "", "找不到要对照的年度的内容")])
-            olds = self.load(old_dir)
+            olds = self.load(old_dir, house)
 
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)

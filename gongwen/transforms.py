@@ -9,6 +9,7 @@ written as 2024年2月4日.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .errors import ContentError, Problem
 from .model import ITEMS_RESTART, Document, Footnote, FootnoteRef, Section
@@ -44,6 +45,51 @@ def level_label(level: int, n: int) -> str:
     return {1: f"{chinese_number(n)}、", 2: f"（{chinese_number(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level]
 
 
+# where one organ's name ends and the next begins, in a string naming several (联合行文 written as one
+# string): an organ ending followed by the start of an organ name (中共…, 共青团…, or a place: …市, …区)
+_ORGAN_END = r"(?:委员会|人民政府|政府|教育局|局|厅|委|办公室|督导室|中心|研究院|学院|院|所|部|处|室|馆|站|学校|大学|中学|小学|幼儿园)"
+_ORGAN_START = r"(?:中共|中国|共青团|[\u4e00-\u9fff]{1,4}?(?:省|市|自治区|区|县|镇|乡))"
+
+
+def split_organs(text: str) -> list[str]:
+    """中共上海市宝山区教育工作委员会上海市宝山区教育局 → the two organs; one organ → [text]."""
+    parts, pos = [], 0
+    for m in re.finditer(f"{_ORGAN_END}(?={_ORGAN_START})", text):
+        if m.end() - pos >= 4:
+            parts.append(text[pos:m.end()])
+            pos = m.end()
+    parts.append(text[pos:])
+    return [p for p in parts if p]
+
+
+def _cells(s: str) -> float:
+    return sum(0.5 if ch.isascii() else 1.0 for ch in s)
+
+
+def split_long_names(doc: Document, house=None) -> None:
+    """A mark or 署名 written as one string that names several organs and is too long for its place is
+    read as a joint one (§7.2.4, §7.3.5.1): a mark that would have to shrink below the title size is
+    stacked, a 署名 wider than the room centred over the date gets a row per organ."""
+    n = doc.notice
+    sizes = house["sizes_pt"] if house is not None else {"mark": 36, "title": 22}
+    max_w = (house["header"]["mark_max_width_mm"] if house is not None else 150) * 72 / 25.4
+    cells_per_line = house["page"]["chars"] if house is not None else 28
+    if len(n.issuer_organs) == 1 and not n.issuer_suffix:
+        mark = n.issuer_organs[0]
+        size = min(float(sizes["mark"]), max_w / max(_cells(mark), 1))
+        if size < float(sizes["title"]):
+            suffix = "文件" if mark.endswith("文件") else ""
+            organs = split_organs(mark[: len(mark) - len(suffix)])
+            if len(organs) > 1:
+                n.issuer_organs, n.issuer_suffix = organs, suffix
+    date_right = house["body"]["date_right_chars"] if house is not None else 4
+    room = 2 * (date_right + _cells(n.date_text) / 2)  # a line centred on the date's centre
+    if len(n.signatures) == 1 and _cells(n.signatures[0]) > min(room, cells_per_line):
+        organs = split_organs(n.signatures[0])
+        if len(organs) > 1:
+            n.signatures = organs
+
+
 def date_text(d: dt.date | None, year: int = 0) -> str:
     """GB/T 9704 §7.3.5.4: Arabic numerals, year in full, month and day without leading zeros.
     A date still 待定 prints as “2025年　月　日”, room left to write it in."""
@@ -77,10 +123,12 @@ def number_sections(sections: list[Section], restart_items: bool) -> None:
     walk(sections)
 
 
-def resolve(doc: Document) -> Document:
-    """Fill the resolved fields of the model in place and return it."""
+def resolve(doc: Document, house=None) -> Document:
+    """Fill the resolved fields of the model in place and return it (`house`: the house style, for the
+    widths that decide whether a long mark or 署名 is stacked; the standard's values without it)."""
     n = doc.notice
     n.date_text = date_text(n.date, n.number.year)
+    split_long_names(doc, house)
     c = doc.colophon
     c.print_date_text = date_text(c.print_date, n.number.year) + "印发"
     c.copies_text = f"共印{c.copies}份" if c.copies else ""

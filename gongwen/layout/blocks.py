@@ -26,7 +26,8 @@ class Blocks:
         if doc.notice.publicity:  # 公开属性: the last line before the 版记
             rows += self.para_rows([Run(f"公开属性：{doc.notice.publicity}", self.body)], self.indent2, kind="publicity")
 
-        pages = self.paginate(rows, y0)
+        # the 版记 needs its height under the text of the last page (and a fifth of a line)
+        pages = self.paginate(rows, y0, tail=self.colophon_height(doc) + 0.2 * self.P)
         pages[0].lines[:0] = first_page_lines
         pages[0].rules[:0] = rules
         self.place_colophon(doc, pages)
@@ -156,9 +157,12 @@ class Blocks:
         if n.recipients:
             for ln in self.paragraph_lines([Run(n.recipients + "：", self.body)], 0.0, kind="recipients"):
                 rows.append(Row(ln, keep_next=True))
+        first_body = len(rows)
         for p in n.body:
             rows += self.para_rows(self.inline_runs(p.inlines, self.body), indent2)
         rows += self.section_rows(n.sections)
+        if len(rows) > first_body:
+            rows[first_body].hold = True  # §7.3.1: the first page shows 正文, whatever is kept together later
         if rows and rows[-1].line is not None:
             rows[-1].keep_next = True  # §7.3.5.5: the page of the 署名 carries at least one line of 正文
         if doc.attachment_note:
@@ -264,14 +268,11 @@ class Blocks:
         return rows
 
 
-    def place_colophon(self, doc: Document, pages: list[Page]) -> None:
-        """版记 at the foot of the last page: thick rule above its first row, thin rules between its
-        parts, and its last (thick) rule with its bottom edge on the 版心 bottom edge (§7.4)."""
-        c, h, P = doc.colophon, self.h, self.P
+    def colophon_groups(self, doc: Document) -> list[list[list[Line]]]:
+        """The 版记's parts (separated by rules) → its grid rows → the lines on each row."""
+        c, h = doc.colophon, self.h
         st = Style("fangsong", float(h["sizes_pt"]["colophon"]))
         side = h["colophon"]["side_space_chars"] * st.size
-        thick = h["colophon"]["thick_rule_mm"] * MM
-        thin = h["colophon"]["thin_rule_mm"] * MM
 
         def at(runs: list[Run], right: bool, kind: str) -> Line:
             w = self.natural_width(runs)
@@ -300,6 +301,19 @@ class Blocks:
         groups.append(rows_)
         if c.copies_text:
             groups.append([[at([Run(c.copies_text, st)], True, "colophon-copies")]])
+        return groups
+
+    def colophon_height(self, doc: Document) -> float:
+        return sum(len(g) for g in self.colophon_groups(doc)) * self.P
+
+    def place_colophon(self, doc: Document, pages: list[Page]) -> None:
+        """版记 at the foot of the last page: thick rule above its first row, thin rules between its
+        parts, and its last (thick) rule with its bottom edge on the 版心 bottom edge (§7.4)."""
+        h, P = self.h, self.P
+        st = Style("fangsong", float(h["sizes_pt"]["colophon"]))
+        thick = h["colophon"]["thick_rule_mm"] * MM
+        thin = h["colophon"]["thin_rule_mm"] * MM
+        groups = self.colophon_groups(doc)
         height = sum(len(g) for g in groups) * P
 
         last = pages[-1]

@@ -81,3 +81,4 @@ class Row:
     idx: int = 0  # line index within the paragraph
     count: int = 1  # lines in the paragraph
     extra: list = field(default_factory=list)  # further lines on the same grid line (a second 署名)
+    hold: bool = False  # never carried to the next page by a keep-with-next chain (the first line of 正文)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import replace
 
@@ -37,6 +38,39 @@ def latin(ch: str) -> bool:
     if ch.isspace():
         return False
     return ch.isascii() or (ord(ch) < 0x2E80 and unicodedata.category(ch)[0] in "LMN")
+
+
+DANGLING = {"的", "和", "与", "及", "或", "并", "对", "在", "关于"}
+_OPENING = set("“‘（《〈「『【〔([{")
+_CLOSING = set("，。、；：？！”’）》〉」』】〕…,.;:!?)]}")
+
+
+def title_words(text: str) -> list[str]:
+    """The words of a title, where it may break: a Chinese word segmenter's words (rjieba, the Rust port
+    of jieba with its dictionary), opening marks joined to the next word and closing marks to the word
+    before. Without the segmenter every character is a word."""
+    try:
+        import rjieba
+        words = list(rjieba.cut(text))
+    except ImportError:
+        words = list(text)
+    out: list[str] = []
+    pending = ""
+    for w in words:
+        if all(ch in _OPENING for ch in w):
+            pending += w
+            continue
+        w = pending + w
+        pending = ""
+        if out and all(ch in _CLOSING for ch in w):
+            out[-1] += w
+        elif out and (w[0].isascii() and w[0].isalnum() and out[-1][-1].isascii() and out[-1][-1].isalnum()):
+            out[-1] += w  # 2024 + 年 are separate words; digits and Latin stay together
+        else:
+            out.append(w)
+    if pending:
+        out.append(pending)
+    return out
 
 
 class LineBreaker:
@@ -253,22 +287,48 @@ class LineBreaker:
     # -- the document ----------------------------------------------------------------------------
 
     def title_lines(self, given: list[str], st: Style) -> list[str]:
-        """Title lines: as the author broke them, else balanced lines (梯形) that fit the 版心."""
+        """Title lines: as the author broke them; a line too long for the 版心 is broken between words
+        (GB/T 9704 §7.3.1: 回行时要做到词意完整，排列对称，长短适宜，间距恰当，梯形或菱形)."""
         out = []
         for t in given:
             if self.natural_width([Run(t, st)]) <= self.W + EPS:
                 out.append(t)
-                continue
-            total = self.natural_width([Run(t, st)])
-            for n in range(2, 2 + int(total // self.W) + 2):
-                target = total / n
-                broken = self.break_runs([Run(t, st)], target + st.size, target + st.size, 0.0)
-                if len(broken) <= n and all(self.natural_width(r) <= self.W + EPS for r in broken):
-                    break
-            else:  # no balanced break fits (e.g. a long URL): fill each line to the 版心 width
-                broken = self.break_runs([Run(t, st)], self.W, self.W, 0.0)
-            out += ["".join(r.text for r in rl) for rl in broken]
+            else:
+                out += self.balanced_title(t, st)
         return out
+
+    def balanced_title(self, text: str, st: Style) -> list[str]:
+        """The fewest lines that fit, breaking only between words (a Chinese word segmenter's words, with
+        punctuation kept on the proper side), shaped as a trapezoid (each line no longer than the one
+        above) or, from three lines, a diamond, and as even as the words allow."""
+        words = title_words(text)
+        widths = [self.natural_width([Run(w, st)]) for w in words]
+        if any(w > self.W + EPS for w in widths):  # a word longer than a line (a URL…): fill the lines
+            broken = self.break_runs([Run(text, st)], self.W, self.W, 0.0)
+            return ["".join(r.text for r in rl) for rl in broken]
+        total = sum(widths)
+        best = None
+        for n in range(2, len(words) + 1):
+            target = total / n
+            for cuts in itertools.combinations(range(1, len(words)), n - 1):
+                bounds = (0, *cuts, len(words))
+                lines = [sum(widths[a:b]) for a, b in zip(bounds, bounds[1:])]
+                if max(lines) > self.W + EPS:
+                    continue
+                cost = sum((w - target) ** 2 for w in lines)
+                # trapezoid (lines shortening downwards) or diamond (widening to the longest, then shortening)
+                top = 0 if n == 2 else lines.index(max(lines))
+                cost += 4 * sum(max(0.0, lines[i] - lines[i + 1]) ** 2 for i in range(top))
+                cost += 4 * sum(max(0.0, lines[i + 1] - lines[i]) ** 2 for i in range(top, n - 1))
+                for a in bounds[1:-1]:
+                    if words[a - 1] in DANGLING:
+                        cost += (2 * st.size) ** 2  # a line ending in 的 / 和 / 及 …
+                if best is None or cost < best[0]:
+                    best = (cost, bounds)
+            if best is not None:
+                break
+        bounds = best[1]
+        return ["".join(words[a:b]) for a, b in zip(bounds, bounds[1:])]
 
     def grid_baseline(self, box_top: float, st: Style, pitch: float | None = None) -> float:
         """Baseline that centres the ideographic em box (0.88 / 0.12 em) in a grid line."""

@@ -49,11 +49,13 @@ class Paginator:
             y += lead
         return y, lines
 
-    def paginate(self, rows: list["Row"], y0_first: float) -> list[Page]:
+    def paginate(self, rows: list["Row"], y0_first: float, tail: float = 0.0) -> list[Page]:
         """Rows → pages. Footnotes go to the foot of their call's page, all of them when they fit (closing
         the line pitch down to min_line_pitch_pt if need be); footnotes too long for that continue at the
         foot of the next page(s), after a rule across the 版心 (Word's continuation separator), each
-        keeping at least its first line on its call's page."""
+        keeping at least its first line on its call's page. `tail` is the room the last page must keep
+        under its text (the 版记): when it does not, the last lines of text go over with it, so that the
+        版记 never stands on a page of its own."""
         hb = self.h["body"]
         min_pitch = float(hb["min_line_pitch_pt"])
         lead = float(hb["footnote_line_pt"])
@@ -140,7 +142,7 @@ class Paginator:
                 cur.append(row)
                 continue
             carry = self.widow_orphan(cur, row, orphans) if widows else []
-            while cur and cur[-1].keep_next and len(cur) > 1:
+            while cur and cur[-1].keep_next and len(cur) > 1 and not cur[-1].hold:
                 carry.insert(0, cur.pop())
             head = carry[0] if carry else None
             if (widows and head is not None and head.para is not None and head.idx == head.count - 1
@@ -150,10 +152,32 @@ class Paginator:
             while carry and carry[0].line is None:  # no blank line at the top of a page
                 carry.pop(0)
             cur, y0 = carry + [row], 0.0
+        if tail and len(cur) > 1 and not carried:
+            _, lines = own(cur)
+            if len(cur) * self.P + height(len(lines)) + tail > self.H - y0 + EPS:
+                carry = self.tail_lines(cur)
+                if cur:
+                    finish(cur, y0)
+                    cur, y0 = carry, 0.0
+                else:
+                    cur = carry
         finish(cur, y0)
         while carried:
             finish([], 0.0)
         return pages
+
+    @staticmethod
+    def tail_lines(cur: list["Row"]) -> list["Row"]:
+        """The last two lines of text of a page with what is kept with them (popped from `cur`), to go
+        over to the 版记's page."""
+        carry: list[Row] = []
+        while cur and sum(1 for r in carry if r.line is not None) < 2:
+            carry.insert(0, cur.pop())
+            while cur and cur[-1].keep_next and not cur[-1].hold:
+                carry.insert(0, cur.pop())
+        while carry and carry[0].line is None:
+            carry.pop(0)
+        return carry
 
     @staticmethod
     def widow_orphan(cur: list["Row"], row: "Row", orphans: bool = True) -> list["Row"]:
