@@ -20,9 +20,12 @@ import pytest
 import yaml
 from lxml import etree
 
-from conftest import (CIRCLED, ROOT, TYPE_BOTTOM_MM, TYPE_LEFT_MM, TYPE_RIGHT_MM, TYPE_TOP_MM, mm, read_page,
+from gongwen.transforms import CIRCLED  # ①…⑳ ㉑…㊿
+
+from conftest import (ROOT, TYPE_BOTTOM_MM, TYPE_LEFT_MM, TYPE_RIGHT_MM, TYPE_TOP_MM, mm, read_page,
                       squash, text_lines)
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PITCH_MM = 225 / 22
 CELL_MM = 156 / 28
 NOSTART = set("，。、；：？！”’）》〉」』】〕…%％")
@@ -192,8 +195,15 @@ def test_case_layout_invariants(name, built_cases):
                         continue
                     if abs(a.baseline - b.baseline) < 0.8 * mm(min(a.size, b.size)):
                         problems.append(f"p{n}: lines {a.text[:12]!r} and {b.text[:12]!r} overlap")
+            for rule in page.rects:  # rules (red rule, footnote rules, 版记 rules) inside the 版心 too
+                if (mm(rule["x0"]) < TYPE_LEFT_MM - 0.2 or mm(rule["x1"]) > TYPE_RIGHT_MM + 0.2
+                        or mm(rule["top"]) < TYPE_TOP_MM - 0.3 or mm(rule["bottom"]) > TYPE_BOTTOM_MM + 0.3):
+                    problems.append(f"p{n}: a rule outside the 版心 ({mm(rule['x0']):.1f}, {mm(rule['top']):.1f} mm)")
             # 避头尾, and full lines inside a paragraph are flush at both margins
             body = [ln for ln in pt.body if ln.size >= 15.5]
+            for a, b in zip(body, body[1:]):  # body baselines at least the smallest line pitch apart (26 pt)
+                if b.baseline - a.baseline < mm(26) - 0.05 and a.x0 < b.x1 and b.x0 < a.x1:
+                    problems.append(f"p{n}: baselines {b.baseline - a.baseline:.2f} mm apart: {a.text[:10]!r}/{b.text[:10]!r}")
             if not body and not pt.footnotes:
                 problems.append(f"p{n}: a page without a line of text (the 版记 alone?)")
             for ln in body:
@@ -225,6 +235,21 @@ def test_case_layout_invariants(name, built_cases):
     assert not problems, "\n".join(problems[:30])
 
 
+def test_footnotes_past_twenty_keep_their_circled_marks_in_the_docx(built_cases):
+    folder, r = built_cases["many-footnotes"]
+    assert r.returncode == 0, r.stderr
+    with zipfile.ZipFile(next(folder.glob("*.docx"))) as z:
+        doc = etree.fromstring(z.read("word/document.xml"))
+    refs = list(doc.iter("{*}footnoteReference"))
+    assert len(refs) == 25
+    custom = [(ref.getparent().findtext("{*}t"), ref.get("{%s}customMarkFollows" % W)) for ref in refs[20:]]
+    assert custom == [(CIRCLED[i], "1") for i in range(20, 25)], custom  # ㉑–㉕ as in the PDF
+    assert all(ref.get("{%s}customMarkFollows" % W) is None for ref in refs[:20])  # ①–⑳: Word's own numbering
+    with pdfplumber.open(next(folder.glob("*.pdf"))) as pdf:
+        text = "".join(p.extract_text() or "" for p in pdf.pages)
+    assert all(CIRCLED[i] in text for i in range(25))
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_case_text_is_in_the_docx(name, built_cases):
     folder, r = built_cases[name]
@@ -236,3 +261,26 @@ def test_case_text_is_in_the_docx(name, built_cases):
     missing = [p[:30] for s in strings_of(notice) + [s for a in atts.values() for s in strings_of(a)]
                for p in pieces(s) if squash(p) not in text]
     assert not missing, missing
+
+
+def test_libreoffice_renders_a_long_colophon_whole_at_the_foot_of_the_last_page(built_cases, tmp_path):
+    """30 抄送 entries and a 印发机关 too long for its line: in LibreOffice's rendering of the DOCX the
+    版记 keeps all its text (no row clipped), its last rule on the 版心 bottom edge, the date on the
+    印发机关's last line."""
+    from gongwen.libreoffice import docx_to_pdf
+    folder, r = built_cases["long-printer-and-cc"]
+    assert r.returncode == 0, r.stderr
+    conf = sorted((folder.parent / ".cache").glob("fontconfig-*/fonts-aliases.conf"))[0]
+    pdf_path = docx_to_pdf(next(folder.glob("*.docx")), tmp_path, conf, profile=tmp_path / "profile")
+    with pdfplumber.open(pdf_path) as pdf:
+        last = pdf.pages[-1]
+        text = squash("".join(ln.text for ln in text_lines(last)))
+        rules = sorted(mm(r["top"]) for r in last.lines + last.rects
+                       if abs(mm(r["x1"] - r["x0"]) - 156) < 1 and mm(r["bottom"] - r["top"]) < 1)
+        lines = text_lines(last)
+    for i in range(1, 31):
+        assert f"区属第{i}中学" in text, i
+    assert "中共上海市宝山区教育工作委员会、上海市宝山区教育局办公室" in text
+    assert rules and abs(rules[-1] - TYPE_BOTTOM_MM) < 0.6, rules
+    date = next(ln for ln in lines if "印发" in ln.text)
+    assert squash(date.text).endswith("办公室2030年2月4日印发"), date.text  # date on the printer's last line

@@ -191,8 +191,9 @@ class Footnotes:
         self.text_style, self.ref_style = text_style, ref_style
         self.next_id = 1
 
-    def add(self, text: str) -> etree._Element:
-        """Add a note; return the w:r that references it from the body."""
+    def add(self, text: str, mark: str | None = None) -> etree._Element:
+        """Add a note; return the w:r that references it from the body. Without `mark` Word numbers the
+        note itself (footnotePr's format); with it the note carries that mark (w:customMarkFollows)."""
         fid = self.next_id
         self.next_id += 1
         fn = el("footnote", id=fid)
@@ -202,14 +203,25 @@ class Footnotes:
         p.append(pp)
         r = el("r")
         r.append(run_props(style=self.ref_style))
-        r.append(el("footnoteRef"))
+        if mark:
+            t = el("t")
+            t.text = mark
+            r.append(t)
+        else:
+            r.append(el("footnoteRef"))
         p.append(r)
         p.append(text_run(text))
         fn.append(p)
         self.part.element.append(fn)
         ref = el("r")
         ref.append(run_props(style=self.ref_style))
-        ref.append(el("footnoteReference", id=fid))
+        if mark:
+            ref.append(el("footnoteReference", customMarkFollows=1, id=fid))
+            t = el("t")
+            t.text = mark
+            ref.append(t)
+        else:
+            ref.append(el("footnoteReference", id=fid))
         return ref
 
 

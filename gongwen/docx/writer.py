@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape as _esc
 
@@ -29,6 +30,7 @@ from ..house import MM, House
 from ..model import Document, FootnoteRef, Inline, Text
 
 TW = 20  # twips per pt
+WORD_CIRCLED_MAX = 20  # the last number Word's decimalEnclosedCircleChinese draws in a circle
 
 
 def _joint_em(h) -> float:
@@ -254,7 +256,9 @@ class DocxWriter:
             if isinstance(x, Text):
                 runs.append(ox.text_run(x.text, rpr))
             elif isinstance(x, FootnoteRef):
-                runs.append(self.notes.add(x.text))
+                # Word numbers ①–⑳ itself (decimalEnclosedCircleChinese) and falls back to plain digits
+                # after 20: from ㉑ on the note carries the PDF's mark
+                runs.append(self.notes.add(x.text, x.mark if x.number > WORD_CIRCLED_MAX else None))
         return runs
 
     # -- the document ----------------------------------------------------------------------------
@@ -481,16 +485,29 @@ class DocxWriter:
         thick = max(2, round(h["colophon"]["thick_rule_mm"] * MM * 8))
         thin = max(2, round(h["colophon"]["thin_rule_mm"] * MM * 8))
         side = round(h["colophon"]["side_space_chars"] * h["sizes_pt"]["colophon"] * TW)
-        rows = []
-        if c.recipients_text:  # 主送 moved to the 版记: above the 抄送, no rule between them
-            rows.append([(c.recipients_text, "left")])
-        if c.cc_text:
-            rows.append([(c.cc_text, "left")])
-        rows.append([(c.printer, "left"), (c.print_date_text, "right")])
+        ch = round(float(h["sizes_pt"]["colophon"]) * TW)  # one 4号 character, twips
+        # the date's column: the date, 右空一字, one character apart from the 印发机关 (as in the PDF), and
+        # one more for renderers that set digits wider than half a character (LibreOffice adds space
+        # between Chinese and digits)
+        date_col = round(_cells(c.print_date_text) * ch + side + 2 * ch)
+        left_col = g.type_w - date_col
+
+        def lines(text: str, width: int, hang: int = 0) -> int:
+            """Lines a text takes in a cell `width` twips wide (first line full, the rest `hang` shorter)."""
+            first, rest = max(1, (width - 2 * side) // ch), max(1, (width - 2 * side - hang) // ch)
+            # a run of digits or Latin letters among Chinese may be set with extra space on each side
+            # (LibreOffice ignores autoSpaceDE/DN): count half a character more for each
+            cells = math.ceil(_cells(text) + 0.5 * len(re.findall(r"[0-9A-Za-z]+", text)))
+            return 1 if cells <= first else 1 + math.ceil((cells - first) / rest)
+
+        rows = []  # (cells: [(text, align, hanging twips)], lines)
+        for text in (c.recipients_text, c.cc_text):  # 主送 (moved to the 版记) above the 抄送, no rule between
+            if text:
+                rows.append(([(text, "left", 3 * ch)], lines(text, g.type_w, 3 * ch)))
+        rows.append(([(c.printer, "left", 0), (c.print_date_text, "right", 0)], lines(c.printer, left_col + side)))
         if c.copies_text:
-            rows.append([(c.copies_text, "right")])
-        half = g.type_w // 2
-        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in (half, g.type_w - half))
+            rows.append(([(c.copies_text, "right", 0)], 1))
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in (left_col, date_col))
         tbl = [f'<w:tbl><w:tblPr><w:tblW w:w="{g.type_w}" w:type="dxa"/><w:jc w:val="center"/>'
                f'<w:tblBorders><w:top w:val="single" w:sz="{thick}" w:space="0" w:color="000000"/>'
                '<w:left w:val="nil"/>'
@@ -500,23 +517,27 @@ class DocxWriter:
                '</w:tblBorders><w:tblLayout w:type="fixed"/>'
                '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
                f'<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
-        for ri, row in enumerate(rows):
-            tbl.append(f'<w:tr><w:trPr><w:trHeight w:val="{g.pitch}" w:hRule="exact"/></w:trPr>')
+        total_lines = 0
+        for ri, (row, n_lines) in enumerate(rows):
+            total_lines += n_lines
+            rule = "exact" if n_lines == 1 else "atLeast"  # a wrapped row never clips its text
+            tbl.append(f'<w:tr><w:trPr><w:trHeight w:val="{n_lines * g.pitch}" w:hRule="{rule}"/></w:trPr>')
             span = len(row) == 1
             no_rule = '<w:tcBorders><w:bottom w:val="nil"/></w:tcBorders>' if (ri == 0 and c.recipients_text and c.cc_text) else ""
-            for text, align in row:
-                ind = f'<w:ind w:left="{side}" w:right="{side}" w:firstLine="0" w:firstLineChars="0"/>'
-                width = g.type_w if span else half
+            for ci, (text, align, hang) in enumerate(row):
+                ind = (f'<w:ind w:left="{side + hang}" w:right="{side}" w:hanging="{hang}"/>' if hang else
+                       f'<w:ind w:left="{side}" w:right="{0 if (not span and ci == 0) else side}" w:firstLine="0" w:firstLineChars="0"/>')
+                width = g.type_w if span else (left_col, date_col)[ci]
                 grid_span = '<w:gridSpan w:val="2"/>' if span else ""
                 tbl.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
-                           f'{grid_span}{no_rule}<w:vAlign w:val="center"/></w:tcPr>'
+                           f'{grid_span}{no_rule}<w:vAlign w:val="bottom"/></w:tcPr>'
                            f'<w:p><w:pPr><w:pStyle w:val="GwColophon"/>{ind}<w:jc w:val="{align}"/></w:pPr>'
                            f'<w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r></w:p></w:tc>')
             tbl.append("</w:tr>")
         tbl.append('</w:tbl><w:p><w:pPr><w:pStyle w:val="GwColophon"/><w:spacing w:before="0" w:after="0" '
                    'w:line="20" w:lineRule="exact"/></w:pPr></w:p>')
         emu = 635  # EMU per twip
-        height = len(rows) * g.pitch
+        height = total_lines * g.pitch
         y = tw_mm(h["page"]["type_height_mm"]) - height
         anchor = (
             f'<w:p {nsdecls("w", "wp", "a")} xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
