@@ -212,7 +212,12 @@ class Builder:
             from .docx import write_docx
             t1 = time.perf_counter()
             target = self.out_dir / f"{name}.docx"
-            _atomic(target, lambda tmp: write_docx(doc, house, tmp))
+            if pdf is None:  # the page count the DOCX records: the composed document's
+                from .layout import Composer
+                page_count = len(Composer(house, fonts).compose(doc))
+            else:
+                page_count = len(pages)
+            _atomic(target, lambda tmp: write_docx(doc, house, tmp, page_count))
             fonts.alias_config()
             say(f"已生成 {target}（{_kb(target)}），用时 {time.perf_counter() - t1:.2f} 秒")
         return pdf

@@ -251,6 +251,14 @@ def test_footnotes_past_twenty_keep_their_circled_marks_in_the_docx(built_cases)
 
 
 @pytest.mark.parametrize("name", CASES)
+def test_case_docx_is_schema_valid(name, built_cases):
+    from ooxml_validate import validate_docx
+    folder, r = built_cases[name]
+    assert r.returncode == 0, r.stderr
+    assert validate_docx(next(folder.glob("*.docx"))) == []
+
+
+@pytest.mark.parametrize("name", CASES)
 def test_case_text_is_in_the_docx(name, built_cases):
     folder, r = built_cases[name]
     assert r.returncode == 0, r.stderr

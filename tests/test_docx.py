@@ -337,3 +337,58 @@ def test_two_attachments_are_listed_and_numbered_alike_in_pdf_and_docx(tmp_path)
     items = [int(m.group(1)) for p in body.iter(q("p"))
              if para_style(p) == "GwItem" and (m := re.match(r"^(\d+)\.", para_text(p)))]
     assert items == list(range(1, 33)) * 2  # numbering restarts in each attachment
+
+
+def test_every_part_is_schema_valid(docx_path):
+    """Every XML part against the ECMA-376 Transitional schemas (tests/data/ooxml-xsd), after markup
+    compatibility processing as Word does it: what Word would open without "repairing"."""
+    from ooxml_validate import validate_docx
+    assert validate_docx(docx_path) == []
+
+
+def test_document_properties_are_complete_and_truthful(parts, pdf):
+    core = parts["docProps/core.xml"]
+    ns = {"dc": "http://purl.org/dc/elements/1.1/", "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"}
+    assert core.findtext("dc:title", namespaces=ns) == "上海市宝山区教育局关于下发《上海市宝山区教育局2024年工作意见》的通知"
+    assert core.findtext("dc:subject", namespaces=ns) == "宝教〔2024〕1号"
+    assert core.findtext("dc:creator", namespaces=ns) == "上海市宝山区教育局"
+    app = parts["docProps/app.xml"]
+    ep = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    assert app.findtext(f"{ep}Application") == "gongwen"
+    assert app.findtext(f"{ep}Pages") == str(len(pdf.pages))  # the composed document's pages
+    assert app.findtext(f"{ep}Company") == "上海市宝山区教育局"
+    assert int(app.findtext(f"{ep}Characters")) > 8000  # the 2024 plan's text, not the template's zero
+    assert app.find(f"{ep}AppVersion") is None and app.find(f"{ep}Template") is None  # no version noise
+    assert not any(n.startswith("customXml/") or "thumbnail" in n for n in parts), sorted(parts)
+
+
+def page_body_texts(pdf_pages, body_size=(15.5, 16.5)) -> list[str]:
+    """Each page's body text (16 pt lines, footnotes, page number and 版记 left out), white space removed."""
+    out = []
+    for page in pdf_pages:
+        lines = [ln for ln in text_lines(page) if body_size[0] <= ln.size <= body_size[1]
+                 and ln.baseline <= TYPE_BOTTOM_MM]
+        out.append(re.sub(r"\s+", "", "".join(ln.text for ln in lines)))
+    return out
+
+
+def test_report_pdf_and_docx_page_ends_agree(lo_pdf, pdf, capsys):
+    """How far the DOCX, paginated by LibreOffice, agrees with the PDF: page count, where each page's body
+    text ends (its last four characters), and how many characters of body text the DOCX page ends are
+    off the PDF's. Printed; held to an equal page count within one and page ends within two lines.
+
+    They cannot agree exactly: the PDF closes the line pitch of a page holding footnotes so that it
+    keeps its 22 lines (as the print does), which Word's exact line spacing cannot; and LibreOffice 7.4
+    sets digits and Latin letters among Chinese with extra space (it ignores autoSpaceDE/DN)."""
+    ours, theirs = page_body_texts(pdf.pages), page_body_texts(lo_pdf.pages)
+    n = min(len(ours), len(theirs))
+    same_end = sum(1 for a, b in zip(ours[:n], theirs[:n]) if a[-4:] == b[-4:])
+    ends_pdf = [sum(len(t) for t in ours[:i + 1]) for i in range(n)]
+    ends_docx = [sum(len(t) for t in theirs[:i + 1]) for i in range(n)]
+    off = [b - a for a, b in zip(ends_pdf, ends_docx)][:-1]  # the last page ends with the text
+    step = [b - a for a, b in zip([0] + off, off)]  # what each page holds more (+) or less (−) than the PDF's
+    with capsys.disabled():
+        print(f"\nPDF 与 DOCX（LibreOffice 分页）对照：PDF {len(ours)} 页，DOCX {len(theirs)} 页；"
+              f"页末相同 {same_end}/{n}；DOCX 页末与 PDF 相差（字）：{off}；逐页多排（+）少排（−）：{step}")
+    assert abs(len(ours) - len(theirs)) <= 1
+    assert max(abs(x) for x in step) <= 2 * 28 + 10, step  # no page holds two lines more or less

@@ -145,7 +145,9 @@ def test_compare_redline_covers_exactly_the_changes(project):
     assert marks[("3." + removed_text)[:8]] == "del"
     assert marks["4.加强卫生和健"] is None  # an edited item keeps its paragraph
     from conftest import wml_order_problems
+    from ooxml_validate import validate_docx
     assert wml_order_problems(docx) == []
+    assert validate_docx(docx) == []  # tracked changes included: schema-valid after markup compatibility
     summary = pdf_text(docx.with_suffix(".pdf"))
     assert "新增1条，删除1条，修改1条，移动1条" in summary
     assert "删除：原3.推进心育大健康试点工作。" in summary and "移动：原12.→" in summary

@@ -446,6 +446,14 @@ def test_docx_children_in_schema_order(name, built):
         assert wml_order_problems(built[name] / f"{f}.docx") == []
 
 
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_docx_parts_are_schema_valid(name, built):
+    """Every XML part against the ECMA-376 Transitional schemas, after markup compatibility (Word's way)."""
+    from ooxml_validate import validate_docx
+    for f in EXAMPLES[name][1]:
+        assert validate_docx(built[name] / f"{f}.docx") == []
+
+
 # -- LibreOffice's rendering of the DOCX -------------------------------------------------------------
 
 

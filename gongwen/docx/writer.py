@@ -454,6 +454,7 @@ class DocxWriter:
         self.core_properties()
         if title is not None:
             self.d.core_properties.title = title
+        self.app_properties(title)
         self.drop_template_leftovers()
         buf = io.BytesIO()
         self.d.save(buf)
@@ -539,23 +540,43 @@ class DocxWriter:
         emu = 635  # EMU per twip
         height = total_lines * g.pitch
         y = tw_mm(h["page"]["type_height_mm"]) - height
-        anchor = (
-            f'<w:p {nsdecls("w", "wp", "a")} xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-            '<w:pPr><w:pStyle w:val="GwColophon"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>'
-            '<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251659264" '
+        cx, cy, pos = g.type_w * emu, height * emu, y * emu
+        box = "".join(tbl)
+        # Word's own form for a text box: the DrawingML shape (wps, Word 2010) inside mc:AlternateContent,
+        # and a VML text box as the fallback for readers that do not know wps; both hold the same table.
+        # LibreOffice and WPS read the wps choice.
+        drawing = (
+            '<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251659264" '
             'behindDoc="0" locked="1" layoutInCell="1" allowOverlap="0"><wp:simplePos x="0" y="0"/>'
             '<wp:positionH relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionH>'
-            f'<wp:positionV relativeFrom="margin"><wp:posOffset>{y * emu}</wp:posOffset></wp:positionV>'
-            f'<wp:extent cx="{g.type_w * emu}" cy="{height * emu}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+            f'<wp:positionV relativeFrom="margin"><wp:posOffset>{pos}</wp:posOffset></wp:positionV>'
+            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
             '<wp:wrapTopAndBottom/><wp:docPr id="1" name="版记"/><wp:cNvGraphicFramePr/>'
             '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
             '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
-            f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{g.type_w * emu}" cy="{height * emu}"/></a:xfrm>'
+            f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
-            f'<wps:txbx><w:txbxContent>{"".join(tbl)}</w:txbxContent></wps:txbx>'
+            f'<wps:txbx><w:txbxContent>{box}</w:txbxContent></wps:txbx>'
             '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b" '
             'anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor>'
-            '</w:drawing></w:r></w:p>')
+            '</w:drawing>')
+        pt = 1 / TW  # twips → pt
+        vml = (
+            '<w:pict><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
+            '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+            '<v:shape id="版记" o:spid="_x0000_s1025" type="#_x0000_t202" filled="f" stroked="f" '
+            f'style="position:absolute;margin-left:0;margin-top:{y * pt:.2f}pt;width:{g.type_w * pt:.2f}pt;'
+            f'height:{height * pt:.2f}pt;z-index:251659264;mso-position-horizontal-relative:margin;'
+            'mso-position-vertical-relative:margin;v-text-anchor:bottom">'
+            f'<v:textbox inset="0,0,0,0"><w:txbxContent>{box}</w:txbxContent></v:textbox>'
+            '<w10:wrap type="topAndBottom" anchorx="margin" anchory="margin"/></v:shape></w:pict>')
+        anchor = (
+            f'<w:p {nsdecls("w", "wp", "a")} xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:v="urn:schemas-microsoft-com:vml" '
+            'xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w10="urn:schemas-microsoft-com:office:word">'
+            '<w:pPr><w:pStyle w:val="GwColophon"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>'
+            f'<w:r><mc:AlternateContent><mc:Choice Requires="wps">{drawing}</mc:Choice>'
+            f'<mc:Fallback>{vml}</mc:Fallback></mc:AlternateContent></w:r></w:p>')
         self.sect.addprevious(parse_xml(anchor))
 
     def section(self) -> None:
@@ -608,6 +629,8 @@ class DocxWriter:
         ox.put(s, fp, ox.SETTINGS_ORDER)
         for lang in s.findall(qn("w:themeFontLang")):
             s.remove(lang)
+        for zoom in s.findall(qn("w:zoom")):  # the template's bestFit zoom lacks the required percent
+            zoom.set(qn("w:percent"), "100")
 
     def font_table(self) -> None:
         """Declare the official fonts with their Latin names (方正小标宋简体 ↔ FZXiaoBiaoSong-B05S …) so that
@@ -636,8 +659,43 @@ class DocxWriter:
             if rel.reltype.endswith("/thumbnail"):
                 del pkg.rels[rid]
         for rid, rel in list(self.d.part.rels.items()):
-            if rel.reltype.endswith("/stylesWithEffects"):
-                del self.d.part.rels[rid]
+            if rel.reltype.endswith("/stylesWithEffects") or rel.reltype.endswith("/customXml"):
+                del self.d.part.rels[rid]  # customXml: the template's bibliography sources
+
+    pages: int | None = None
+
+    def app_properties(self, title: str | None = None) -> None:
+        """docProps/app.xml: what this document is (title, issuing organ, pages as composed, counts of its
+        text), written by this program without a version number (equal content gives equal bytes). It
+        replaces python-docx's template values (another application, a template, zero counts)."""
+        part = next((p for p in self.d.part.package.iter_parts() if str(p.partname) == "/docProps/app.xml"), None)
+        if part is None:
+            return
+        body = self.d.element.body
+        paras = [p for p in body.iter(qn("w:p")) if "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()]
+        text = "".join(t.text or "" for t in body.iter(qn("w:t")))
+        chars = sum(1 for ch in text if not ch.isspace())
+        words = sum(1 for ch in text if ord(ch) >= 0x2E80 and not ch.isspace()) + len(
+            re.findall(r"[0-9A-Za-z]+", text))
+        n = self.m.notice
+        fields = [("Application", "gongwen")]
+        if self.pages:
+            fields.append(("Pages", str(self.pages)))
+        fields += [("Words", str(words)), ("Characters", str(chars)), ("Paragraphs", str(len(paras))),
+                   ("Company", "、".join(n.signatures)),
+                   ("CharactersWithSpaces", str(len(text)))]
+        title = title or "".join(n.title_lines)
+        xml = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+               'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">']
+        order = ["Pages", "Words", "Characters", "Application", "Paragraphs", "Company", "CharactersWithSpaces"]
+        xml += [f"<{k}>{_esc(v)}</{k}>" for k, v in sorted(fields, key=lambda kv: order.index(kv[0]))
+                if k in ("Pages", "Words", "Characters", "Application", "Paragraphs")]
+        xml.append('<TitlesOfParts><vt:vector size="1" baseType="lpstr">'
+                   f'<vt:lpstr>{_esc(title)}</vt:lpstr></vt:vector></TitlesOfParts>')
+        xml += [f"<{k}>{_esc(v)}</{k}>" for k, v in fields if k in ("Company", "CharactersWithSpaces")]
+        xml.append("</Properties>")
+        part._blob = "".join(xml).encode("utf-8")
 
     def core_properties(self) -> None:
         cp = self.d.core_properties
@@ -662,5 +720,8 @@ def _attr(s: str) -> str:
     return _esc(s, {'"': "&quot;"})
 
 
-def write_docx(doc: Document, house: House, target: Path) -> None:
-    target.write_bytes(DocxWriter(doc, house).build())
+def write_docx(doc: Document, house: House, target: Path, pages: int | None = None) -> None:
+    """`pages`: the page count of the composed document (the PDF's), recorded in docProps/app.xml."""
+    w = DocxWriter(doc, house)
+    w.pages = pages
+    target.write_bytes(w.build())
