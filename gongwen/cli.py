@@ -46,7 +46,9 @@ def make_parser() -> argparse.ArgumentParser:
                 "  python build.py --new 2025                   以最近一年为底稿，新建 content/2025/\n"
                 "  python build.py --year 2025 --compare 2024   另外生成与 2024 年度的对照稿（修订模式 DOCX 和彩色 PDF）\n"
                 "  python build.py --year 2025 --watch          保存内容文件后自动重新生成\n"
-                "  python build.py --year 2025 --preview        另外生成各页预览图和总览图"),
+                "  python build.py --year 2025 --preview        另外生成各页预览图和总览图\n"
+                "  python build.py --year 2025 --check          只校对内容（错别字、标点、文号、日期……）\n"
+                "  python build.py --check-file 稿件.docx        校对一份部门送来的稿件（.txt 或 .docx）"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         add_help=False,
     )
@@ -54,12 +56,14 @@ def make_parser() -> argparse.ArgumentParser:
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--year", metavar="年度", type=_year, help="要生成的年度（四位数字，如 2024），内容取自 content/<年度>/")
     what.add_argument("--new", metavar="年度", type=_year, help="新建一个年度的内容目录，以此前最近一年的内容为底稿，并列出待改事项")
+    what.add_argument("--check-file", metavar="文件", help="校对一份稿件（.txt 或 .docx），不生成文件；有错误时退出码为 1")
     p.add_argument("--content", metavar="目录", default=str(ROOT / "content"), help="内容根目录（默认：content/）")
     p.add_argument("--output", metavar="目录", default=str(ROOT / "output"), help="输出根目录（默认：output/）")
     p.add_argument("--font-dir", metavar="目录", action="append", default=[],
                    help="另外查找字体的目录（可多次指定），用于放置单位自有的正式字体，如 方正小标宋简体、仿宋_GB2312")
     p.add_argument("--format", choices=["all", "pdf", "docx"], default="all", metavar="格式",
                    help="只生成一种格式：pdf 或 docx（默认 all，两种都生成）")
+    p.add_argument("--check", action="store_true", help="只校对该年度的内容，不生成文件；有错误时退出码为 1")
     p.add_argument("--compare", metavar="年度", type=_year, help="与另一年度的工作意见对照，生成修订模式的 DOCX 和彩色标注的 PDF")
     p.add_argument("--preview", action="store_true", help="另外生成每页的 PNG 预览图和一张总览图（output/<年度>/预览/）")
     p.add_argument("--watch", action="store_true", help="持续监视内容、模板和版式文件，保存后自动重新生成（Ctrl+C 退出）")
@@ -78,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
                 for p in exc.problems:
                     print(f"  {p}", file=sys.stderr)
                 return 2
+        if args.check_file:
+            return _check_file(Path(args.check_file))
         builder = Builder(args)
         if args.watch:
             return builder.watch()
@@ -141,16 +147,26 @@ class Builder:
         from .house import load_house
         house = load_house()
         docs = self.load(self.year_dir, house)  # every document is read and checked before anything is written
-        from .drafting import pending_dates, stale_year_findings
-        for doc in docs:
+        from .drafting import pending_dates
+        from .proofread import ERROR, proofread_document, summary
+        found: dict[int, list] = {}
+        for i, doc in enumerate(docs):
             if first:
                 levels = _level_counts(doc)
                 say(f"读取内容：{doc.source_file}（{doc.notice.number.text}：附件 {len(doc.attachments)} 个，"
                     f"{levels}脚注 {len(doc.footnotes)} 个）")
-            for f in stale_year_findings(doc, int(args.year)):
-                _warn(str(f))
+            found[i] = proofread_document(doc, int(args.year))
+            for f in found[i]:
+                print(f"校对：{f}", file=sys.stderr, flush=True)
             for label in pending_dates(doc):
                 _warn(f"{doc.source_file} 第 {doc.lines.get(label, 0)} 行「{label}」：待定，文件中暂排为“{args.year}年　月　日”")
+
+        all_found = [f for v in found.values() for f in v]
+        if args.check:
+            print(summary(all_found) + ("。" if all_found else "，没有发现问题。"), file=sys.stderr)
+            return 1 if any(f.level == ERROR for f in all_found) else 0
+        if all_found and first:
+            say(summary(all_found) + "（见上；不影响生成。要只校对不生成，加 --check）")
 
         from .fonts import check_coverage, resolve_fonts
         key = repr(house["fonts"])
@@ -178,6 +194,8 @@ class Builder:
             raise BuildError(f"无法创建输出目录 {self.out_dir}：{_os_reason(exc)}") from None
         for i, doc in enumerate(docs):
             pdf = self.write_document(doc, house, fonts, first)
+            if args.format in ("all", "docx"):
+                self.write_review(doc, house, found[i])
             if olds is not None and i < len(olds):
                 self.write_comparison(olds[i], doc, house, fonts)
             if args.preview:
@@ -189,6 +207,18 @@ class Builder:
                 say(f"已生成预览图 {folder}/（总览：{sheet.name}）")
         say(f"完成，共用时 {time.perf_counter() - t0:.2f} 秒")
         return 0
+
+    def write_review(self, doc, house, found) -> None:
+        """The 校对意见 DOCX: the document with a Word comment (批注) at each finding; removed when a
+        build finds nothing, so that an old one is never taken for current."""
+        target = self.out_dir / f"{doc.notice.number.text}-校对意见.docx"
+        if not found:
+            if target.exists():
+                target.unlink()
+            return
+        from .proofread.review import write_review_docx
+        _atomic(target, lambda tmp: write_review_docx(doc, house, found, tmp))
+        self.say(f"已生成 {target}（{len(found)} 条校对意见，以批注标在文中）")
 
     def write_document(self, doc, house, fonts, first: bool) -> Path | None:
         """The PDF and the DOCX of one document, named by its 文号."""
@@ -330,6 +360,17 @@ def _level_counts(doc) -> str:
             counts[s.level] += 1
     names = {1: ("一级标题", "个"), 2: ("二级标题", "个"), 3: ("条目", "条"), 4: ("分项", "项")}
     return "".join(f"{names[lv][0]} {c} {names[lv][1]}，" for lv, c in counts.items() if c or lv == 3)
+
+
+def _check_file(path: Path) -> int:
+    """--check-file: proofread a draft (.txt or .docx); exit 1 when there is an error-level finding."""
+    from .proofread import ERROR, proofread_paragraphs, read_draft, summary
+    paragraphs, unit = read_draft(path)
+    found = proofread_paragraphs(str(path), paragraphs, unit)
+    for f in found:
+        print(f"校对：{f}")
+    print(summary(found) + ("。" if found else "，没有发现问题。"))
+    return 1 if any(f.level == ERROR for f in found) else 0
 
 
 def _kb(path: Path) -> str:

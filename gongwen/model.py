@@ -168,6 +168,7 @@ class Notice:
     note: str = ""  # 附注, printed （…）
     publicity: str = ""  # 公开属性: 主动公开 / 依申请公开 / 不予公开
     show_attachment_note: bool = True
+    proof_allow: list[str] = field(default_factory=list)  # 校对例外: deliberate uses the proofreading keeps quiet on
     date_text: str = ""
 
     @property

@@ -50,6 +50,9 @@ def stale_year_findings(doc: Document, year: int) -> list[Finding]:
         if TITLE_FIELDS.match(field):
             for m in re.finditer(r"(\d{4})年", text):
                 y = int(m.group(1))
+                r = re.search(r"(\d{4})\s*[—–\-－~～至到]\s*$", text[:m.start()])
+                if r and int(r.group(1)) <= year <= y:
+                    continue  # （2025—2027年）: a period that includes this year
                 if y != year and m.group(0) not in seen:
                     seen.add(m.group(0))
                     out.append(Finding(path, line, field, f"标题写的是 {y} 年（本文件是 {year} 年度）"))

@@ -92,6 +92,7 @@ NOTICE_SCHEMA = {
     "成文日期": F("date", hint="写成 2024-02-04；尚未确定时写“待定”"),
     "附注": F("text", required=False),
     "公开属性": F("text", required=False, choices=("主动公开", "依申请公开", "不予公开")),
+    "校对例外": F("lines", required=False, hint="校对时不报的写法，每项一条，如：乾县"),
     "版记": F("map", children={
         "主送": F("text", required=False, hint="主送机关太多、放在版记中时填写"),
         "抄送": F("lines", required=False),
@@ -467,6 +468,7 @@ def load_document(path: Path, raw=None) -> Document:
         note=note,
         publicity=n["公开属性"] or "",
         show_attachment_note=n["附件说明"] is not False,
+        proof_allow=[t for t, _ in (n["校对例外"] or [])],
     )
     colophon = Colophon(
         printer=colo.get("印发机关") or "",

@@ -1,0 +1,177 @@
+"""校对: proofreading every text of a document (or of a draft a department sent) before it is printed.
+
+`proofread_document(doc)` runs the text rules (rules.py) over every text field of the content, plus the
+checks that need the whole document (文号 year against 成文日期, 附件说明 names, the stale-year check of
+drafting); `proofread_paragraphs(file, paragraphs)` does the same for a plain-text or Word draft, with
+the typed heading numbers checked for skips and repeats. Findings name file, line (or paragraph) and
+field; the per-document list `校对例外` silences deliberate uses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .rules import ERROR, WARNING, Finding, check_text, heading_sequence
+
+CONTEXT = 8  # characters shown either side of a finding
+
+
+@dataclass
+class Located:
+    """A finding with where it is: file, line (or paragraph), field, and the text it was found in."""
+
+    file: str
+    line: int
+    field: str
+    text: str
+    finding: Finding
+    unit: str = "行"
+
+    @property
+    def level(self) -> str:
+        return self.finding.level
+
+    def context(self) -> str:
+        f, t = self.finding, self.text
+        a, b = max(0, f.start - CONTEXT), min(len(t), f.end + CONTEXT)
+        return ("…" if a else "") + t[a:f.start] + "【" + t[f.start:f.end] + "】" + t[f.end:b] + ("…" if b < len(t) else "")
+
+    def __str__(self) -> str:
+        where = f"{self.file} 第 {self.line} {self.unit}" + (f"「{self.field}」" if self.field else "")
+        return f"{where}：［{self.level}］{self.finding.message}：“{self.context()}”，{self.finding.fix}"
+
+
+def _allowed(f: Finding, text: str, allow: list[str]) -> bool:
+    """A finding inside a string of the document's 校对例外 list is a deliberate use."""
+    for s in allow:
+        for m in re.finditer(re.escape(s), text):
+            if m.start() <= f.start and f.end <= m.end():
+                return True
+    return False
+
+
+_LIST_ITEM = re.compile(r"^(.*)\[(\d+)\]$")
+
+
+def _fields(doc) -> list[tuple[str, int, str, str]]:
+    """The document's text fields as written, the lines of a title (written as a list) joined into one."""
+    out: list[list] = []
+    for path, line, field, text in doc.texts:
+        m = _LIST_ITEM.match(field)
+        if m and m.group(1).endswith("标题") and out and out[-1][2].startswith(m.group(1) + "[") and out[-1][0] == path:
+            out[-1][3] += text
+            continue
+        out.append([path, line, field, text])
+    return [tuple(x) for x in out]
+
+
+def proofread_document(doc, year: int | None = None) -> list[Located]:
+    """Every finding in a document's content, in file order."""
+    from ..drafting.newyear import stale_year_findings
+    allow = list(getattr(doc.notice, "proof_allow", []) or [])
+    out: list[Located] = []
+    for path, line, field, text in _fields(doc):
+        if field.startswith("校对例外") or re.fullmatch(r"附件\[\d+\](\.文件)?", field) or field == "条目编号":
+            continue
+        for f in check_text(text):
+            if not _allowed(f, text, allow):
+                out.append(Located(str(path), line, field, text, f))
+    n = doc.notice
+    source = doc.source_file or str(Path(doc.source_dir) / "notice.yaml")
+    if n.date is not None and n.number.year and n.date.year != n.number.year:
+        text = f"{n.number.text}，{n.date_text or n.date}"
+        out.append(Located(source, doc.lines.get("成文日期", 0), "成文日期", text, Finding(
+            "文号年份", WARNING, 0, len(n.number.text), f"文号的年份（{n.number.year}）与成文日期的年份（{n.date.year}）不同",
+            "请核对文号或成文日期")))
+    for i, att in enumerate(doc.attachments, 1):
+        name = att.note_name or att.title
+        if name and name[-1] in "。，；：、！？.,;:":
+            out.append(Located(source, doc.lines.get(f"附件[{i}].名称", doc.lines.get(f"附件[{i}]", 0)), f"附件[{i}]",
+                               name, Finding("附件说明", ERROR, len(name) - 1, len(name),
+                                             "附件名称末尾不加标点（GB/T 9704 §7.3.4）", "应删去末尾的标点")))
+    for s in stale_year_findings(doc, year or doc.year):
+        text = _text_of(doc, s.file, s.line, s.field)
+        span = _span_of(text, s.message)
+        out.append(Located(str(s.file), s.line, s.field, text, Finding("年份", WARNING, span[0], span[1], s.message,
+                                                                      "请改成本年度")))
+    return out
+
+
+def _text_of(doc, file, line, field) -> str:
+    for path, ln, fld, text in doc.texts:
+        if str(path) == str(file) and ln == line and fld == field:
+            return text
+    return ""
+
+
+def _span_of(text: str, message: str) -> tuple[int, int]:
+    m = re.search(r"“(.+?)”", message)
+    if m:
+        needle = m.group(1).rstrip("…")
+        i = text.find(needle)
+        if i >= 0:
+            return i, i + len(needle)
+    return 0, 0
+
+
+def proofread_paragraphs(file: str, paragraphs: list[tuple[int, str]], unit: str = "行") -> list[Located]:
+    """A draft's paragraphs (number, text): the text rules, and typed heading numbers in sequence."""
+    out = []
+    for no, text in paragraphs:
+        for f in check_text(text):
+            out.append(Located(file, no, "", text, f, unit))
+    for k, f in heading_sequence([t for _, t in paragraphs]):
+        no, text = paragraphs[k]
+        out.append(Located(file, no, "", text, f, unit))
+    for no, text in paragraphs:  # 附件：name — the name ends without punctuation
+        m = re.match(r"^\s*附件\d*[：:]\s*(?:\d+[.．]\s*)?(.+?)\s*$", text)
+        if m and m.group(1)[-1] in "。，；、":
+            out.append(Located(file, no, "", text, Finding("附件说明", ERROR, m.end(1) - 1, m.end(1),
+                                                          "附件名称末尾不加标点（GB/T 9704 §7.3.4）", "应删去末尾的标点"), unit))
+    return sorted(out, key=lambda x: (x.line, x.finding.start))
+
+
+def read_draft(path: Path) -> tuple[list[tuple[int, str]], str]:
+    """A draft's paragraphs: a .txt file's lines (UTF-8, or GB18030 as Windows Notepad saves Chinese), or
+    a .docx file's paragraphs (tables included). Returns (paragraphs, unit of their numbers)."""
+    from ..errors import BuildError
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise BuildError(f"找不到文件 {path}")
+    if suffix == ".doc":
+        raise BuildError(f"{path.name} 是旧版 Word 格式（.doc）。请先另存为 .docx，或运行：libreoffice --headless "
+                         f"--convert-to docx \"{path}\"")
+    if suffix == ".docx":
+        import zipfile
+        from docx import Document
+        from docx.opc.exceptions import PackageNotFoundError
+        try:
+            d = Document(str(path))
+        except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
+            raise BuildError(f"{path.name} 不是有效的 Word 文件（.docx），可能已损坏或设有密码（{type(exc).__name__}）") from None
+        paras = [p.text for p in d.paragraphs]
+        for t in d.tables:
+            for row in t.rows:
+                for cell in row.cells:
+                    paras += [p.text for p in cell.paragraphs]
+        return [(i, t) for i, t in enumerate(paras, 1) if t.strip()], "段"
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise BuildError(f"{path.name} 既不是 UTF-8 也不是 GB18030 编码的文本文件")
+    return [(i, t) for i, t in enumerate(text.splitlines(), 1) if t.strip()], "行"
+
+
+def summary(found: list[Located]) -> str:
+    errors = sum(1 for f in found if f.level == ERROR)
+    return f"校对：错误 {errors} 处，提示 {len(found) - errors} 处"
+
+
+__all__ = ["ERROR", "WARNING", "Located", "proofread_document", "proofread_paragraphs", "read_draft", "summary"]
