@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -22,13 +23,40 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # Chinese usage errors, exit 2
-        message = (message.replace("unrecognized arguments", "无法识别的参数")
-                   .replace("the following arguments are required", "缺少参数")
-                   .replace("expected one argument", "需要一个值")
-                   .replace("invalid choice", "无效的选项"))
         self.print_usage(sys.stderr)
-        print(f"错误：{message}", file=sys.stderr)
+        print(f"错误：{_zh_usage_error(message)}", file=sys.stderr)
         sys.exit(2)
+
+    def format_usage(self):
+        return super().format_usage().replace("usage:", "用法：", 1)
+
+    def format_help(self):
+        return (super().format_help().replace("usage:", "用法：", 1)
+                .replace("options:", "选项：").replace("optional arguments:", "选项："))
+
+
+_USAGE_ERRORS = [
+    (r"one of the arguments (.+) is required", r"必须指定其中一个：\1"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"\1 不能与 \2 同时使用"),
+    (r"argument (\S+): expected one argument", r"\1 后面需要一个值"),
+    (r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)", r"\1 的值 \2 无效（可选：\3）"),
+    (r"argument (\S+): (.+)", r"\1：\2"),
+    (r"unrecognized arguments: (.+)", r"无法识别的参数：\1"),
+    (r"the following arguments are required: (.+)", r"缺少参数：\1"),
+    (r"ambiguous option: (\S+) could match (.+)", r"选项 \1 有歧义，可能是：\2"),
+    (r"expected one argument", "需要一个值"),
+]
+
+
+def _zh_usage_error(message: str) -> str:
+    """argparse's English messages in Chinese."""
+    for pattern, zh in _USAGE_ERRORS:
+        new = re.sub(pattern, zh, message)
+        if new != message:
+            message = new
+            if not pattern.startswith("argument (\\S+): (.+)"):
+                break
+    return message
 
 
 def _year(value: str) -> str:
@@ -63,6 +91,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="另外查找字体的目录（可多次指定），用于放置单位自有的正式字体，如 方正小标宋简体、仿宋_GB2312")
     p.add_argument("--format", choices=["all", "pdf", "docx"], default="all", metavar="格式",
                    help="只生成一种格式：pdf 或 docx（默认 all，两种都生成）")
+    p.add_argument("--from", dest="base", metavar="年度", type=_year,
+                   help="与 --new 同用：以指定年度的内容为底稿（默认为此前最近一年）")
+    p.add_argument("--blank", action="store_true", help="与 --new 同用：不用底稿，新建一份待填写的最简文件")
     p.add_argument("--check", action="store_true", help="只校对该年度的内容，不生成文件；有错误时退出码为 1")
     p.add_argument("--compare", metavar="年度", type=_year, help="与另一年度的工作意见对照，生成修订模式的 DOCX 和彩色标注的 PDF")
     p.add_argument("--preview", action="store_true", help="另外生成每页的 PNG 预览图和一张总览图（output/<年度>/预览/）")
@@ -193,7 +224,7 @@ class Builder:
         except OSError as exc:
             raise BuildError(f"无法创建输出目录 {self.out_dir}：{_os_reason(exc)}") from None
         for i, doc in enumerate(docs):
-            pdf = self.write_document(doc, house, fonts, first)
+            pdf, pages = self.write_document(doc, house, fonts, first)
             if args.format in ("all", "docx"):
                 self.write_review(doc, house, found[i])
             if olds is not None and i < len(olds):
@@ -201,10 +232,12 @@ class Builder:
             if args.preview:
                 if pdf is None:
                     raise BuildError("预览图由 PDF 生成：请不要同时使用 --format docx 和 --preview")
-                from .drafting.preview import write_previews
+                from .drafting.preview import page_keys, write_previews
                 folder = self.out_dir / "预览" if len(docs) == 1 else self.out_dir / "预览" / doc.notice.number.text
-                folder, sheet = write_previews(pdf, folder)
-                say(f"已生成预览图 {folder}/（总览：{sheet.name}）")
+                folder.parent.mkdir(parents=True, exist_ok=True)
+                t1 = time.perf_counter()
+                folder, sheet = write_previews(pdf, folder, keys=page_keys(pages))
+                say(f"已生成预览图 {folder}/（总览：{sheet.name}），用时 {time.perf_counter() - t1:.2f} 秒")
         say(f"完成，共用时 {time.perf_counter() - t0:.2f} 秒")
         return 0
 
@@ -220,11 +253,12 @@ class Builder:
         _atomic(target, lambda tmp: write_review_docx(doc, house, found, tmp))
         self.say(f"已生成 {target}（{len(found)} 条校对意见，以批注标在文中）")
 
-    def write_document(self, doc, house, fonts, first: bool) -> Path | None:
+    def write_document(self, doc, house, fonts, first: bool):
+        """Returns (the PDF's path or None, the composed pages or None)."""
         """The PDF and the DOCX of one document, named by its 文号."""
         args, say = self.args, self.say
         name = doc.notice.number.text
-        pdf = None
+        pdf = pages = None
         if args.format in ("all", "pdf"):
             from .pdf import harfbuzz_subset_missing, write_pdf
             if first and harfbuzz_subset_missing():
@@ -248,9 +282,16 @@ class Builder:
             else:
                 page_count = len(pages)
             _atomic(target, lambda tmp: write_docx(doc, house, tmp, page_count))
-            fonts.alias_config()
+            aliases = fonts.alias_config()
             say(f"已生成 {target}（{_kb(target)}），用时 {time.perf_counter() - t1:.2f} 秒")
-        return pdf
+            if first and shutil.which("libreoffice"):
+                import shlex
+                # a profile of its own per font mapping: a profile that cached other fonts ignores the file
+                profile = Path(tempfile.gettempdir()) / f"gongwen-libreoffice-{aliases.parent.name}"
+                say("  在本机用 LibreOffice 查看（正式字体名对应到本机字体），复制这一行运行：\n"
+                    f"  FONTCONFIG_FILE={shlex.quote(str(aliases.resolve()))} libreoffice "
+                    f"-env:UserInstallation={profile.as_uri()} {shlex.quote(str(target.resolve()))}")
+        return pdf, pages
 
     def write_comparison(self, old, doc, house, fonts) -> None:
         from .drafting.compare import compare
@@ -317,20 +358,35 @@ def _new_year(args) -> int:
     """--new YEAR: the scaffold and its checklist."""
     from .source import load_document
     from .drafting import latest_year_before, scaffold_new_year, stale_year_findings
+    from .drafting import scaffold_blank_year
     root = Path(args.content)
     year = int(args.new)
-    base = latest_year_before(root, year) if root.is_dir() else None
-    if base is not None and not (root / args.new).exists():
-        load_document(base)  # a broken base year is reported before anything is created
-    try:
-        target, source = scaffold_new_year(root, year)
-    except FileExistsError:
-        raise ContentError([Problem(root / args.new, None, "", "这个年度的内容目录已经存在，没有改动任何文件"
-                                    f"（要重新生成文件请运行 python build.py --year {args.new}）")]) from None
-    except LookupError:
-        raise ContentError([Problem(root, None, "", f"没有早于 {year} 年的年度内容可作底稿")]) from None
+    exists = ContentError([Problem(root / args.new, None, "", "这个年度的内容目录已经存在，没有改动任何文件"
+                                   f"（要重新生成文件请运行 python build.py --year {args.new}）")])
+    if args.blank and args.base:
+        raise ContentError([Problem(root, None, "", "--blank 和 --from 只能选一个")])
+    if args.blank:
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            target = scaffold_blank_year(root, year)
+        except FileExistsError:
+            raise exists from None
+        source = None
+    else:
+        base = (root / args.base) if args.base else (latest_year_before(root, year) if root.is_dir() else None)
+        if args.base and not base.is_dir():
+            raise ContentError([Problem(base, None, "", f"找不到作底稿的 {args.base} 年度内容")])
+        if base is not None and not (root / args.new).exists():
+            load_document(base)  # a broken base year is reported before anything is created
+        try:
+            target, source = scaffold_new_year(root, year, base)
+        except FileExistsError:
+            raise exists from None
+        except LookupError:
+            raise ContentError([Problem(root, None, "", f"没有早于 {year} 年的年度内容可作底稿：用 --from 年度 指定底稿，"
+                                        f"或用 --blank 新建一份空白文件")]) from None
     doc = load_document(target)
-    print(f"已新建 {target}/（以 {source.name} 年度为底稿）。请逐项修改：")
+    print(f"已新建 {target}/（" + (f"以 {source.name} 年度为底稿" if source else "空白文件，待填写") + "）。请逐项修改：")
     n = 0
 
     def item(text: str) -> None:
@@ -344,10 +400,14 @@ def _new_year(args) -> int:
     item(f"{nf} 第 {doc.lines.get('发文字号.序号', 0)} 行「发文字号.序号」：已设为 1（宝教〔{year}〕1号），请按本年度发文顺序确认")
     for f in stale_year_findings(doc, year):
         item(f"{f}，请改写")
+    for path, line, field, text in doc.texts:
+        if "请填写" in text:
+            item(f"{path} 第 {line} 行「{field}」：{text}")
     count = len(doc.items)
     item(f"逐条审阅附件的 {count} 条工作：删改、新增或调整顺序（序号自动重编，不用手改）")
     item("核对印数、抄送等版记内容")
-    print(f"改好后运行：python build.py --year {year}；与上一年度对照：python build.py --year {year} --compare {source.name}")
+    print(f"改好后运行：python build.py --year {year}" + (f"；与底稿年度对照：python build.py --year {year} --compare {source.name}"
+                                                         if source else ""))
     return 0
 
 

@@ -27,6 +27,8 @@ def soffice() -> str:
 def docx_to_pdf(docx: Path, out_dir: Path, fontconfig: Path | None = None, profile: Path | None = None,
                 timeout: int = 180) -> Path:
     """Convert `docx` to PDF in `out_dir` and return the PDF's path. One profile folder per caller."""
+    docx, out_dir = Path(docx).resolve(), Path(out_dir).resolve()  # LibreOffice runs in its own folder
+    fontconfig = Path(fontconfig).resolve() if fontconfig else None
     out_dir.mkdir(parents=True, exist_ok=True)
     own_profile = profile is None
     profile = profile or Path(tempfile.mkdtemp(prefix="gongwen-lo-"))

@@ -392,3 +392,22 @@ def test_report_pdf_and_docx_page_ends_agree(lo_pdf, pdf, capsys):
               f"页末相同 {same_end}/{n}；DOCX 页末与 PDF 相差（字）：{off}；逐页多排（+）少排（−）：{step}")
     assert abs(len(ours) - len(theirs)) <= 1
     assert max(abs(x) for x in step) <= 2 * 28 + 10, step  # no page holds two lines more or less
+
+
+def test_the_printed_libreoffice_command_opens_the_docx_with_the_mapped_fonts(tmp_path):
+    """The line the build prints for viewing the DOCX in LibreOffice works as pasted: run headless (the
+    same command, converting instead of opening a window), every character comes out in the fonts the
+    PDF uses, not in a sans substitute."""
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", "2024", "--output", str(out), "--format", "docx"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    line = next(ln.strip() for ln in r.stdout.splitlines() if ln.strip().startswith("FONTCONFIG_FILE="))
+    cmd = line.replace(" libreoffice ", f" libreoffice --headless --convert-to pdf --outdir {tmp_path / 'view'} ", 1)
+    v = subprocess.run(["bash", "-c", cmd], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    pdfs = list((tmp_path / "view").glob("*.pdf"))
+    assert v.returncode == 0 and pdfs, v.stderr
+    with pdfplumber.open(pdfs[0]) as doc:
+        fonts = Counter(c["fontname"].split("+")[-1] for p in doc.pages[:3] for c in p.chars)
+    assert any("Fandol" in f for f in fonts) and any("NotoSerifCJK" in f.replace("-", "") for f in fonts), fonts
+    assert not any("DejaVu" in f or "Liberation" in f for f in fonts), fonts

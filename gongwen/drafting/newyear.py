@@ -82,14 +82,71 @@ def latest_year_before(content_root: Path, year: int) -> Path | None:
     return content_root / str(earlier[-1]) if earlier else None
 
 
-def scaffold_new_year(content_root: Path, year: int) -> tuple[Path, Path]:
+BLANK_NOTICE = """# {year} 年度的发文文件（由 python build.py --new {year} --blank 新建），请按打印的清单逐项填写。
+# 格式说明见 README.md「内容格式」。
+
+发文机关标志: 上海市宝山区教育局文件
+
+发文字号:
+  机关代字: 宝教
+  年份: {year}
+  序号: 1
+
+标题: 上海市宝山区教育局关于印发《上海市宝山区教育局{year}年工作意见》的通知
+
+主送机关: 教育系统各单位
+
+正文:
+  - 现将《上海市宝山区教育局{year}年工作意见》印发给你们，请结合本单位实际，认真贯彻执行。
+
+附件:
+  - attachment.yaml
+
+发文机关署名: 上海市宝山区教育局
+成文日期: 待定   # 请填写成文日期，如 {year}-02-04
+
+版记:
+  印发机关: 上海市宝山区教育局办公室
+  印发日期: 待定   # 请填写印发日期，如 {year}-02-04
+"""
+
+BLANK_ATTACHMENT = """# 附件：上海市宝山区教育局{year}年工作意见（由 --blank 新建，请填写）
+# 序号（一、二、… 和 1. 2. …）由程序自动生成，不要手工输入。
+
+标题: 上海市宝山区教育局{year}年工作意见
+
+导语: 请填写导语。
+
+部分:
+  - 标题: 请填写第一部分的标题
+    条目:
+      - 要点: 请填写第一条的要点句。
+        内容: 请填写第一条的内容。
+"""
+
+
+def scaffold_blank_year(content_root: Path, year: int) -> Path:
+    """content/<year>/ holding a minimal valid document (待定 dates, placeholders to fill in)."""
+    target = content_root / str(year)
+    if target.exists():
+        raise FileExistsError(target)
+    tmp = content_root / f".{year}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    (tmp / "notice.yaml").write_text(BLANK_NOTICE.format(year=year), encoding="utf-8")
+    (tmp / "attachment.yaml").write_text(BLANK_ATTACHMENT.format(year=year), encoding="utf-8")
+    tmp.rename(target)
+    return target
+
+
+def scaffold_new_year(content_root: Path, year: int, source: Path | None = None) -> tuple[Path, Path]:
     """Create content/<year>/ from the latest earlier year. Returns (new folder, source folder).
     Raises FileExistsError if the year exists, LookupError if there is no earlier year."""
     target = content_root / str(year)
     if target.exists():
         raise FileExistsError(target)
-    source = latest_year_before(content_root, year)
-    if source is None:
+    source = source or latest_year_before(content_root, year)
+    if source is None or not source.is_dir():
         raise LookupError(content_root)
     old = int(source.name)
     tmp = content_root / f".{year}.tmp"
@@ -127,5 +184,7 @@ def _move_year(text: str, old: int, new: int, reset_sequence: bool = True) -> st
         elif block == "标题" or stripped.startswith("标题:"):
             line = line.replace(f"{old}年", f"{new}年")
         line = line.replace(f"{old}年工作意见", f"{new}年工作意见")
+        if stripped.startswith("#"):  # a comment naming the year: “2024 年工作意见的发文通知”
+            line = re.sub(rf"(?<!\d){old}(\s*年)", rf"{new}\1", line)
         out.append(line)
     return "".join(out)
