@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -229,3 +230,39 @@ def test_two_builds_of_the_same_year_at_once_both_finish_with_valid_files(tmp_pa
     with zipfile.ZipFile(pdf.with_suffix(".docx")) as z:
         assert z.testzip() is None
     assert not list((out / "2024").glob(".tmp-*"))
+
+
+def test_every_usage_message_is_chinese():
+    for args, words in (((), "必须指定其中一个"), (("--year", "2024", "--format", "xls"), "无效"),
+                        (("--year", "2024", "--new", "2025"), "不能与"), (("--year",), "需要一个值")):
+        r = run(*args)
+        assert r.returncode == 2 and words in r.stderr, r.stderr
+        assert not re.search(r"\b(one of|argument|required|invalid choice|usage|expected)\b", r.stderr), r.stderr
+
+
+def test_build_py_runs_with_the_system_python_after_setup(tmp_path):
+    """As the office types it: `python build.py` with the Python that created .venv (without the project's
+    packages) re-runs itself with .venv's Python; a copy of build.py without .venv beside it asks for
+    setup.sh in one line."""
+    base = getattr(sys, "_base_executable", sys.executable)
+    probe = subprocess.run([base, "-c", "import weasyprint"], capture_output=True)
+    if probe.returncode == 0:
+        pytest.skip("the system Python has the project's packages installed itself")
+    r = subprocess.run([base, str(ROOT / "build.py"), "--year", "2024", "--check"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "没有发现问题" in r.stderr, r.stderr
+    lone = tmp_path / "build.py"
+    lone.write_text((ROOT / "build.py").read_text(encoding="utf-8"), encoding="utf-8")
+    r = subprocess.run([base, str(lone), "--year", "2024"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and "bash scripts/setup.sh" in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_an_empty_item_list_gets_one_message(workspace):
+    content, out, pdf = workspace
+    att = content / "attachment.yaml"
+    s = att.read_text(encoding="utf-8")
+    i = s.index("    条目:\n")
+    att.write_text(s[:i] + "    条目: []\n    旧条目:\n" + s[i + len("    条目:\n"):], encoding="utf-8")
+    r = run("--year", "2024", "--content", str(content.parent), "--output", str(out))
+    assert r.returncode == 2
+    assert r.stderr.count("「部分[1].条目」") == 1, r.stderr

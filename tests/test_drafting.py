@@ -207,3 +207,46 @@ def test_previews_one_png_per_page_and_a_contact_sheet(project):
         assert abs(w / h - 210 / 297) < 0.01  # A4 pages
     with Image.open(folder / "总览.png") as sheet:
         assert sheet.width >= 6 * w and sheet.height >= 3 * h
+
+
+def test_previews_redraw_only_the_pages_that_changed(project):
+    out = project / "output"
+    args = ("--year", "2024", "--content", str(project / "content"), "--output", str(out), "--preview", "--format", "pdf")
+    assert run(*args).returncode == 0
+    folder = out / "2024" / "预览"
+    before = {p.name: p.stat().st_mtime_ns for p in folder.glob("第*页.png")}
+    time.sleep(0.05)
+    att = project / "content" / "2024" / "attachment.yaml"
+    # the last item's text, on the last pages: pages before it must not be redrawn
+    att.write_text(att.read_text(encoding="utf-8").replace("健全未保档案", "健全未成年人保护档案", 1), encoding="utf-8")
+    assert run(*args).returncode == 0
+    after = {p.name: p.stat().st_mtime_ns for p in folder.glob("第*页.png")}
+    redrawn = sorted(n for n in after if after[n] != before.get(n))
+    assert redrawn and len(redrawn) <= 3 and "第01页.png" not in redrawn, redrawn
+
+
+def test_new_from_a_chosen_year_and_blank(project):
+    content = project / "content"
+    r = run("--new", "2018", "--content", str(content))
+    assert r.returncode == 2 and "--from" in r.stderr and "--blank" in r.stderr  # no earlier year: say what to do
+    r = run("--new", "2026", "--from", "2024", "--content", str(content))
+    assert r.returncode == 0, r.stderr
+    notice = (content / "2026" / "notice.yaml").read_text(encoding="utf-8")
+    assert "2026 年工作意见" in notice and "2024 年工作意见" not in notice  # the header comment too
+    r = run("--new", "2018", "--blank", "--content", str(content))
+    assert r.returncode == 0, r.stderr
+    assert "请填写" in r.stdout and re.search(r"attachment\.yaml 第 \d+ 行「部分\[1\]\.标题」", r.stdout)
+    b = run("--year", "2018", "--content", str(content), "--output", str(project / "output"), "--format", "docx")
+    assert b.returncode == 0, b.stderr  # the blank document builds as it is
+    assert (project / "output" / "2018" / "宝教〔2018〕1号.docx").is_file()
+
+
+def test_stale_year_check_leaves_a_period_that_includes_the_year_alone(project):
+    content = project / "content"
+    assert run("--new", "2025", "--content", str(content)).returncode == 0
+    att = content / "2025" / "attachment.yaml"
+    s = att.read_text(encoding="utf-8").replace("标题: 上海市宝山区教育局2025年工作意见",
+                                               "标题: 上海市宝山区教育局工作意见（2025—2027年）", 1)
+    att.write_text(s, encoding="utf-8")
+    r = run("--year", "2025", "--content", str(content), "--check")
+    assert "2027" not in r.stderr, r.stderr
