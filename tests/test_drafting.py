@@ -120,6 +120,17 @@ def test_compare_redline_covers_exactly_the_changes(project):
     docx = out / "2025" / "宝教〔2025〕1号-与2024年度对照.docx"
     with zipfile.ZipFile(docx) as z:
         body = etree.fromstring(z.read("word/document.xml"))
+    # the notice is compared too, field by field: the new year's dates are 待定
+    notice_part = etree.Element("x")
+    attachment = etree.Element("x")
+    target = notice_part
+    for p in body.iter(f"{{{W}}}p"):
+        style = p.find(f"{{{W}}}pPr/{{{W}}}pStyle")
+        if style is not None and style.get(f"{{{W}}}val") == "GwAttachLabel":
+            target = attachment
+        target.append(etree.fromstring(etree.tostring(p)))
+    assert any("月" in t for t in _texts(notice_part, "del")) and "　月　" in "".join(_texts(notice_part, "ins"))
+    body = attachment  # the plan: exactly the four changes made above
     ins, dels = _texts(body, "ins"), _texts(body, "del")
     removed_text = "推进心育大健康试点工作。"
     moved_lead = "完善“双减”长效机制。"
@@ -250,3 +261,65 @@ def test_stale_year_check_leaves_a_period_that_includes_the_year_alone(project):
     att.write_text(s, encoding="utf-8")
     r = run("--year", "2025", "--content", str(content), "--check")
     assert "2027" not in r.stderr, r.stderr
+
+
+def _paragraph_texts(docx: Path) -> list[tuple[str, str]]:
+    """(kind, text) of each paragraph of a comparison DOCX: kind ins / del (whole paragraph) or same."""
+    with zipfile.ZipFile(docx) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    out = []
+    for p in body.iter(f"{{{W}}}p"):
+        text = "".join(t.text or "" for t in p.iter(f"{{{W}}}t", f"{{{W}}}delText"))
+        mark = p.find(f"{{{W}}}pPr/{{{W}}}rPr")
+        out.append((etree.QName(mark[0]).localname if mark is not None and len(mark) else "same", text))
+    return out
+
+
+def test_compare_shows_a_deleted_part_where_it_stood_and_a_rewritten_item_as_changed(project):
+    content, out = project / "content", project / "output"
+    assert run("--new", "2025", "--content", str(content)).returncode == 0
+    att = content / "2025" / "attachment.yaml"
+    s = att.read_text(encoding="utf-8")
+    # delete part 四 (items 19. and 20.)
+    a, b = s.index("  - 标题: 深化产教融合和校企合作"), s.index("  - 标题: 坚持师德师风第一标准")
+    s = s[:a] + s[b:]
+    # rewrite item 1 in place: a similar lead, new text
+    a = s.index("      - 要点: 坚持不懈用党的创新理论铸魂育人。")
+    b = s.index("      - 要点: 加强体育和美育工作。")
+    s = s[:a] + ("      - 要点: 坚持用党的创新理论铸魂育人，全面加强学校思政工作。\n"
+                 "        内容: 深化大中小学思政课一体化建设，推进新时代学校思想政治工作体系建设。\n") + s[b:]
+    att.write_text(s, encoding="utf-8")
+    notice = content / "2025" / "notice.yaml"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("下发《", "印发《"), encoding="utf-8")
+
+    r = run("--year", "2025", "--content", str(content), "--output", str(out), "--compare", "2024", "--format", "docx")
+    assert r.returncode == 0, r.stderr
+    assert "删除部分：四、深化产教融合和校企合作，推动高水平学习型社会建设（含条目2条）" in r.stdout, r.stdout
+    assert "修改：1.坚持用党的创新理论铸魂育人，全面加强学校思政工作。（原1.）" in r.stdout, r.stdout  # whole lead
+    assert "新增：1." not in r.stdout and "删除：原1." not in r.stdout
+    assert "发文通知改动" in r.stdout and "标题" in r.stdout.split("发文通知改动")[1].split("）")[0]
+    paras = _paragraph_texts(out / "2025" / "宝教〔2025〕1号-与2024年度对照.docx")
+    texts = [t for _, t in paras]
+    i18 = next(i for i, t in enumerate(texts) if t.startswith("18."))
+    head = next(i for i, t in enumerate(texts) if t == "四、深化产教融合和校企合作，推动高水平学习型社会建设")
+    i19 = next(i for i, t in enumerate(texts) if t.startswith("19.深化产教融合与校企合作。"))
+    i20 = next(i for i, t in enumerate(texts) if t.startswith("20.完善终身教育体系。"))
+    new4 = next(i for i, t in enumerate(texts) if t.startswith("四、坚持师德师风第一标准"))
+    assert i18 < head < i19 < i20 < new4, (i18, head, i19, i20, new4)  # where it stood in 2024, in old order
+    assert paras[head][0] == "del" and paras[i19][0] == "del" and paras[i20][0] == "del"
+
+
+def test_compare_a_plan_issued_directly_compares_the_whole_document(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "examples" / "直接发文" / "2018", content / "2018")
+    shutil.copytree(ROOT / "examples" / "直接发文" / "2018", content / "2019")
+    for f in (content / "2019").glob("*.yaml"):
+        f.write_text(f.read_text(encoding="utf-8").replace("2018", "2019"), encoding="utf-8")
+    notice = content / "2019" / "notice.yaml"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("开展教育系统大调研", "深化教育系统大调研"), encoding="utf-8")
+    r = run("--year", "2019", "--content", str(content), "--output", str(tmp_path / "out"), "--compare", "2018")
+    assert r.returncode == 0, r.stderr
+    assert "2019年徐汇区教育局工作要点与2018年度对照" in r.stdout and "2018年度工作意见" not in r.stdout
+    assert "修改：3.深化教育系统大调研。（原3.）" in r.stdout, r.stdout
+    texts = [t for _, t in _paragraph_texts(tmp_path / "out" / "2019" / "徐教〔2019〕1号-与2018年度对照.docx")]
+    assert texts[0].startswith("2019年徐汇区教育局工作要点") and "" not in texts[:2]

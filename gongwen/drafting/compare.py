@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from ..model import Document, Inline, Item, Part, Text
+from ..model import Document, Inline, Item, Text
 
 MATCH_THRESHOLD = 0.45  # similarity below which two items are different items
 
@@ -54,6 +54,7 @@ class PartEntry:
     old_title: str
     new_title: str
     entries: list[Entry] = field(default_factory=list)
+    old_label: str = ""
 
 
 @dataclass
@@ -63,6 +64,8 @@ class Comparison:
     title_ops: list[tuple[str, str]]
     preamble_ops: list[tuple[str, str]]
     parts: list[PartEntry]
+    title: str = ""  # the plan's title in the new year (the attachment's, or the document's own)
+    notice: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # (field, diff ops)
 
     @property
     def added(self) -> list[Entry]:
@@ -80,19 +83,34 @@ class Comparison:
     def moved(self) -> list[Entry]:
         return [e for p in self.parts for e in p.entries if e.kind == "moved"]
 
+    @property
+    def notice_changed(self) -> list[str]:
+        return [name for name, ops in self.notice if any(op != "equal" for op, _ in ops)]
+
     def summary_lines(self) -> list[str]:
-        def short(e: Entry) -> str:
-            return e.lead if len(e.lead) <= 24 else e.lead[:23] + "…"
-        lines = [f"{self.new_year}年度工作意见与{self.old_year}年度对照：新增{len(self.added)}条，删除{len(self.removed)}条，"
-                 f"修改{len(self.changed)}条，移动{len(self.moved)}条。"]
+        parts_added = [p for p in self.parts if p.kind == "added"]
+        parts_removed = [p for p in self.parts if p.kind == "removed"]
+        head = f"{self.title or '本文件'}与{self.old_year}年度对照："
+        counts = []
+        if self.notice_changed:
+            counts.append(f"发文通知改动{len(self.notice_changed)}处（{'、'.join(self.notice_changed)}）")
+        if parts_added or parts_removed:
+            counts.append(f"新增部分{len(parts_added)}个，删除部分{len(parts_removed)}个")
+        counts.append(f"条目新增{len(self.added)}条，删除{len(self.removed)}条，修改{len(self.changed)}条，"
+                      f"移动{len(self.moved)}条")
+        lines = [head + "；".join(counts) + "。"]
+        for p in parts_added:
+            lines.append(f"新增部分：{p.new_label}{p.new_title}")
+        for p in parts_removed:
+            lines.append(f"删除部分：{p.old_label}{p.old_title}（含条目{len(p.entries)}条）")
         for e in self.added:
-            lines.append(f"新增：{e.new_label}{short(e)}")
+            lines.append(f"新增：{e.new_label}{e.lead}")
         for e in self.removed:
-            lines.append(f"删除：原{e.old_label}{short(e)}")
+            lines.append(f"删除：原{e.old_label}{e.lead}")
         for e in self.changed:
-            lines.append(f"修改：{e.new_label}{short(e)}（原{e.old_label}）")
+            lines.append(f"修改：{e.new_label}{e.lead}（原{e.old_label}）")
         for e in self.moved:
-            lines.append(f"移动：原{e.old_label}→{e.new_label}{short(e)}")
+            lines.append(f"移动：原{e.old_label}→{e.new_label}{e.lead}")
         return lines
 
 
@@ -178,81 +196,136 @@ def _kept_in_order(seq: list[int]) -> set[int]:
     return keep
 
 
+def _plan(doc: Document):
+    """The plan of a document: its title, lead paragraphs and parts (heading, label, items) — the first
+    attachment's, or the document's own body when the plan is issued directly."""
+    if doc.attachments:
+        att = doc.attachments[0]
+        title, pre, secs = att.title, att.preamble, att.parts
+    else:
+        title, pre, secs = "".join(doc.notice.title_lines), [], doc.notice.sections
+    parts = []
+    loose = [s for s in secs if s.level >= 3]
+    if loose:  # items with no 一、 heading above them
+        parts.append(("", "", [s for s in loose if s.level == 3]))
+    for sec in secs:
+        if sec.level <= 2:
+            parts.append((inline_text(sec.heading), sec.label, sec.items))
+    return title, pre, parts
+
+
+def _notice_fields(doc: Document) -> list[tuple[str, str]]:
+    n, c = doc.notice, doc.colophon
+    return [("标题", "".join(n.title_lines)), ("主送机关", n.recipients),
+            ("正文", "\n".join(inline_text(p.inlines) for p in n.body)), ("附件说明", "\n".join(doc.attachment_note)),
+            ("发文机关署名", "、".join(n.signatures)), ("成文日期", n.date_text), ("附注", n.note),
+            ("抄送", c.cc_text), ("印发机关", c.printer), ("印发日期", c.print_date_text), ("印数", c.copies_text)]
+
+
 def compare(old_doc: Document, new_doc: Document) -> Comparison:
-    old_att = old_doc.attachments[0] if old_doc.attachments else None
-    new_att = new_doc.attachments[0] if new_doc.attachments else None
-    old_parts: list[Part] = old_att.parts if old_att else []
-    new_parts: list[Part] = new_att.parts if new_att else []
-
-    def flat(parts):
-        return [(pi, it) for pi, p in enumerate(parts) for it in p.items]
-
-    old_items, new_items = flat(old_parts), flat(new_parts)
-    old_texts = [item_text(it) for _, it in old_items]
-    new_texts = [item_text(it) for _, it in new_items]
-    pairs = _match(old_texts, new_texts, [inline_text(it.lead) for _, it in old_items],
-                   [inline_text(it.lead) for _, it in new_items])
-    part_pairs = _match([inline_text(p.heading) for p in old_parts], [inline_text(p.heading) for p in new_parts],
-                        [inline_text(p.heading) for p in old_parts], [inline_text(p.heading) for p in new_parts])
+    """The whole document compared: the notice field by field, the plan item by item. Items are matched
+    by lead sentence, then by similarity of their text, then — a rewritten item in the same place — by
+    position in a matched part; a removed item or part is shown where it stood in the old document."""
+    o_title, o_pre, o_parts = _plan(old_doc)
+    n_title, n_pre, n_parts = _plan(new_doc)
+    old_items = [(pi, k, it) for pi, (_, _, its) in enumerate(o_parts) for k, it in enumerate(its)]
+    new_items = [(pi, k, it) for pi, (_, _, its) in enumerate(n_parts) for k, it in enumerate(its)]
+    old_texts = [item_text(it) for *_, it in old_items]
+    new_texts = [item_text(it) for *_, it in new_items]
+    pairs = _match(old_texts, new_texts, [inline_text(it.lead) for *_, it in old_items],
+                   [inline_text(it.lead) for *_, it in new_items])
+    heads_o, heads_n = [h for h, _, _ in o_parts], [h for h, _, _ in n_parts]
+    part_pairs = _match(heads_o, heads_n, heads_o, heads_n)  # new part → old part
+    # a rewritten item in the same place of a matched part: when in doubt, a change, not a delete and an add
+    where_old = {(pi, k): i for i, (pi, k, _) in enumerate(old_items)}
+    used = set(pairs.values())
+    for j, (npi, k, _) in enumerate(new_items):
+        if j in pairs or npi not in part_pairs:
+            continue
+        i = where_old.get((part_pairs[npi], k))
+        if i is not None and i not in used:
+            pairs[j] = i
+            used.add(i)
     matched_new = [j for j in range(len(new_items)) if j in pairs]
     kept = {matched_new[k] for k in _kept_in_order([pairs[j] for j in matched_new])}
 
     entries_by_new: dict[int, Entry] = {}
-    for j, (npi, it) in enumerate(new_items):
-        lead = inline_text(it.lead)
+    for j, (npi, _, it) in enumerate(new_items):
+        lead = inline_text(it.lead) or new_texts[j][:30]
         if j not in pairs:
             entries_by_new[j] = Entry("added", new_label=it.label, new_text=new_texts[j], lead=lead)
             continue
         i = pairs[j]
-        opi, old_it = old_items[i]
+        opi, _, old_it = old_items[i]
         changed = old_texts[i] != new_texts[j]
         moved = j not in kept or part_pairs.get(npi) != opi
         kind = "moved" if moved else ("changed" if changed else "same")
         entries_by_new[j] = Entry(kind, new_label=it.label, old_label=old_it.label, old_text=old_texts[i],
                                   new_text=new_texts[j], changed=changed, lead=lead)
 
-    # removed items and the old places of moved ones go after the item that preceded them in the old year
+    # the output parts: the new parts in order, each removed old part after the part that preceded it
+    old_to_new_part = {i: j for j, i in part_pairs.items()}
+    parts_out: list[PartEntry] = []
+    part_slot: dict[tuple[str, int], PartEntry] = {}  # ("new", npi) / ("old", opi) → its entry
+    removed_parts = [opi for opi in range(len(o_parts)) if opi not in old_to_new_part]
+    after_part: dict[int, list[int]] = {}  # new part index (-1: start) → removed old parts shown after it
+    for opi in removed_parts:
+        anchor = next((old_to_new_part[q] for q in range(opi - 1, -1, -1) if q in old_to_new_part), -1)
+        after_part.setdefault(anchor, []).append(opi)
+
+    def add_removed_parts(anchor: int) -> None:
+        for opi in after_part.get(anchor, []):
+            h, label, _ = o_parts[opi]
+            pe = PartEntry("removed", "", h, "", old_label=label)
+            parts_out.append(pe)
+            part_slot[("old", opi)] = pe
+
+    add_removed_parts(-1)
+    for npi, (h, label, _) in enumerate(n_parts):
+        if npi in part_pairs:
+            old_h = heads_o[part_pairs[npi]]
+            pe = PartEntry("same" if old_h == h else "changed", label, old_h, h,
+                           old_label=o_parts[part_pairs[npi]][1])
+        else:
+            pe = PartEntry("added", label, "", h)
+        parts_out.append(pe)
+        part_slot[("new", npi)] = pe
+        add_removed_parts(npi)
+
+    # items: each new item in its part; a removed item (or the old place of a moved one) in the output part
+    # of its old part, after the old item that preceded it there
     old_to_new = {i: j for j, i in pairs.items()}
-    after: dict[int, list[Entry]] = {}  # new index (-1: start) → entries shown after it
-    for i, (opi, it) in enumerate(old_items):
+    after_item: dict[int, list[Entry]] = {}  # new item index → entries shown after it
+    head_of: dict[tuple[str, int], list[Entry]] = {}  # part → entries shown at its start
+    for i, (opi, k, it) in enumerate(old_items):
         j = old_to_new.get(i)
         if j is not None and entries_by_new[j].kind != "moved":
             continue
-        entry = Entry("removed", old_label=it.label, old_text=old_texts[i], lead=inline_text(it.lead))
-        if j is not None:
-            entry.kind = "moved-from"
-        anchor = -1
-        for k in range(i - 1, -1, -1):
-            jj = old_to_new.get(k)
-            if jj is not None and entries_by_new[jj].kind != "moved":
+        entry = Entry("moved-from" if j is not None else "removed", old_label=it.label, old_text=old_texts[i],
+                      lead=inline_text(it.lead) or old_texts[i][:30])
+        if opi not in old_to_new_part:
+            part_slot[("old", opi)].entries.append(entry)
+            continue
+        npi = old_to_new_part[opi]
+        anchor = None
+        for kk in range(k - 1, -1, -1):
+            jj = old_to_new.get(where_old[(opi, kk)])
+            if jj is not None and entries_by_new[jj].kind != "moved" and new_items[jj][0] == npi:
                 anchor = jj
                 break
-        after.setdefault(anchor, []).append(entry)
-
-    parts_out: list[PartEntry] = []
-    old_part_of_new = {j: i for j, i in part_pairs.items()}
-    for npi, p in enumerate(new_parts):
-        title = inline_text(p.heading)
-        if npi in old_part_of_new:
-            old_title = inline_text(old_parts[old_part_of_new[npi]].heading)
-            kind = "same" if old_title == title else "changed"
+        if anchor is None:
+            head_of.setdefault(("new", npi), []).append(entry)
         else:
-            old_title, kind = "", "added"
-        parts_out.append(PartEntry(kind, p.label, old_title, title))
-    for opi, p in enumerate(old_parts):
-        if opi not in old_part_of_new.values():
-            parts_out.append(PartEntry("removed", "", inline_text(p.heading), ""))
+            after_item.setdefault(anchor, []).append(entry)
+    for npi in range(len(n_parts)):
+        part_slot[("new", npi)].entries.extend(head_of.get(("new", npi), []))
+    for j, (npi, _, _) in enumerate(new_items):
+        part_slot[("new", npi)].entries.append(entries_by_new[j])
+        part_slot[("new", npi)].entries.extend(after_item.get(j, []))
 
-    def part_index_for(j: int) -> int:
-        return new_items[j][0]
-
-    if -1 in after and parts_out:
-        parts_out[0].entries.extend(after[-1])
-    for j in range(len(new_items)):
-        parts_out[part_index_for(j)].entries.append(entries_by_new[j])
-        parts_out[part_index_for(j)].entries.extend(after.get(j, []))
-
-    title_ops = diff_ops(old_att.title if old_att else "", new_att.title if new_att else "")
-    old_pre = "\n".join(inline_text(p.inlines) for p in (old_att.preamble if old_att else []))
-    new_pre = "\n".join(inline_text(p.inlines) for p in (new_att.preamble if new_att else []))
-    return Comparison(old_doc.year, new_doc.year, title_ops, diff_ops(old_pre, new_pre), parts_out)
+    old_pre = "\n".join(inline_text(p.inlines) for p in o_pre)
+    new_pre = "\n".join(inline_text(p.inlines) for p in n_pre)
+    notice = [(name, diff_ops(a, b)) for (name, a), (_, b) in zip(_notice_fields(old_doc), _notice_fields(new_doc))
+              if a or b]
+    return Comparison(old_doc.year, new_doc.year, diff_ops(o_title, n_title), diff_ops(old_pre, new_pre), parts_out,
+                      title=n_title, notice=notice)

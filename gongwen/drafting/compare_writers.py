@@ -63,20 +63,27 @@ class CompareDocx(DocxWriter):
     def build(self) -> bytes:
         m, cmp = self.m, self.cmp
         self.install_styles()
-        title = m.attachments[0].title if m.attachments else ""
+        title = cmp.title
         head = self.para("GwTitle", text=title)
         head.append(ox.break_run())
         head.append(ox.text_run(f"（与{cmp.old_year}年度对照稿）"))
         for line in cmp.summary_lines():
             self.para("GwRecipients", text=line)
-        self.para("GwAttachLabel", text="附件")
-        self.tracked("GwAttachTitle", cmp.title_ops)
+        if cmp.notice:  # the notice, field by field
+            self.para("GwHeading1", text="发文通知")
+            for name, ops in cmp.notice:
+                self.tracked("GwRecipients", ops, prefix=f"{name}：")
+        if m.attachments:
+            self.para("GwAttachLabel", text="附件")
+            self.tracked("GwAttachTitle", cmp.title_ops)
         self.tracked("Normal", cmp.preamble_ops)
         for part in cmp.parts:
-            if part.kind == "added":
+            if not part.old_title and not part.new_title:
+                pass  # items with no 一、 heading above them
+            elif part.kind == "added":
                 self.tracked("GwHeading1", [("insert", part.new_title)], prefix=part.new_label, whole="ins")
             elif part.kind == "removed":
-                self.tracked("GwHeading1", [("delete", part.old_title)], whole="del")
+                self.tracked("GwHeading1", [("delete", part.old_label + part.old_title)], whole="del")
             else:
                 self.tracked("GwHeading1", diff_ops(part.old_title, part.new_title), prefix=part.new_label)
             for e in part.entries:
@@ -99,6 +106,6 @@ def write_compare_pdf(doc: Document, house: House, fonts: FontSet, cmp: Comparis
                              undefined=jinja2.StrictUndefined)
     family = {role: rf.family for role, rf in fonts.roles.items()}
     html = env.get_template("compare.html.j2").render(
-        cmp=cmp, title=doc.attachments[0].title if doc.attachments else "", fonts=family,
+        cmp=cmp, title=cmp.title, attachment=bool(doc.attachments), fonts=family,
         created=doc.notice.stamp_date.isoformat(), red=house["colors"]["red"])
     _weasyprint_html()(string=html, url_fetcher=no_fetch_fetcher()).write_pdf(str(target))
