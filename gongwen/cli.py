@@ -76,7 +76,8 @@ def make_parser() -> argparse.ArgumentParser:
                 "  python build.py --year 2025 --watch          保存内容文件后自动重新生成\n"
                 "  python build.py --year 2025 --preview        另外生成各页预览图和总览图\n"
                 "  python build.py --year 2025 --check          只校对内容（错别字、标点、文号、日期……）\n"
-                "  python build.py --check-file 稿件.docx        校对一份部门送来的稿件（.txt 或 .docx）"),
+                "  python build.py --check-file 稿件.docx        校对一份部门送来的稿件（.txt 或 .docx）\n"
+                "  python build.py --import 稿件.docx --year 2026  把 Word 稿件导入为 content/2026/ 的内容"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         add_help=False,
     )
@@ -93,6 +94,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="只生成一种格式：pdf 或 docx（默认 all，两种都生成）")
     p.add_argument("--from", dest="base", metavar="年度", type=_year,
                    help="与 --new 同用：以指定年度的内容为底稿（默认为此前最近一年）")
+    p.add_argument("--import", dest="import_file", metavar="文件",
+                   help="把一份 Word 稿件（.docx）导入为 content/<年度>/ 的内容（与 --year 同用），不生成文件")
+    p.add_argument("--force", action="store_true", help="与 --import 同用：该年度目录已存在时覆盖它")
     p.add_argument("--blank", action="store_true", help="与 --new 同用：不用底稿，新建一份待填写的最简文件")
     p.add_argument("--check", action="store_true", help="只校对该年度的内容，不生成文件；有错误时退出码为 1")
     p.add_argument("--compare", metavar="年度", type=_year, help="与另一年度的工作意见对照，生成修订模式的 DOCX 和彩色标注的 PDF")
@@ -115,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
         if args.check_file:
             return _check_file(Path(args.check_file))
+        if args.import_file:
+            if not args.year:
+                raise BuildError("导入时请用 --year 指定年度，如：python build.py --import 稿件.docx --year 2026")
+            return _import(args)
         builder = Builder(args)
         if args.watch:
             return builder.watch()
@@ -420,6 +428,39 @@ def _level_counts(doc) -> str:
             counts[s.level] += 1
     names = {1: ("一级标题", "个"), 2: ("二级标题", "个"), 3: ("条目", "条"), 4: ("分项", "项")}
     return "".join(f"{names[lv][0]} {c} {names[lv][1]}，" for lv, c in counts.items() if c or lv == 3)
+
+
+def _import(args) -> int:
+    """--import FILE --year YEAR: a Word draft into content/<year>/, with a report of what was recognised."""
+    from .source.docx_import import import_docx, write_content
+    from .source import load_year
+    source = Path(args.import_file)
+    target = Path(args.content) / args.year
+    if target.exists() and not args.force:
+        raise ContentError([Problem(target, None, "", "这个年度的内容目录已经存在，没有改动任何文件（要覆盖请加 --force）")])
+    result = import_docx(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = write_content(result, target, source)
+    c = result.counts
+    print(f"已导入 {source} → {target}/：" + "，".join(
+        f"{name} {c[lv]} {unit}" for lv, name, unit in ((1, "一级标题", "个"), (2, "二级标题", "个"), (3, "条目", "条"),
+                                                       (4, "分项", "项")) if c.get(lv))
+          + f"，附件 {len(result.attachments)} 个，脚注 {sum(open(w, encoding='utf-8').read().count('^[') for w in written)} 个")
+    for f in written:
+        print(f"  写出 {f}")
+    for note in result.notes:
+        print(f"  注意：{note}")
+    for u in result.unplaced:
+        print(f"  未能确定位置：{u}")
+    try:
+        load_year(target)
+    except ContentError as exc:
+        print("导入的内容还需补充（生成前请修改）：")
+        for p in exc.problems:
+            print(f"  {p}")
+        return 0
+    print(f"可以生成了：python build.py --year {args.year}")
+    return 0
 
 
 def _check_file(path: Path) -> int:

@@ -40,7 +40,8 @@ class Located:
 
     def __str__(self) -> str:
         where = f"{self.file} 第 {self.line} {self.unit}" + (f"「{self.field}」" if self.field else "")
-        return f"{where}：［{self.level}］{self.finding.message}：“{self.context()}”，{self.finding.fix}"
+        shown = f"：“{self.context()}”" if self.text and self.finding.end > self.finding.start else ""
+        return f"{where}：［{self.level}］{self.finding.message}{shown}，{self.finding.fix}"
 
 
 def _allowed(f: Finding, text: str, allow: list[str]) -> bool:
@@ -107,9 +108,8 @@ def _text_of(doc, file, line, field) -> str:
 
 
 def _span_of(text: str, message: str) -> tuple[int, int]:
-    m = re.search(r"“(.+?)”", message)
-    if m:
-        needle = m.group(1).rstrip("…")
+    for needle in re.findall(r"“(.+?)”", message) + re.findall(r"\d{4}", message)[:1]:
+        needle = needle.rstrip("…")
         i = text.find(needle)
         if i >= 0:
             return i, i + len(needle)
