@@ -88,6 +88,7 @@ def make_parser() -> argparse.ArgumentParser:
     what.add_argument("--check-file", metavar="文件", help="校对一份稿件（.txt 或 .docx），不生成文件；有错误时退出码为 1")
     p.add_argument("--content", metavar="目录", default=str(ROOT / "content"), help="内容根目录（默认：content/）")
     p.add_argument("--output", metavar="目录", default=str(ROOT / "output"), help="输出根目录（默认：output/）")
+    p.add_argument("--house", metavar="文件", help="版式文件（默认 styles/house.yaml），本单位另有版式时用")
     p.add_argument("--font-dir", metavar="目录", action="append", default=[],
                    help="另外查找字体的目录（可多次指定），用于放置单位自有的正式字体，如 方正小标宋简体、仿宋_GB2312")
     p.add_argument("--format", choices=["all", "pdf", "docx"], default="all", metavar="格式",
@@ -98,6 +99,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="把一份 Word 稿件（.docx）导入为 content/<年度>/ 的内容（与 --year 同用），不生成文件")
     p.add_argument("--force", action="store_true", help="与 --import 同用：该年度目录已存在时覆盖它")
     p.add_argument("--blank", action="store_true", help="与 --new 同用：不用底稿，新建一份待填写的最简文件")
+    p.add_argument("--variant", action="append", choices=["print", "archive"], default=[], metavar="用途",
+                   help="另外生成：print 印刷厂用 PDF/X（CMYK）、archive 存档用 PDF/A（可写两次）")
     p.add_argument("--check", action="store_true", help="只校对该年度的内容，不生成文件；有错误时退出码为 1")
     p.add_argument("--compare", metavar="年度", type=_year, help="与另一年度的工作意见对照，生成修订模式的 DOCX 和彩色标注的 PDF")
     p.add_argument("--preview", action="store_true", help="另外生成每页的 PNG 预览图和一张总览图（output/<年度>/预览/）")
@@ -184,7 +187,7 @@ class Builder:
         self.check_year()
         t0 = time.perf_counter()
         from .house import load_house
-        house = load_house()
+        house = load_house(Path(self.args.house) if self.args.house else None)
         docs = self.load(self.year_dir, house)  # every document is read and checked before anything is written
         from .drafting import pending_dates
         from .proofread import ERROR, proofread_document, summary
@@ -280,16 +283,20 @@ class Builder:
             pages = _atomic(pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config))
             _warn_missing_glyphs()
             say(f"已生成 {pdf}（{len(pages)} 页，{_kb(pdf)}），用时 {time.perf_counter() - t1:.2f} 秒")
+            for variant in dict.fromkeys(args.variant):
+                suffix, what = {"print": ("印刷", "印刷厂用 PDF/X-4，CMYK"), "archive": ("存档", "存档用 PDF/A-2b")}[variant]
+                target = self.out_dir / f"{name}-{suffix}.pdf"
+                _atomic(target, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, variant, pages))
+                say(f"已生成 {target}（{what}，{_kb(target)}）")
         if args.format in ("all", "docx"):
             from .docx import write_docx
             t1 = time.perf_counter()
             target = self.out_dir / f"{name}.docx"
-            if pdf is None:  # the page count the DOCX records: the composed document's
+            composed = pages
+            if composed is None:  # the page count the DOCX records: the composed document's
                 from .layout import Composer
-                page_count = len(Composer(house, fonts).compose(doc))
-            else:
-                page_count = len(pages)
-            _atomic(target, lambda tmp: write_docx(doc, house, tmp, page_count))
+                composed = Composer(house, fonts).compose(doc)
+            _atomic(target, lambda tmp: write_docx(doc, house, tmp, len(composed), not composed[-1].numbered))
             aliases = fonts.alias_config()
             say(f"已生成 {target}（{_kb(target)}），用时 {time.perf_counter() - t1:.2f} 秒")
             if first and shutil.which("libreoffice"):

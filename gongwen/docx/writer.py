@@ -577,7 +577,8 @@ class DocxWriter:
             '<w:pPr><w:pStyle w:val="GwColophon"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>'
             f'<w:r><mc:AlternateContent><mc:Choice Requires="wps">{drawing}</mc:Choice>'
             f'<mc:Fallback>{vml}</mc:Fallback></mc:AlternateContent></w:r></w:p>')
-        self.sect.addprevious(parse_xml(anchor))
+        self.colophon_anchor = parse_xml(anchor)
+        self.sect.addprevious(self.colophon_anchor)
 
     def section(self) -> None:
         g, h = self.g, self.h
@@ -601,8 +602,26 @@ class DocxWriter:
         ox.put(sect, ox.el("pgNumType", start=1), ox.SECTPR_ORDER)
         ox.put(sect, ox.el("cols", space=425), ox.SECTPR_ORDER)
         ox.put(sect, ox.el("docGrid", type="lines", linePitch=g.pitch), ox.SECTPR_ORDER)
+        if self.colophon_page and self.colophon_anchor is not None:
+            # duplex: the 版记 on a page of its own (the even back face), in a last section whose footers
+            # are empty — that page carries no page number (§7.5)
+            from copy import deepcopy
+            brk = ox.el("p")
+            ppr = ox.el("pPr")
+            ppr.append(deepcopy(sect))
+            brk.append(ppr)
+            self.colophon_anchor.addprevious(brk)
+            blank = self._footer(None)
+            for ref in sect.findall(qn("w:footerReference")):
+                ref.set(qn("r:id"), blank)
+            ox.put(sect, ox.el("type", val="nextPage"), ox.SECTPR_ORDER)
+            for num in sect.findall(qn("w:pgNumType")):
+                sect.remove(num)
 
-    def _footer(self, style: str) -> str:
+    colophon_page = False  # set by write_docx when the composed document puts the 版记 on a page of its own
+    colophon_anchor = None
+
+    def _footer(self, style: str | None) -> str:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
         from docx.parts.hdrftr import FooterPart
         part = FooterPart.new(self.d.part.package)
@@ -611,12 +630,13 @@ class DocxWriter:
             ftr.remove(child)
         p = ox.el("p")
         ppr = ox.el("pPr")
-        ppr.append(ox.el("pStyle", val=style))
+        ppr.append(ox.el("pStyle", val=style or "GwPageNumber"))
         p.append(ppr)
-        p.append(ox.text_run("— "))
-        for r in ox.page_field_runs(None):
-            p.append(r)
-        p.append(ox.text_run(" —"))
+        if style:  # None: an empty footer (a page without a number)
+            p.append(ox.text_run("— "))
+            for r in ox.page_field_runs(None):
+                p.append(r)
+            p.append(ox.text_run(" —"))
         ftr.append(p)
         return self.d.part.relate_to(part, RT.FOOTER)
 
@@ -720,8 +740,11 @@ def _attr(s: str) -> str:
     return _esc(s, {'"': "&quot;"})
 
 
-def write_docx(doc: Document, house: House, target: Path, pages: int | None = None) -> None:
-    """`pages`: the page count of the composed document (the PDF's), recorded in docProps/app.xml."""
+def write_docx(doc: Document, house: House, target: Path, pages: int | None = None,
+               colophon_page: bool = False) -> None:
+    """`pages`: the page count of the composed document (the PDF's), recorded in docProps/app.xml;
+    `colophon_page`: the composed document puts the 版记 on an unnumbered page of its own (duplex)."""
     w = DocxWriter(doc, house)
     w.pages = pages
+    w.colophon_page = colophon_page
     target.write_bytes(w.build())

@@ -31,6 +31,8 @@ class Blocks:
         pages[0].lines[:0] = first_page_lines
         pages[0].rules[:0] = rules
         self.place_colophon(doc, pages)
+        if self.h.raw.get("print", {}).get("duplex") and len(pages) % 2:
+            self.colophon_to_even_page(pages)
         for i, pg in enumerate(pages, 1):
             pg.number = i
             for ln in pg.lines:  # characters the role's font lacks: drawn (and measured) in a fallback font
@@ -267,6 +269,18 @@ class Blocks:
         rows += self.section_rows(att.parts)
         return rows
 
+
+    def colophon_to_even_page(self, pages: list[Page]) -> None:
+        """Duplex printing: the 版记 belongs on the last face, an even page. When it stands on an odd page,
+        it moves to a new page after it (the back of that sheet), which carries no page number (§7.5)."""
+        last = pages[-1]
+        kinds = ("colophon-recipients", "colophon-cc", "colophon-printer", "colophon-date", "colophon-copies")
+        moved = [ln for ln in last.lines if ln.kind in kinds]
+        top = min((ln.baseline for ln in moved), default=self.H) - self.P
+        rules = [r for r in last.rules if r.width >= self.W - EPS and r.y >= top]
+        last.lines = [ln for ln in last.lines if ln not in moved]
+        last.rules = [r for r in last.rules if r not in rules]
+        pages.append(Page(0, lines=moved, rules=rules, pitch=self.P, footnote_top=self.H, numbered=False))
 
     def colophon_groups(self, doc: Document) -> list[list[list[Line]]]:
         """The 版记's parts (separated by rules) → its grid rows → the lines on each row."""

@@ -68,6 +68,7 @@ class Page:
     rules: list[Rule] = field(default_factory=list)
     pitch: float = 0.0
     footnote_top: float = 0.0  # top of the footnote block, pt from the 版心 top (the 版心 height if none)
+    numbered: bool = True  # False: a 版记 page after a blank face in duplex printing carries no page number
 
 
 @dataclass

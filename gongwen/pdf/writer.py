@@ -39,7 +39,38 @@ def _font_css(fonts: FontSet, st: Style) -> tuple[str, int]:
     return family, weight
 
 
-def render_css(house: House, fonts: FontSet, composer: Composer) -> str:
+VARIANTS = {"screen": None, "print": "pdf/x-4", "archive": "pdf/a-2b"}
+
+
+class Palette:
+    """Colours as the variant writes them: as given (sRGB) on screen, DeviceCMYK for the print shop."""
+
+    def __init__(self, house: House, variant: str):
+        self.cmyk = variant == "print"
+        self.red = house["colors"]["red"].upper()
+        self.red_cmyk = house["colors"].get("red_cmyk", [0, 1, 1, 0])
+
+    def __call__(self, color: str) -> str:
+        if not self.cmyk or not color:
+            return color
+        if color.upper() == self.red:
+            return "device-cmyk(" + " ".join(str(v) for v in self.red_cmyk) + ")"
+        if color.upper() in ("#000", "#000000", "BLACK"):
+            return self.black
+        raise BuildError(f"印刷用 PDF 不支持颜色 {color}：请在 styles/house.yaml 中给出它的 CMYK 值")
+
+    black = "device-cmyk(0 0 0 1)"
+
+
+def icc_profile(house: House) -> Path:
+    path = Path(house.raw.get("print", {}).get("icc_profile", ""))
+    if not path.is_file():
+        raise BuildError(f"印刷用 PDF 需要 CMYK 色彩特性文件（ICC）：找不到 {path}。请运行 bash scripts/setup.sh"
+                         "（texlive-base 带有 FOGRA39L_coated.icc），或在 styles/house.yaml 的 print.icc_profile 中指定")
+    return path
+
+
+def render_css(house: House, fonts: FontSet, composer: Composer, variant: str = "screen") -> str:
     p = house["page"]
     pn = house["page_number"]
     size = float(house["sizes_pt"]["page_number"])
@@ -57,6 +88,9 @@ def render_css(house: House, fonts: FontSet, composer: Composer) -> str:
         bottom_mm=p["height_mm"] - p["top_mm"] - p["type_height_mm"],
         number_box=number_box,
         number_side=_pt(pn["side_space_chars"] * size),
+        cmyk=variant == "print",
+        icc_url=icc_profile(house).as_uri() if variant == "print" else "",
+        black=Palette.black,
     )
 
 
@@ -64,14 +98,15 @@ class _FontClasses:
     """One CSS class per distinct font setting, so that each line carries only its position inline
     (WeasyPrint parses every style attribute separately: classes keep rendering fast)."""
 
-    def __init__(self, fonts: FontSet, composer: Composer):
+    def __init__(self, fonts: FontSet, composer: Composer, palette=None):
         self.fonts, self.composer = fonts, composer
+        self.palette = palette or (lambda c: c)
         self.rules: dict[str, str] = {}
 
     def line_class(self, st: Style) -> str:
         family, weight = _font_css(self.fonts, st)
         decl = (f"font-family:{family};font-weight:{weight};font-size:{st.size}pt;"
-                f"line-height:{self.composer.box_height(st):.3f}pt" + (f";color:{st.color}" if st.color else ""))
+                f"line-height:{self.composer.box_height(st):.3f}pt" + (f";color:{self.palette(st.color)}" if st.color else ""))
         return self._name(decl)
 
     def span_class(self, st: Style) -> str:
@@ -80,7 +115,7 @@ class _FontClasses:
         if st.call:
             decl += ";position:relative;top:-0.5em"
         if st.color:
-            decl += f";color:{st.color}"
+            decl += f";color:{self.palette(st.color)}"
         return self._name(decl)
 
     def _name(self, decl: str) -> str:
@@ -99,27 +134,37 @@ def _line_view(ln: Line, classes: _FontClasses, composer: Composer) -> dict:
             "top": ln.baseline - composer.ascent(main), "ls": ln.letter_spacing, "spans": spans}
 
 
-def build_html(doc: Document, house: House, fonts: FontSet) -> tuple[str, list[Page]]:
+def build_html(doc: Document, house: House, fonts: FontSet, variant: str = "screen",
+               pages: list[Page] | None = None) -> tuple[str, list[Page]]:
     composer = Composer(house, fonts)
-    pages = composer.compose(doc)
-    classes = _FontClasses(fonts, composer)
-    views = [{"number": p.number, "rules": p.rules, "lines": [_line_view(ln, classes, composer) for ln in p.lines]}
-             for p in pages]
-    css = render_css(house, fonts, composer) + "\n" + classes.css()
+    if pages is None:
+        pages = composer.compose(doc)
+    palette = Palette(house, variant)
+    classes = _FontClasses(fonts, composer, palette)
+    views = [{"number": p.number, "numbered": p.numbered,
+              "rules": [{"x": r.x, "y": r.y, "width": r.width, "height": r.height, "color": palette(r.color)}
+                        for r in p.rules],
+              "lines": [_line_view(ln, classes, composer) for ln in p.lines]} for p in pages]
+    css = render_css(house, fonts, composer, variant) + "\n" + classes.css()
     save_metrics()
+    n = doc.notice
     html = _env().get_template("document.html.j2").render(
-        pages=views, css=css, title="".join(doc.notice.title_lines),
-        author=doc.notice.signature, created=doc.notice.stamp_date.isoformat())
+        pages=views, css=css, title="".join(n.title_lines), author="、".join(n.signatures),
+        subject=n.number.text, keywords=", ".join([n.number.text, "、".join(n.signatures), "公文"]),
+        created=n.stamp_date.isoformat())
     return html, pages
 
 
-def no_fetch_fetcher():
+def no_fetch_fetcher(allowed: str | None = None):
     """A WeasyPrint URL fetcher that refuses every URL: the document needs no external resource (fonts
-    come from fontconfig), and nothing written in the content may make the build read a file or the net."""
+    come from fontconfig), and nothing written in the content may make the build read a file or the net.
+    `allowed`: the one file URL the print variant reads (the house style's ICC profile)."""
     from weasyprint.urls import URLFetcher
 
     class NoFetch(URLFetcher):
         def fetch(self, url, headers=None):
+            if allowed and url == allowed:
+                return super().fetch(url, headers)
             raise ValueError(f"外部资源已禁止：{url}")
 
     return NoFetch()
@@ -143,13 +188,20 @@ def harfbuzz_subset_missing() -> bool:
     return ctypes.util.find_library("harfbuzz-subset") is None
 
 
-def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path, font_config=None) -> list[Page]:
+def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path, font_config=None,
+              variant: str = "screen", pages: list[Page] | None = None) -> list[Page]:
     """Render the document to `target` (the caller makes the write atomic). Watch mode passes one
-    WeasyPrint FontConfiguration for all rebuilds, so fontconfig is not set up anew each time."""
+    WeasyPrint FontConfiguration for all rebuilds, so fontconfig is not set up anew each time.
+
+    `variant`: "screen" (the ordinary PDF), "print" (PDF/X-4 for the print shop: every colour in DeviceCMYK,
+    black as pure K, the house red as CMYK, an output intent from the ICC profile of the house style) or
+    "archive" (PDF/A-2b, with title, author, subject and keywords — the 文号 among them — in its XMP)."""
     HTML = _weasyprint_html()
 
-    html, pages = build_html(doc, house, fonts)
+    html, pages = build_html(doc, house, fonts, variant, pages)
+    allowed = icc_profile(house).as_uri() if variant == "print" else None
     # the PDF's dates come from the content (<meta dcterms.created> = 成文日期), so equal content gives
     # equal bytes
-    HTML(string=html, url_fetcher=no_fetch_fetcher(), base_url=str(ROOT)).write_pdf(str(target), font_config=font_config)
+    HTML(string=html, url_fetcher=no_fetch_fetcher(allowed), base_url=str(ROOT)).write_pdf(
+        str(target), font_config=font_config, pdf_variant=VARIANTS[variant])
     return pages
