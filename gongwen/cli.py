@@ -101,6 +101,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--blank", action="store_true", help="与 --new 同用：不用底稿，新建一份待填写的最简文件")
     p.add_argument("--variant", action="append", choices=["print", "archive"], default=[], metavar="用途",
                    help="另外生成：print 印刷厂用 PDF/X（CMYK）、archive 存档用 PDF/A（可写两次）")
+    p.add_argument("--print", dest="print_", action="store_true",
+                   help="生成后用 CUPS 打印（份数取版记的印数，双面长边翻转，A4，不缩放）")
+    p.add_argument("--copies", metavar="份数", type=int, help="打印份数或分份 PDF 的份数（默认取版记的印数）")
+    p.add_argument("--printer", metavar="打印机", help="打印机名称（lpstat -p 列出的名称；默认用系统默认打印机）")
+    p.add_argument("--dry-run", action="store_true", help="与 --print 同用：只显示打印命令和页数，不打印")
+    p.add_argument("--copies-pdf", action="store_true",
+                   help="有份号的文件：另外生成一个逐份编号（000001、000002……）的 PDF，供印制")
     p.add_argument("--check", action="store_true", help="只校对该年度的内容，不生成文件；有错误时退出码为 1")
     p.add_argument("--compare", metavar="年度", type=_year, help="与另一年度的工作意见对照，生成修订模式的 DOCX 和彩色标注的 PDF")
     p.add_argument("--preview", action="store_true", help="另外生成每页的 PNG 预览图和一张总览图（output/<年度>/预览/）")
@@ -283,6 +290,28 @@ class Builder:
             pages = _atomic(pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config))
             _warn_missing_glyphs()
             say(f"已生成 {pdf}（{len(pages)} 页，{_kb(pdf)}），用时 {time.perf_counter() - t1:.2f} 秒")
+            duplex = bool(house.raw.get("print", {}).get("duplex"))
+            copies = args.copies or doc.colophon.copies or 1
+            to_print, print_copies = pdf, copies
+            if doc.notice.copy_number and (args.copies_pdf or args.print_):
+                from .pdf.copies import numbered_copies
+                target = self.out_dir / f"{name}-分份.pdf"
+                n_pages = _atomic(target, lambda tmp: numbered_copies(doc, house, fonts, pages, copies, tmp, duplex))
+                say(f"已生成 {target}（{copies} 份，逐份编号 000001–{copies:06d}，共 {n_pages} 页）")
+                to_print, print_copies = target, 1
+            elif args.copies_pdf:
+                raise BuildError("这份文件没有份号：只有标注了份号的文件才需要分份编号（在发文文件中写“份号: 000001”）")
+            if args.print_:
+                from .pdf.copies import print_command, send_to_printer
+                cmd = print_command(to_print, print_copies, args.printer)
+                import shlex
+                shown = " ".join(shlex.quote(c) for c in cmd)
+                count = len(pages) if to_print == pdf else n_pages
+                if args.dry_run:
+                    say(f"打印（试运行，未打印）：{shown}\n  {count} 页 × {print_copies} 份，双面长边翻转，A4，不缩放")
+                else:
+                    out = send_to_printer(cmd)
+                    say(f"已送打印：{shown}（{count} 页 × {print_copies} 份）{('：' + out) if out else ''}")
             for variant in dict.fromkeys(args.variant):
                 suffix, what = {"print": ("印刷", "印刷厂用 PDF/X-4，CMYK"), "archive": ("存档", "存档用 PDF/A-2b")}[variant]
                 target = self.out_dir / f"{name}-{suffix}.pdf"

@@ -20,6 +20,8 @@ PY=${PYTHON:-python3}
 "$PY" -c "import venv, ensurepip" 2>/dev/null || pkgs+=(python3-venv)
 # the DOCX tests render the DOCX with LibreOffice (an engine independent of ours)
 [ $want_test -eq 1 ] && pkgs+=(libreoffice-writer-nogui)
+# the printing test sends a job through a real CUPS server to the cups-pdf virtual printer
+[ $want_test -eq 1 ] && pkgs+=(cups cups-client printer-driver-cups-pdf)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

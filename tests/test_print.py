@@ -130,3 +130,103 @@ def test_archive_variant_is_pdfa_with_its_metadata(variants):
     assert reader.trailer["/Root"].get("/OutputIntents")  # PDF/A's sRGB intent
     info = reader.metadata
     assert info["/Subject"] == "宝教〔2024〕1号" and info["/Author"] == "上海市宝山区教育局"
+
+
+def test_numbered_copies_each_carry_their_own_copy_number(tmp_path):
+    r = run("--year", "2025", "--content", str(ROOT / "examples" / "上行文"), "--output", str(tmp_path),
+            "--copies-pdf", "--copies", "4", "--house", str(duplex_house(tmp_path, True)), "--format", "pdf", "-q")
+    assert r.returncode == 0, r.stderr
+    with pdfplumber.open(tmp_path / "2025" / "宝教〔2025〕15号-分份.pdf") as pdf:
+        assert len(pdf.pages) == 4 * 2  # four copies of a two-page document
+        for k in range(4):
+            first = [ln.text for ln in text_lines(pdf.pages[2 * k])]
+            assert first[0].replace(" ", "") == f"{k + 1:06d}", first[:2]  # 份号, line 1, top left
+            assert any("上海市宝山区教育局文件" in t for t in first)
+    r = run("--year", "2024", "--output", str(tmp_path), "--copies-pdf", "--format", "pdf")
+    assert r.returncode == 1 and "没有份号" in r.stderr  # a document without 份号 has no numbered copies
+
+
+def test_print_dry_run_shows_the_command_and_the_pages(tmp_path):
+    r = run("--year", "2024", "--output", str(tmp_path), "--print", "--dry-run", "--format", "pdf")
+    assert r.returncode == 0, r.stderr
+    assert "lp -n 350 -o media=A4 -o fit-to-page=false -o print-scaling=none -o sides=two-sided-long-edge" in r.stdout
+    assert "17 页 × 350 份" in r.stdout and "未打印" in r.stdout
+
+
+@pytest.fixture(scope="module")
+def cups_printer():
+    """A cups-pdf virtual printer on a running CUPS server (started here when it is not running)."""
+    for tool in ("cupsd", "lpadmin", "lp", "lpstat"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            pytest.fail(f"{tool} is missing: run bash scripts/setup.sh --test (cups, printer-driver-cups-pdf)")
+    if subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout.strip() != "scheduler is running":
+        subprocess.run(["/usr/sbin/cupsd"], check=True, timeout=30)
+        for _ in range(50):
+            if subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout.strip() == "scheduler is running":
+                break
+            time.sleep(0.2)
+    name = "gongwen-test"
+    subprocess.run(["lpadmin", "-p", name, "-E", "-v", "cups-pdf:/", "-m", "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"],
+                   check=True, capture_output=True, timeout=60)
+    yield name
+    subprocess.run(["lpadmin", "-x", name], capture_output=True, timeout=60)
+
+
+def _job_attributes(job: int) -> dict:
+    """copies and sides of a job, asked of the CUPS server by IPP (Get-Job-Attributes)."""
+    import struct
+    import urllib.request
+
+    def attr(tag: int, name: str, value: str) -> bytes:
+        n, v = name.encode(), value.encode()
+        return struct.pack(">BH", tag, len(n)) + n + struct.pack(">H", len(v)) + v
+
+    body = (struct.pack(">HHI", 0x0200, 0x0009, 1) + b"\x01" + attr(0x47, "attributes-charset", "utf-8")
+            + attr(0x48, "attributes-natural-language", "en") + attr(0x45, "job-uri", f"ipp://localhost/jobs/{job}")
+            + attr(0x44, "requested-attributes", "copies") + attr(0x44, "", "sides") + b"\x03")
+    req = urllib.request.Request("http://localhost:631/jobs", data=body, headers={"Content-Type": "application/ipp"})
+    data = urllib.request.urlopen(req, timeout=30).read()
+    out = {}
+    i = data.find(b"\x21\x00\x06copies\x00\x04")
+    if i >= 0:
+        out["copies"] = int.from_bytes(data[i + 11:i + 15], "big")
+    i = data.find(b"\x00\x05sides")
+    if i >= 0:
+        n = int.from_bytes(data[i + 7:i + 9], "big")
+        out["sides"] = data[i + 9:i + 9 + n].decode()
+    return out
+
+
+def test_print_sends_a_job_to_cups(cups_printer, tmp_path):
+    r = run("--year", "2018", "--content", str(ROOT / "examples" / "直接发文"), "--output", str(tmp_path), "--print",
+            "--printer", cups_printer, "--copies", "3", "--format", "pdf")
+    assert r.returncode == 0, r.stderr
+    jobs = [int(m) for m in re.findall(rf"request id is {cups_printer}-(\d+)", r.stdout)]
+    assert len(jobs) == 2  # the two documents of the year
+    for job in jobs:
+        for _ in range(150):  # the job completes, cups-pdf writes the PDF
+            done = subprocess.run(["lpstat", "-W", "completed", "-o", cups_printer], capture_output=True, text=True).stdout
+            if f"{cups_printer}-{job} " in done:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"job {job} did not complete: {done}")
+        assert _job_attributes(job) == {"copies": 3, "sides": "two-sided-long-edge"}
+        printed = []
+        for _ in range(50):
+            printed = [p for d in (Path.home() / "PDF", Path("/var/spool/cups-pdf/ANONYMOUS")) if d.is_dir()
+                       for p in d.glob(f"*-job_{job}.pdf")]
+            if printed:
+                break
+            time.sleep(0.2)
+        assert printed, "cups-pdf wrote no PDF"
+        with pdfplumber.open(printed[0]) as pdf:  # re-rendered by Ghostscript: pages and size, not text
+            assert len(pdf.pages) == 2
+            assert all(abs(p.width - 595.3) < 1.5 and abs(p.height - 841.9) < 1.5 for p in pdf.pages)  # A4, unscaled
+        printed[0].unlink()
+
+
+def test_print_to_a_printer_that_does_not_exist(cups_printer, tmp_path):
+    r = run("--year", "2024", "--output", str(tmp_path), "--print", "--printer", "没有这台打印机", "--format", "pdf")
+    assert r.returncode == 1 and "打印失败" in r.stderr and cups_printer in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
