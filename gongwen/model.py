@@ -167,6 +167,7 @@ class Notice:
     urgency: str = ""  # 紧急程度: 特急 / 加急
     note: str = ""  # 附注, printed （…）
     publicity: str = ""  # 公开属性: 主动公开 / 依申请公开 / 不予公开
+    seals: list[str] = field(default_factory=list)  # 印章: PNG files, one per organ (the electronic copy)
     show_attachment_note: bool = True
     proof_allow: list[str] = field(default_factory=list)  # 校对例外: deliberate uses the proofreading keeps quiet on
     date_text: str = ""

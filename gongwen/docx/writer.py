@@ -417,10 +417,12 @@ class DocxWriter:
                    for p in pairs)
         groups = pairs if fits else [[s] for s in sigs]
         gap = int(h["body"].get("joint_signature_row_gap_lines", 3))
+        seals = list(zip(sigs, n.seals))
         for gi, group in enumerate(groups):
             if len(group) == 1 and _cells(group[0]) * g.cell <= g.type_w:
                 p = self.para("GwSignature", text=group[0])
                 self._center_over_date(p, group[0], n.date_text)
+                centres = [min(centre, g.type_w - _cells(group[0]) * g.cell / 2)]
             else:
                 right_x = max(0.0, centre - _cells(group[-1]) * g.cell / 2)
                 runs = []
@@ -438,9 +440,48 @@ class DocxWriter:
                 if stops:
                     ox.put(ppr, ox.tabs(*stops), ox.PPR_ORDER)
                 ox.put(ppr, ox.el("jc", val="left" if stops else "right"), ox.PPR_ORDER)
+                centres = [pos for _, pos in stops] if stops else [g.type_w - centre]
             if gi:
                 self._spacing(p, before=gap * g.pitch)
+            for name, x in zip(group, centres):
+                path = dict(seals).get(name)
+                if path:
+                    p.append(self._seal_run(path, x))
         self.para("GwDate", text=n.date_text)
+
+    def _seal_run(self, path: str, centre_x: float):
+        """An electronic seal in front of the text, centred on its 署名 at `centre_x` (twips from the left
+        margin), placed as the PDF places it (house: seal_diameter_mm, seal_gap_lines): its top a fifth of
+        a line below the top of the 署名's paragraph (whose space before is the gap after the text), the
+        署名 and the date below its centre."""
+        from PIL import Image as PILImage
+        hb, g = self.h["body"], self.g
+        d = float(hb.get("seal_diameter_mm", 42)) * MM * TW
+        with PILImage.open(path) as im:
+            w, hgt = im.size
+        cx, cy = (d, d * hgt / w) if w >= hgt else (d * w / hgt, d)
+        before = hb["signature_lines_before"] * g.pitch
+        centre_below_line_top = -before + float(hb.get("seal_gap_lines", 0.2)) * g.pitch + d / 2
+        rid, _ = self.d.part.get_or_add_image(path)
+        self._pic_id = getattr(self, "_pic_id", 10) + 1
+        emu = 635
+        xml = (
+            f'<w:r {nsdecls("w", "wp", "a", "pic", "r")}><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" '
+            'simplePos="0" relativeHeight="251660288" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+            '<wp:simplePos x="0" y="0"/>'
+            f'<wp:positionH relativeFrom="margin"><wp:posOffset>{round((centre_x - cx / 2) * emu)}</wp:posOffset></wp:positionH>'
+            f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{round((before + centre_below_line_top - cy / 2) * emu)}</wp:posOffset>'
+            f'</wp:positionV><wp:extent cx="{round(cx * emu)}" cy="{round(cy * emu)}"/>'
+            '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+            f'<wp:docPr id="{self._pic_id}" name="印章{self._pic_id - 10}"/>'
+            '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+            f'<pic:nvPicPr><pic:cNvPr id="{self._pic_id}" name="印章.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{round(cx * emu)}" cy="{round(cy * emu)}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+            '</wp:anchor></w:drawing></w:r>')
+        return parse_xml(xml)
 
     def install_styles(self) -> None:
         """Replace python-docx's template styles with the house styles."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..house import MM
 from ..model import Document, Paragraph
-from .boxes import EPS, Line, Page, Row, Rule, Run, Style
+from .boxes import EPS, Image, Line, Page, Row, Rule, Run, Style
 
 
 class Blocks:
@@ -31,6 +31,8 @@ class Blocks:
         pages[0].lines[:0] = first_page_lines
         pages[0].rules[:0] = rules
         self.place_colophon(doc, pages)
+        if doc.notice.seals:
+            self.place_seals(doc, pages)
         if self.h.raw.get("print", {}).get("duplex") and len(pages) % 2:
             self.colophon_to_even_page(pages)
         for i, pg in enumerate(pages, 1):
@@ -269,6 +271,39 @@ class Blocks:
         rows += self.section_rows(att.parts)
         return rows
 
+
+    def place_seals(self, doc: Document, pages: list[Page]) -> None:
+        """Electronic seals (§7.3.5.1): one per organ, 端正, centred on its 署名 (the last one also over the
+        date), pressing the 署名 and the date so that they sit below the seal's centre; the first row's
+        top within one line of the text above (house: seal_gap_lines)."""
+        from PIL import Image as PILImage
+        hb = self.h["body"]
+        d = float(hb.get("seal_diameter_mm", 42)) * MM
+        gap = float(hb.get("seal_gap_lines", 0.2)) * self.P
+        sigs = doc.notice.signatures
+        for page in pages:
+            lines = [ln for ln in page.lines if ln.kind == "signature"]
+            if not lines:
+                continue
+            half = page.pitch / 2 + 0.38 * self.S  # baseline → top of its grid line
+            first_top = min(ln.baseline for ln in lines) - half
+            above = [ln.baseline + page.pitch - half for ln in page.lines
+                     if ln.kind not in ("signature", "date", "footnote") and ln.baseline < first_top + half - 1]
+            text_bottom = max(above) if above else first_top - 2 * page.pitch
+            # the seal centre's height above the top of its 署名's grid line, the same for every row
+            lift = first_top - (text_bottom + gap + d / 2)
+            for k, (name, path) in enumerate(zip(sigs, doc.notice.seals)):
+                mine = [ln for ln in lines if ln.text and ln.text in name] or lines[k:k + 1]
+                if not mine:
+                    continue
+                top = min(ln.baseline for ln in mine) - half
+                cx = sum(ln.x + ln.width / 2 for ln in mine) / len(mine)
+                with PILImage.open(path) as im:
+                    w, h = im.size
+                wd, ht = (d, d * h / w) if w >= h else (d * w / h, d)
+                cy = top - lift
+                page.images.append(Image(path, cx - wd / 2, cy - ht / 2, wd, ht))
+            return
 
     def colophon_to_even_page(self, pages: list[Page]) -> None:
         """Duplex printing: the 版记 belongs on the last face, an even page. When it stands on an odd page,

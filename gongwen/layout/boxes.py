@@ -62,6 +62,17 @@ class Rule:
 
 
 @dataclass
+class Image:
+    """A picture placed on the page (an electronic seal), pt from the 版心's top-left corner."""
+
+    path: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass
 class Page:
     number: int
     lines: list[Line] = field(default_factory=list)
@@ -69,6 +80,7 @@ class Page:
     pitch: float = 0.0
     footnote_top: float = 0.0  # top of the footnote block, pt from the 版心 top (the 版心 height if none)
     numbered: bool = True  # False: a 版记 page after a blank face in duplex printing carries no page number
+    images: list = field(default_factory=list)  # Image: the electronic seals, drawn over the text
 
 
 @dataclass

@@ -146,7 +146,7 @@ class Paginator:
                 carry.insert(0, cur.pop())
             head = carry[0] if carry else None
             if (widows and head is not None and head.para is not None and head.idx == head.count - 1
-                    and head.count > 1 and len(cur) > 1 and cur[-1].para == head.para):
+                    and head.count > 1 and len(cur) > 1 and cur[-1].para == head.para and not cur[-1].hold):
                 carry.insert(0, cur.pop())  # a paragraph's last line is not left alone at the top of a page
             finish(cur, y0)
             while carry and carry[0].line is None:  # no blank line at the top of a page
@@ -196,6 +196,8 @@ class Paginator:
             move = k  # orphan: the first line goes too
         if move >= len(cur):
             return []  # the paragraph fills the page: nothing better to do
+        if any(r.hold for r in cur[len(cur) - move:]):
+            return []  # the first line of 正文 stays on the first page, widow or not
         carry = cur[len(cur) - move:]
         del cur[len(cur) - move:]
         return carry

@@ -141,7 +141,10 @@ def build_html(doc: Document, house: House, fonts: FontSet, variant: str = "scre
         pages = composer.compose(doc)
     palette = Palette(house, variant)
     classes = _FontClasses(fonts, composer, palette)
+    seals = variant != "print"  # the print shop's copy is stamped by hand or 套印, not printed with the image
     views = [{"number": p.number, "numbered": p.numbered,
+              "images": [{"src": Path(i.path).as_uri(), "x": i.x, "y": i.y, "width": i.width, "height": i.height}
+                         for i in p.images] if seals else [],
               "rules": [{"x": r.x, "y": r.y, "width": r.width, "height": r.height, "color": palette(r.color)}
                         for r in p.rules],
               "lines": [_line_view(ln, classes, composer) for ln in p.lines]} for p in pages]
@@ -155,15 +158,15 @@ def build_html(doc: Document, house: House, fonts: FontSet, variant: str = "scre
     return html, pages
 
 
-def no_fetch_fetcher(allowed: str | None = None):
+def no_fetch_fetcher(allowed=None):
     """A WeasyPrint URL fetcher that refuses every URL: the document needs no external resource (fonts
     come from fontconfig), and nothing written in the content may make the build read a file or the net.
-    `allowed`: the one file URL the print variant reads (the house style's ICC profile)."""
+    `allowed`: the file URLs the build itself reads (the print variant's ICC profile, the seal images)."""
     from weasyprint.urls import URLFetcher
 
     class NoFetch(URLFetcher):
         def fetch(self, url, headers=None):
-            if allowed and url == allowed:
+            if allowed and url in (allowed if isinstance(allowed, (set, frozenset, list, tuple)) else {allowed}):
                 return super().fetch(url, headers)
             raise ValueError(f"外部资源已禁止：{url}")
 
@@ -199,7 +202,7 @@ def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path, font_co
     HTML = _weasyprint_html()
 
     html, pages = build_html(doc, house, fonts, variant, pages)
-    allowed = icc_profile(house).as_uri() if variant == "print" else None
+    allowed = {icc_profile(house).as_uri()} if variant == "print" else {Path(s).as_uri() for s in doc.notice.seals}
     # the PDF's dates come from the content (<meta dcterms.created> = 成文日期), so equal content gives
     # equal bytes
     HTML(string=html, url_fetcher=no_fetch_fetcher(allowed), base_url=str(ROOT)).write_pdf(

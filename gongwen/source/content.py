@@ -91,6 +91,7 @@ NOTICE_SCHEMA = {
     "发文机关署名": F("lines", hint="如：上海市宝山区教育局；联合行文时每个机关一项"),
     "成文日期": F("date", hint="写成 2024-02-04；尚未确定时写“待定”"),
     "附注": F("text", required=False),
+    "印章": F("lines", required=False, hint="电子印章图片（PNG，红色图案、透明背景）的路径；联合行文时每个机关一项"),
     "公开属性": F("text", required=False, choices=("主动公开", "依申请公开", "不予公开")),
     "校对例外": F("lines", required=False, hint="校对时不报的写法，每项一条，如：乾县"),
     "版记": F("map", children={
@@ -467,6 +468,7 @@ def load_document(path: Path, raw=None) -> Document:
         date=None if n["成文日期"] in (None, PENDING) else n["成文日期"],
         note=note,
         publicity=n["公开属性"] or "",
+        seals=_check_seals(ck, n["印章"], notice_path, len(signatures)),
         show_attachment_note=n["附件说明"] is not False,
         proof_allow=[t for t, _ in (n["校对例外"] or [])],
     )
@@ -486,6 +488,60 @@ def load_document(path: Path, raw=None) -> Document:
     doc.texts = ck.texts + [t for a in attachments for t in a.texts]
     doc.lines = ck.field_lines
     return doc
+
+
+SEAL_MAX_BYTES = 8 * 1024 * 1024
+SEAL_MAX_PIXELS = 4000
+
+
+def _check_seals(ck: "_Checker", entries, notice_path: Path, organs: int) -> list[str]:
+    """印章: each a PNG the office provides (never committed; keep it in seals/), red on transparent.
+    A path is taken relative to the document's folder, then to the project folder."""
+    if not entries:
+        return []
+    out = []
+    root = Path(__file__).resolve().parent.parent.parent
+    for k, (name, line) in enumerate(entries):
+        field = "印章" if len(entries) == 1 else f"印章[{k + 1}]"
+        path = next((c for c in (Path(name), notice_path.parent / name, root / name) if c.is_file()), None)
+        if path is None:
+            ck.add(line, field, f"找不到印章图片“{name}”（可放在项目的 seals/ 目录中，写成 seals/文件名.png）")
+            continue
+        problem = seal_problem(path)
+        if problem:
+            ck.add(line, field, problem)
+            continue
+        out.append(str(path.resolve()))
+    if out and organs and len(entries) != organs:
+        ck.add(entries[0][1], "印章", f"有 {organs} 个发文机关署名，印章应有 {organs} 个（每个机关一个，顺序相同），实际是 {len(entries)} 个")
+    return out
+
+
+def seal_problem(path: Path) -> str:
+    """Why a seal image cannot be used, or "" when it can."""
+    data = path.read_bytes()
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "印章图片必须是 PNG 格式（透明背景）"
+    if len(data) > SEAL_MAX_BYTES:
+        return f"印章图片过大（{len(data) // 1024 // 1024} MB），请用 8 MB 以内、边长 4000 像素以内的图片"
+    from PIL import Image
+    try:
+        with Image.open(path) as im:
+            if max(im.size) > SEAL_MAX_PIXELS:
+                return f"印章图片过大（{im.size[0]}×{im.size[1]} 像素），边长请在 {SEAL_MAX_PIXELS} 像素以内"
+            rgba = im.convert("RGBA")
+            rgba.thumbnail((200, 200))
+            pixels = list(rgba.getdata())
+    except OSError as exc:
+        return f"印章图片无法读取（{exc}）"
+    clear = sum(1 for p in pixels if p[3] < 32)
+    ink = [p for p in pixels if p[3] >= 128]
+    red = sum(1 for r, g, b, a in ink if r >= 150 and g <= 110 and b <= 110)
+    if clear < len(pixels) * 0.2:
+        return "印章图片应为透明背景（现在背景不透明，会遮住署名和日期）"
+    if not ink or red < len(ink) * 0.7:
+        return "印章图片应为红色图案（现在大部分不是红色）"
+    return ""
 
 
 def _check_doc_number(ck: _Checker, num: dict, lines: dict) -> None:
