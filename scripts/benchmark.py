@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
-"""基准：整次 `python build.py --year 2024` 的耗时（多次运行取中位数）和 PDF 大小。
+"""基准：在本机上并列实测，打印中位数（机器忙时绝对值会波动，请看同一次运行中的比值）。
 
-用法：python scripts/benchmark.py [--runs 7] [--year 2024]
-打印的是本机的实测值；机器忙时绝对值会波动，请看中位数。
+  1. 冷启动生成（PDF + DOCX，整次 python build.py）与 LibreOffice 把同一 DOCX 转成 PDF 的用时，及两者之比；
+  2. 监视模式（--watch）下保存内容文件到新 PDF 写出的用时；
+  3. 生成一次的内存峰值（RSS）；
+  4. 2024 年内容的 1 倍、3 倍、10 倍（部分和条目重复）每页的生成用时。
+
+用法：python scripts/benchmark.py [--runs 5] [--no-libreoffice]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -15,101 +21,118 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BUILD = [sys.executable, str(ROOT / "build.py")]
+
+
+def timed(cmd: list[str], **kw) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (KB) of one child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"失败：{' '.join(cmd)}\n{err}")
+    return elapsed, usage.ru_maxrss
+
+
+def scaled_content(root: Path, factor: int) -> Path:
+    """content/2024 with its parts repeated `factor` times (as year 2024 under `root`)."""
+    target = root / f"x{factor}" / "2024"
+    shutil.copytree(ROOT / "content" / "2024", target)
+    att = target / "attachment.yaml"
+    data = yaml.safe_load(att.read_text(encoding="utf-8"))
+    data["部分"] = data["部分"] * factor
+    att.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10 ** 9), encoding="utf-8")
+    return target.parent
+
+
+def pages_of(pdf: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    return int(next(ln.split()[-1] for ln in out.splitlines() if ln.startswith("Pages:")))
+
+
+def watch_save_to_pdf(tmp: Path, saves: int) -> list[float]:
+    """Seconds from a save of the attachment to the new PDF on disk, in a running --watch."""
+    content = tmp / "watch"
+    shutil.copytree(ROOT / "content" / "2024", content / "2024")
+    out = tmp / "watch-out"
+    proc = subprocess.Popen([*BUILD, "--year", "2024", "--content", str(content), "--output", str(out),
+                             "--format", "pdf", "--watch", "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pdf = out / "2024" / "宝教〔2024〕1号.pdf"
+    try:
+        deadline = time.time() + 120
+        while not pdf.exists() and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)
+        att = content / "2024" / "attachment.yaml"
+        results = []
+        for k in range(saves):
+            before = pdf.stat().st_mtime_ns
+            text = att.read_text(encoding="utf-8").replace("。", "。" if k % 2 else "。 ", 1)
+            t0 = time.perf_counter()
+            att.write_text(text, encoding="utf-8")
+            while pdf.stat().st_mtime_ns == before and time.perf_counter() - t0 < 60:
+                time.sleep(0.005)
+            results.append(time.perf_counter() - t0)
+            time.sleep(0.5)
+        return results
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description="公文生成基准")
-    ap.add_argument("--runs", type=int, default=7, help="运行次数（默认 7）")
-    ap.add_argument("--year", default="2024", help="年度（默认 2024）")
+    ap.add_argument("--runs", type=int, default=5, help="每项运行次数（默认 5，取中位数）")
+    ap.add_argument("--no-libreoffice", action="store_true", help="不测 LibreOffice 的转换")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        times = []
-        for _ in range(args.runs):
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", args.year, "--output", tmp, "-q"],
-                           check=True, cwd=ROOT)
-            times.append(time.perf_counter() - t0)
-        pdfs = list((Path(tmp) / args.year).glob("*.pdf"))
-        size = pdfs[0].stat().st_size if pdfs else 0
-        # in-process phases of one warm build (imports already done)
-        sys.path.insert(0, str(ROOT))
-        import os
-        from gongwen.source import load_document
-        from gongwen.fonts import resolve_fonts
-        from gongwen.house import load_house
-        from gongwen.pdf import build_html, write_pdf
-        from gongwen.transforms import resolve
-        t0 = time.perf_counter()
-        house = load_house()
-        doc = resolve(load_document(ROOT / "content" / args.year))
-        t1 = time.perf_counter()
-        fonts = resolve_fonts(house["fonts"], Path(tmp) / ".cache")
-        os.environ["FONTCONFIG_FILE"] = str(fonts.config_file)
-        t2 = time.perf_counter()
-        build_html(doc, house, fonts)
-        t3 = time.perf_counter()
-        write_pdf(doc, house, fonts, Path(tmp) / "x.pdf")
-        t4 = time.perf_counter()
-        from gongwen.docx import write_docx
-        from gongwen.libreoffice import docx_to_pdf
-        docx_times, lo_times = [], []
-        profile = Path(tmp) / "lo-profile"
-        for _ in range(args.runs):
-            a = time.perf_counter()
-            write_docx(doc, house, Path(tmp) / "x.docx")
-            docx_times.append(time.perf_counter() - a)
-        for _ in range(min(args.runs, 3)):
-            a = time.perf_counter()
-            docx_to_pdf(Path(tmp) / "x.docx", Path(tmp) / "lo", fonts.alias_config(), profile=profile)
-            lo_times.append(time.perf_counter() - a)
-    saves = watch_rebuild_times(args.year, args.runs)
-    print(f"整次构建（PDF + DOCX，{args.runs} 次）：中位数 {statistics.median(times):.2f} 秒，"
-          f"最快 {min(times):.2f} 秒，最慢 {max(times):.2f} 秒")
-    print(f"PDF 大小：{size / 1024:.0f} KB")
-    print(f"进程内分段（第二次，模块已加载）：读取与转换 {t1 - t0:.3f} 秒，字体 {t2 - t1:.3f} 秒，"
-          f"分行分页+HTML {t3 - t2:.3f} 秒，WeasyPrint 全部 {t4 - t3:.3f} 秒")
-    print(f"DOCX 写出（进程内，{args.runs} 次）：中位数 {statistics.median(docx_times):.3f} 秒；"
-          f"同一 DOCX 由 LibreOffice 转 PDF（{len(lo_times)} 次，首次含建配置）：中位数 {statistics.median(lo_times):.2f} 秒，"
-          f"为 DOCX 写出的 {statistics.median(lo_times) / statistics.median(docx_times):.0f} 倍")
-    print(f"监视模式：保存后到新 PDF 写好（{len(saves)} 次保存）：中位数 {statistics.median(saves):.2f} 秒，"
-          f"最快 {min(saves):.2f} 秒，最慢 {max(saves):.2f} 秒")
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        out = tmp / "out"
+        subprocess.run([*BUILD, "--year", "2024", "--output", str(out), "-q"], check=True)  # warm caches
+        docx = out / "2024" / "宝教〔2024〕1号.docx"
+        aliases = sorted((out / ".cache").glob("fontconfig-*/fonts-aliases.conf"))[0]
+        cold, lo, rss = [], [], []
+        soffice = shutil.which("soffice")
+        profile = tmp / "lo-profile"
+        if soffice and not args.no_libreoffice:  # a warm LibreOffice profile, as a user's would be
+            timed([soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}", "--convert-to",
+                   "pdf", "--outdir", str(tmp / "lo"), str(docx)], env={**os.environ, "FONTCONFIG_FILE": str(aliases)})
+        for _ in range(args.runs):  # side by side, alternating
+            t, m = timed([*BUILD, "--year", "2024", "--output", str(out), "-q"])
+            cold.append(t)
+            rss.append(m)
+            if soffice and not args.no_libreoffice:
+                t, _ = timed([soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                              "--convert-to", "pdf", "--outdir", str(tmp / "lo"), str(docx)],
+                             env={**os.environ, "FONTCONFIG_FILE": str(aliases)})
+                lo.append(t)
+        print("1. 冷启动生成 2024 年文件（PDF + DOCX）：中位数 {:.2f} 秒".format(statistics.median(cold)))
+        if lo:
+            print("   LibreOffice 把同一 DOCX 转成 PDF：中位数 {:.2f} 秒；比值 {:.2f}".format(
+                statistics.median(lo), statistics.median(cold) / statistics.median(lo)))
+        saves = watch_save_to_pdf(tmp, max(args.runs, 3))
+        print("2. 监视模式保存到新 PDF：中位数 {:.2f} 秒（{}）".format(
+            statistics.median(saves), "、".join(f"{s:.2f}" for s in saves)))
+        print("3. 生成一次的内存峰值：中位数 {:.0f} MB".format(statistics.median(rss) / 1024))
+        per_page = {}
+        for factor in (1, 3, 10):
+            content = scaled_content(tmp, factor)
+            o = tmp / f"out{factor}"
+            runs = [timed([*BUILD, "--year", "2024", "--content", str(content), "--output", str(o), "--format", "pdf",
+                           "-q"])[0] for _ in range(max(3, args.runs // 2))]
+            n = pages_of(o / "2024" / "宝教〔2024〕1号.pdf")
+            per_page[factor] = statistics.median(runs) / n
+            print("4. {:>2} 倍内容：{:>3} 页，中位数 {:.2f} 秒，每页 {:.3f} 秒".format(factor, n, statistics.median(runs),
+                                                                         per_page[factor]))
+        print("   每页用时 10 倍 / 1 倍 = {:.2f}".format(per_page[10] / per_page[1]))
     return 0
-
-
-def watch_rebuild_times(year: str, saves: int) -> list[float]:
-    """Seconds from saving a content file to the watcher reporting the new PDF, for several saves."""
-    import shutil
-    from queue import Queue
-    from threading import Thread
-    with tempfile.TemporaryDirectory() as tmp:
-        content = Path(tmp) / "content"
-        shutil.copytree(ROOT / "content" / year, content / year)
-        proc = subprocess.Popen([sys.executable, "-u", str(ROOT / "build.py"), "--year", year, "--content", str(content),
-                                 "--output", str(Path(tmp) / "out"), "--format", "pdf", "--watch"],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        lines: Queue = Queue()
-        Thread(target=lambda: [lines.put(ln) for ln in proc.stdout], daemon=True).start()
-
-        def wait(word: str) -> None:
-            while word not in lines.get(timeout=120):
-                pass
-        try:
-            wait("完成")
-            times = []
-            att = content / year / "attachment.yaml"
-            for k in range(saves):
-                text = att.read_text(encoding="utf-8")
-                t0 = time.perf_counter()
-                att.write_text(text.replace("。", f"。{k}" if k == 0 else "。", 1) if k == 0 else text + f"# {k}\n",
-                               encoding="utf-8")
-                wait("已生成")
-                times.append(time.perf_counter() - t0)
-                wait("继续监视")
-            return times
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -161,3 +161,22 @@ def test_long_urls_and_latin_words_are_broken_not_fatal(content, tmp_path):
         # every character of page 1 stays inside the 版心 horizontally
         assert all(28 - 0.3 <= c["x0"] * 25.4 / 72 and c["x1"] * 25.4 / 72 <= 184 + 0.3 for c in first.chars
                    if c["size"] >= 15)
+
+
+def test_library_lookup_spawns_no_process(monkeypatch):
+    """While WeasyPrint loads its libraries, ctypes.util.find_library answers from the library folders
+    instead of spawning ldconfig and gcc for every name a platform does not use."""
+    import ctypes.util
+    import subprocess as sp
+
+    from gongwen.pdf.writer import _fast_library_lookup
+
+    def refuse(*a, **k):
+        raise AssertionError("a process was spawned")
+
+    monkeypatch.setattr(sp, "Popen", refuse)
+    with _fast_library_lookup():
+        assert ctypes.util.find_library("harfbuzz").startswith("libharfbuzz.so")
+        assert ctypes.util.find_library("gobject-2.0-0") is None  # another platform's name: no process
+        assert ctypes.util.find_library("libpango-1.0-0.dll") is None
+    assert ctypes.util.find_library.__module__ == "ctypes.util"  # restored afterwards
