@@ -286,11 +286,7 @@ class DocxWriter:
             if n.joint:
                 self._spacing(num, before=self.h["header"]["number_lines_below_mark"] * self.g.pitch
                               - round((_joint_em(self.h) - 1) / 2 * self.mark_pt * TW))
-        title = self.para("GwTitle")
-        for i, t in enumerate(n.title_lines):
-            if i:
-                title.append(ox.break_run())
-            title.append(ox.text_run(t))
+        self.title_para("GwTitle", n.title_lines)
         if n.recipients:
             self.para("GwRecipients", text=n.recipients + "：")
         for p in n.body:
@@ -304,11 +300,7 @@ class DocxWriter:
 
         for att in m.attachments:
             self.para("GwAttachLabel", text=att.label)
-            title = self.para("GwAttachTitle")
-            for i, t in enumerate(att.title_lines):
-                if i:
-                    title.append(ox.break_run())
-                title.append(ox.text_run(t))
+            title = self.title_para("GwAttachTitle", att.title_lines)
             if att.subtitle:
                 self._spacing(title, after=0)
                 self.para("GwAttachSubtitle", text=att.subtitle)
@@ -319,6 +311,15 @@ class DocxWriter:
             self.para("GwPublicity", text=f"公开属性：{n.publicity}")
         self.colophon()
         return self.finish()
+
+    def title_para(self, style: str, lines: list[str]):
+        """A title: its lines in one paragraph, broken where the author broke them."""
+        title = self.para(style)
+        for i, t in enumerate(lines):
+            if i:
+                title.append(ox.break_run())
+            title.append(ox.text_run(t))
+        return title
 
     def sections(self, sections) -> None:
         """一、 and （一） as heading paragraphs (一级标题 黑体, 二级标题 楷体, in Word's navigation pane); 1. and

@@ -140,17 +140,12 @@ def read_draft(path: Path) -> tuple[list[tuple[int, str]], str]:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise BuildError(f"找不到文件 {path}")
-    if suffix == ".doc":
-        raise BuildError(f"{path.name} 是旧版 Word 格式（.doc）。请先另存为 .docx，或运行：libreoffice --headless "
-                         f"--convert-to docx \"{path}\"")
-    if suffix == ".docx":
-        import zipfile
+    if suffix in (".doc", ".docx"):
         from docx import Document
-        from docx.opc.exceptions import PackageNotFoundError
-        try:
-            d = Document(str(path))
-        except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
-            raise BuildError(f"{path.name} 不是有效的 Word 文件（.docx），可能已损坏或设有密码（{type(exc).__name__}）") from None
+
+        from ..source.docx_import import open_docx
+        open_docx(path).close()  # a .doc, an encrypted or corrupt file: the import's clear message
+        d = Document(str(path))
         paras = [p.text for p in d.paragraphs]
         for t in d.tables:
             for row in t.rows:

@@ -50,12 +50,13 @@ class Imported:
 # -- reading the package ---------------------------------------------------------------------------
 
 
-def _open(path: Path) -> zipfile.ZipFile:
+def open_docx(path: Path) -> zipfile.ZipFile:
+    """The DOCX package at `path`; a missing file, a .doc, an encrypted or corrupt file → one clear message."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise BuildError(f"找不到文件 {path}")
     if suffix == ".doc":
-        raise BuildError(f"{path.name} 是旧版 Word 格式（.doc），不能直接导入。请先在 Word/WPS 中“另存为”.docx，或运行："
+        raise BuildError(f"{path.name} 是旧版 Word 格式（.doc），本程序只读 .docx。请先在 Word/WPS 中另存为 .docx，或运行："
                          f"libreoffice --headless --convert-to docx \"{path}\"")
     head = path.read_bytes()[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -384,14 +385,18 @@ def place(paras: list[Para], joint: tuple[list[str], str] | None, source: str) -
                 or RX_ATT_LABEL.match(p.text) or _date(p.text) is not None
                 or (k + 1 < len(body) and _date(body[k + 1].text) is not None and len(p.text) <= 40))
 
-    b = _Builder(report)
-    while i < len(body) and not section_end(i):
-        p = body[i]
-        level, head, rest = _level_of(p)
-        b.add(p, level, head, rest)
-        i += 1
-    for lv, c in b.counts.items():
-        counts[lv] += c
+    def build_body(i: int, stop) -> tuple[_Builder, int]:
+        """The paragraphs from `i` up to the first where `stop(k)` holds, as sections and plain paragraphs."""
+        b = _Builder(report)
+        while i < len(body) and not stop(i):
+            level, head, rest = _level_of(body[i])
+            b.add(body[i], level, head, rest)
+            i += 1
+        for lv, c in b.counts.items():
+            counts[lv] += c
+        return b, i
+
+    b, i = build_body(i, section_end)
     notice["正文"] = b.intro
     b.result(notice)
     # 附件说明
@@ -446,16 +451,9 @@ def place(paras: list[Para], joint: tuple[list[str], str] | None, source: str) -
         if i < len(body) and (body[i].style == "GwAttachSubtitle" or re.fullmatch(r"[（(][^（）()]{2,20}[）)]", body[i].text)):
             att["副标题"] = body[i].text
             i += 1
-        ab = _Builder(report)
-        while i < len(body) and not (body[i].style == "GwAttachLabel" or RX_ATT_LABEL.match(body[i].text)
-                                     or re.match(r"^公开属性[：:]", body[i].text) or RX_CC.match(body[i].text)
-                                     or RX_PRINTED.match(body[i].text.replace("\t", " "))):
-            p = body[i]
-            level, head, rest = _level_of(p)
-            ab.add(p, level, head, rest)
-            i += 1
-        for lv, c in ab.counts.items():
-            counts[lv] += c
+        ab, i = build_body(i, lambda k: bool(
+            body[k].style == "GwAttachLabel" or RX_ATT_LABEL.match(body[k].text) or re.match(r"^公开属性[：:]", body[k].text)
+            or RX_CC.match(body[k].text) or RX_PRINTED.match(body[k].text.replace("\t", " "))))
         if ab.intro:
             att["导语"] = ab.intro if len(ab.intro) > 1 else ab.intro[0]
         ab.result(att)
@@ -520,7 +518,7 @@ def _typed_notes(paras: list[Para]) -> list[Para]:
 
 
 def import_docx(path: Path) -> Imported:
-    z = _open(path)
+    z = open_docx(path)
     with z:
         r = _Reader(z)
         paras = r.paragraphs()
