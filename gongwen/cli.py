@@ -51,11 +51,8 @@ _USAGE_ERRORS = [
 def _zh_usage_error(message: str) -> str:
     """argparse's English messages in Chinese."""
     for pattern, zh in _USAGE_ERRORS:
-        new = re.sub(pattern, zh, message)
-        if new != message:
-            message = new
-            if not pattern.startswith("argument (\\S+): (.+)"):
-                break
+        if re.search(pattern, message):
+            return re.sub(pattern, zh, message)
     return message
 
 

@@ -62,7 +62,8 @@ def split_organs(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _cells(s: str) -> float:
+def cells(s: str) -> float:
+    """Width in grid cells: a full-width character 1, an ASCII character ½."""
     return sum(0.5 if ch.isascii() else 1.0 for ch in s)
 
 
@@ -76,15 +77,15 @@ def split_long_names(doc: Document, house=None) -> None:
     cells_per_line = house["page"]["chars"] if house is not None else 28
     if len(n.issuer_organs) == 1 and not n.issuer_suffix:
         mark = n.issuer_organs[0]
-        size = min(float(sizes["mark"]), max_w / max(_cells(mark), 1))
+        size = min(float(sizes["mark"]), max_w / max(cells(mark), 1))
         if size < float(sizes["title"]):
             suffix = "文件" if mark.endswith("文件") else ""
             organs = split_organs(mark[: len(mark) - len(suffix)])
             if len(organs) > 1:
                 n.issuer_organs, n.issuer_suffix = organs, suffix
     date_right = house["body"]["date_right_chars"] if house is not None else 4
-    room = 2 * (date_right + _cells(n.date_text) / 2)  # a line centred on the date's centre
-    if len(n.signatures) == 1 and _cells(n.signatures[0]) > min(room, cells_per_line):
+    room = 2 * (date_right + cells(n.date_text) / 2)  # a line centred on the date's centre
+    if len(n.signatures) == 1 and cells(n.signatures[0]) > min(room, cells_per_line):
         organs = split_organs(n.signatures[0])
         if len(organs) > 1:
             n.signatures = organs

@@ -28,6 +28,7 @@ from docx.oxml.ns import nsdecls, qn
 from . import ooxml as ox
 from ..house import MM, House
 from ..model import Document, FootnoteRef, Inline, Text
+from ..transforms import cells
 
 TW = 20  # twips per pt
 WORD_CIRCLED_MAX = 20  # the last number Word's decimalEnclosedCircleChinese draws in a circle
@@ -204,11 +205,6 @@ def _lead_rpr(h: House, f: dict[str, str]) -> str:
     return ""
 
 
-def _cells(s: str) -> float:
-    """Width in grid cells: a full-width character 1, an ASCII character ½."""
-    return sum(0.5 if ch.isascii() else 1.0 for ch in s)
-
-
 def _mark_size(h: House, notice) -> float:
     """Size of the issuer mark: the house size, smaller when it would not fit the mark's width (a joint
     mark: the stacked organs, the gap and the suffix side by side)."""
@@ -216,10 +212,10 @@ def _mark_size(h: House, notice) -> float:
     if notice.joint:
         size = float(h["sizes_pt"].get("joint_mark", h["sizes_pt"]["mark"]))
         gap = h["header"].get("joint_mark_gap_em", 0.5) if notice.issuer_suffix else 0.0
-        em = max(_cells(o) for o in notice.issuer_organs) + gap + _cells(notice.issuer_suffix)
+        em = max(cells(o) for o in notice.issuer_organs) + gap + cells(notice.issuer_suffix)
         return min(size, maxw / max(em, 1))
     size = float(h["sizes_pt"]["mark"])
-    return min(size, maxw / max(_cells(notice.issuer_mark), 1))
+    return min(size, maxw / max(cells(notice.issuer_mark), 1))
 
 
 class DocxWriter:
@@ -355,9 +351,9 @@ class DocxWriter:
         n, g, h = self.m.notice, self.g, self.h
         size = self.mark_pt
         # the organs' column: their width, and a quarter em that keeps LibreOffice from wrapping the longest
-        names = (max(_cells(o) for o in n.issuer_organs) + 0.25) * size * TW
+        names = (max(cells(o) for o in n.issuer_organs) + 0.25) * size * TW
         gap = h["header"].get("joint_mark_gap_em", 0.5) * size * TW if n.issuer_suffix else 0
-        suffix = _cells(n.issuer_suffix) * size * TW + gap
+        suffix = cells(n.issuer_suffix) * size * TW + gap
         space = tw_mm(h["header"]["mark_offset_mm"]) - lines_above * g.pitch - round((_joint_em(self.h) - 1) / 2 * size * TW)
         self.sect.addprevious(parse_xml(
             f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="GwMarkJoint"/><w:spacing w:before="0" w:after="0" '
@@ -384,7 +380,7 @@ class DocxWriter:
         with the first name; the 文号 居左空一字 on the line of the last 签发人, which carries the red rule."""
         n, g = self.m.notice, self.g
         rows = [n.signers[i:i + 2] for i in range(0, len(n.signers), 2)]
-        names_cells = max(_cells("　".join(r)) for r in rows)
+        names_cells = max(cells("　".join(r)) for r in rows)
         names_x = round(g.type_w - g.cell - names_cells * g.cell)
         label_x = round(names_x - 4 * g.cell)
         name_rpr = ox.run_props(style="GwSignerName")
@@ -408,31 +404,31 @@ class DocxWriter:
         where they fit (the last centred over the date), else one to a row, rows apart for the seals."""
         n, g, h = self.m.notice, self.g, self.h
         date_right = h["body"]["date_right_chars"] * g.cell
-        date_cells = _cells(n.date_text)
+        date_cells = cells(n.date_text)
         centre = g.type_w - date_right - date_cells * g.cell / 2
         sigs = n.signatures
         pairs = [sigs[i:i + 2] for i in range(0, len(sigs) - (len(sigs) % 2 if len(sigs) > 1 else 0), 2)]
         if len(sigs) > 1 and len(sigs) % 2:
             pairs.append([sigs[-1]])
-        fits = all(len(p) == 1 or _cells(p[0]) * g.cell <= centre - _cells(p[1]) * g.cell / 2 - g.cell
+        fits = all(len(p) == 1 or cells(p[0]) * g.cell <= centre - cells(p[1]) * g.cell / 2 - g.cell
                    for p in pairs)
         groups = pairs if fits else [[s] for s in sigs]
         gap = int(h["body"].get("joint_signature_row_gap_lines", 3))
         seals = list(zip(sigs, n.seals))
         for gi, group in enumerate(groups):
-            if len(group) == 1 and _cells(group[0]) * g.cell <= g.type_w:
+            if len(group) == 1 and cells(group[0]) * g.cell <= g.type_w:
                 p = self.para("GwSignature", text=group[0])
                 self._center_over_date(p, group[0], n.date_text)
-                centres = [min(centre, g.type_w - _cells(group[0]) * g.cell / 2)]
+                centres = [min(centre, g.type_w - cells(group[0]) * g.cell / 2)]
             else:
-                right_x = max(0.0, centre - _cells(group[-1]) * g.cell / 2)
+                right_x = max(0.0, centre - cells(group[-1]) * g.cell / 2)
                 runs = []
                 stops = []
                 if len(group) == 2:
                     stops.append(("center", round((right_x - g.cell) / 2)))
                     runs += [ox.tab_run(), ox.text_run(group[0])]
-                if _cells(group[-1]) * g.cell <= g.type_w:
-                    stops.append(("center", round(min(centre, g.type_w - _cells(group[-1]) * g.cell / 2))))
+                if cells(group[-1]) * g.cell <= g.type_w:
+                    stops.append(("center", round(min(centre, g.type_w - cells(group[-1]) * g.cell / 2))))
                     runs += [ox.tab_run(), ox.text_run(group[-1])]
                 else:  # longer than a line: it wraps, flush with the date's right edge
                     runs += [ox.text_run(group[-1])]
@@ -506,10 +502,6 @@ class DocxWriter:
     def _center_over_date(self, p, signature: str, date: str) -> None:
         """Sealed document: date 右空四字, signature centred over the date (GB/T 9704 §7.3.5.1)."""
         g = self.g
-
-        def cells(s: str) -> float:
-            return sum(0.5 if ch.isascii() else 1.0 for ch in s)
-
         date_right = self.h["body"]["date_right_chars"] * g.cell
         right = date_right + (cells(date) - cells(signature)) / 2 * g.cell
         ppr = p.find(qn("w:pPr"))
@@ -532,7 +524,7 @@ class DocxWriter:
         # the date's column: the date, 右空一字, one character apart from the 印发机关 (as in the PDF), and
         # one more for renderers that set digits wider than half a character (LibreOffice adds space
         # between Chinese and digits)
-        date_col = round(_cells(c.print_date_text) * ch + side + 2 * ch)
+        date_col = round(cells(c.print_date_text) * ch + side + 2 * ch)
         left_col = g.type_w - date_col
 
         def lines(text: str, width: int, hang: int = 0) -> int:
@@ -540,8 +532,8 @@ class DocxWriter:
             first, rest = max(1, (width - 2 * side) // ch), max(1, (width - 2 * side - hang) // ch)
             # a run of digits or Latin letters among Chinese may be set with extra space on each side
             # (LibreOffice ignores autoSpaceDE/DN): count half a character more for each
-            cells = math.ceil(_cells(text) + 0.5 * len(re.findall(r"[0-9A-Za-z]+", text)))
-            return 1 if cells <= first else 1 + math.ceil((cells - first) / rest)
+            width_cells = math.ceil(cells(text) + 0.5 * len(re.findall(r"[0-9A-Za-z]+", text)))
+            return 1 if width_cells <= first else 1 + math.ceil((width_cells - first) / rest)
 
         rows = []  # (cells: [(text, align, hanging twips)], lines)
         for text in (c.recipients_text, c.cc_text):  # 主送 (moved to the 版记) above the 抄送, no rule between

@@ -34,11 +34,6 @@ class Paginator:
             lines += self.paragraph_lines(runs, 0.0, mark_w, ls=0.0, kind="footnote")
         return lines
 
-    def footnote_block(self, marks: list[str], notes: dict[str, str]) -> tuple[float, list[Line]]:
-        """Footnote lines (baseline relative to the block top) and the block's height."""
-        lines = self.note_lines(marks) if marks else []
-        return self.place_notes(lines)
-
     def place_notes(self, lines: list[Line]) -> tuple[float, list[Line]]:
         if not lines:
             return 0.0, []

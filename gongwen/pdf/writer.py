@@ -164,7 +164,7 @@ def build_html(doc: Document, house: House, fonts: FontSet, variant: str = "scre
     return html, pages
 
 
-def no_fetch_fetcher(allowed=None):
+def no_fetch_fetcher(allowed: frozenset[str] = frozenset()):
     """A WeasyPrint URL fetcher that refuses every URL: the document needs no external resource (fonts
     come from fontconfig), and nothing written in the content may make the build read a file or the net.
     `allowed`: the file URLs the build itself reads (the print variant's ICC profile, the seal images)."""
@@ -172,7 +172,7 @@ def no_fetch_fetcher(allowed=None):
 
     class NoFetch(URLFetcher):
         def fetch(self, url, headers=None):
-            if allowed and url in (allowed if isinstance(allowed, (set, frozenset, list, tuple)) else {allowed}):
+            if url in allowed:
                 return super().fetch(url, headers)
             raise ValueError(f"外部资源已禁止：{url}")
 
@@ -242,7 +242,7 @@ def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path, font_co
     HTML = _weasyprint_html()
 
     html, pages = build_html(doc, house, fonts, variant, pages)
-    allowed = {icc_profile(house).as_uri()} if variant == "print" else {Path(s).as_uri() for s in doc.notice.seals}
+    allowed = frozenset({icc_profile(house).as_uri()} if variant == "print" else {Path(s).as_uri() for s in doc.notice.seals})
     # the PDF's dates come from the content (<meta dcterms.created> = 成文日期), so equal content gives
     # equal bytes
     # the render allocates hundreds of thousands of short-lived objects and no cycles worth collecting:

@@ -438,8 +438,6 @@ def load_document(path: Path, raw=None) -> Document:
     if not body_pars and not sections and n["正文"] is None:
         ck.add(raw.line if isinstance(raw, YMap) else 1, "正文",
                "缺少正文：写“正文”（每段一项），或直接写“部分”“条目”等结构（工作要点直接发文时）")
-    if n["签发人"] and not num:
-        pass
     secrecy = n["密级"] or ""
     if n["保密期限"]:
         if not secrecy:
