@@ -30,4 +30,8 @@ if __name__ == "__main__":
         sys.exit(1)
     sys.path.insert(0, str(ROOT))
     from gongwen.cli import main
-    sys.exit(main())
+    code = main()
+    # everything is written and closed: skip tearing down the interpreter's modules and objects (~0.07 s)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -8,6 +8,7 @@ outputs are written to a temporary file and renamed, so a failed build leaves th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -130,10 +131,18 @@ def main(argv: list[str] | None = None) -> int:
             if not args.year:
                 raise BuildError("导入时请用 --year 指定年度，如：python build.py --import 稿件.docx --year 2026")
             return _import(args)
-        builder = Builder(args)
         if args.watch:
-            return builder.watch()
-        return builder.build()
+            return Builder(args).watch()
+        worker = None
+        if args.format in ("all", "pdf") and not args.check:
+            # WeasyPrint is imported in a render process while this one reads and composes the content
+            from .pdf.engine import RenderWorker
+            worker = RenderWorker()
+        try:
+            return Builder(args, worker).build()
+        finally:
+            if worker is not None:
+                worker.close()
     except ContentError as exc:
         _report(exc)
         return 2
@@ -163,8 +172,9 @@ def _warn(message: str) -> None:
 class Builder:
     """One year's build. Kept alive by --watch, so fonts, imports and caches stay warm between rebuilds."""
 
-    def __init__(self, args):
+    def __init__(self, args, worker=None):
         self.args = args
+        self.worker = worker  # a RenderWorker (pdf/engine.py), or None: render in this process
         self.say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
         self.content_root = Path(args.content)
         self.year_dir = self.content_root / args.year
@@ -269,11 +279,12 @@ class Builder:
         self.say(f"已生成 {target}（{len(found)} 条校对意见，以批注标在文中）")
 
     def write_document(self, doc, house, fonts, first: bool):
-        """Returns (the PDF's path or None, the composed pages or None)."""
-        """The PDF and the DOCX of one document, named by its 文号."""
+        """The PDF and the DOCX of one document, named by its 文号. Returns (the PDF's path or None, the
+        composed pages or None). With a render process the PDF is drawn there while the DOCX is written."""
         args, say = self.args, self.say
         name = doc.notice.number.text
         pdf = pages = None
+        finish_pdf = None
         if args.format in ("all", "pdf"):
             from .pdf import harfbuzz_subset_missing, write_pdf
             if first and harfbuzz_subset_missing():
@@ -284,47 +295,37 @@ class Builder:
             if self.args.watch and self.font_config is None:
                 from weasyprint.text.fonts import FontConfiguration
                 self.font_config = FontConfiguration()
-            pages = _atomic(pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config))
-            _warn_missing_glyphs()
-            say(f"已生成 {pdf}（{len(pages)} 页，{_kb(pdf)}），用时 {time.perf_counter() - t1:.2f} 秒")
-            duplex = bool(house.raw.get("print", {}).get("duplex"))
-            copies = args.copies or doc.colophon.copies or 1
-            to_print, print_copies = pdf, copies
-            if doc.notice.copy_number and (args.copies_pdf or args.print_):
-                from .pdf.copies import numbered_copies
-                target = self.out_dir / f"{name}-分份.pdf"
-                n_pages = _atomic(target, lambda tmp: numbered_copies(doc, house, fonts, pages, copies, tmp, duplex))
-                say(f"已生成 {target}（{copies} 份，逐份编号 000001–{copies:06d}，共 {n_pages} 页）")
-                to_print, print_copies = target, 1
-            elif args.copies_pdf:
-                raise BuildError("这份文件没有份号：只有标注了份号的文件才需要分份编号（在发文文件中写“份号: 000001”）")
-            if args.print_:
-                from .pdf.copies import print_command, send_to_printer
-                cmd = print_command(to_print, print_copies, args.printer)
-                import shlex
-                shown = " ".join(shlex.quote(c) for c in cmd)
-                count = len(pages) if to_print == pdf else n_pages
-                if args.dry_run:
-                    say(f"打印（试运行，未打印）：{shown}\n  {count} 页 × {print_copies} 份，双面长边翻转，A4，不缩放")
-                else:
-                    out = send_to_printer(cmd)
-                    say(f"已送打印：{shown}（{count} 页 × {print_copies} 份）{('：' + out) if out else ''}")
-            for variant in dict.fromkeys(args.variant):
-                suffix, what = {"print": ("印刷", "印刷厂用 PDF/X-4，CMYK"), "archive": ("存档", "存档用 PDF/A-2b")}[variant]
-                target = self.out_dir / f"{name}-{suffix}.pdf"
-                _atomic(target, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, variant, pages))
-                say(f"已生成 {target}（{what}，{_kb(target)}）")
+            if self.worker is not None:
+                pending = _Pending(pdf)
+                pages = pending.run(lambda tmp: write_pdf(doc, house, fonts, tmp, worker=self.worker))
+                finish_pdf = lambda: pending.finish(self.worker.wait)  # noqa: E731
+            else:
+                pages = _atomic(pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config))
         if args.format in ("all", "docx"):
             from .docx import write_docx
-            t1 = time.perf_counter()
+            t2 = time.perf_counter()
             target = self.out_dir / f"{name}.docx"
             composed = pages
             if composed is None:  # the page count the DOCX records: the composed document's
                 from .layout import Composer
                 composed = Composer(house, fonts).compose(doc)
-            _atomic(target, lambda tmp: write_docx(doc, house, tmp, len(composed), not composed[-1].numbered))
+            try:
+                _atomic(target, lambda tmp: write_docx(doc, house, tmp, len(composed), not composed[-1].numbered))
+            except BaseException:
+                if finish_pdf is not None:
+                    with contextlib.suppress(Exception):
+                        finish_pdf()
+                raise
+            docx_said = f"已生成 {target}（{_kb(target)}），用时 {time.perf_counter() - t2:.2f} 秒"
+        if finish_pdf is not None:
+            finish_pdf()
+        if pdf is not None:
+            _warn_missing_glyphs()
+            say(f"已生成 {pdf}（{len(pages)} 页，{_kb(pdf)}），用时 {time.perf_counter() - t1:.2f} 秒")
+            self.pdf_extras(doc, house, fonts, name, pdf, pages)
+        if args.format in ("all", "docx"):
+            say(docx_said)
             aliases = fonts.alias_config()
-            say(f"已生成 {target}（{_kb(target)}），用时 {time.perf_counter() - t1:.2f} 秒")
             if first and shutil.which("libreoffice"):
                 import shlex
                 # a profile of its own per font mapping: a profile that cached other fonts ignores the file
@@ -333,6 +334,43 @@ class Builder:
                     f"  FONTCONFIG_FILE={shlex.quote(str(aliases.resolve()))} libreoffice "
                     f"-env:UserInstallation={profile.as_uri()} {shlex.quote(str(target.resolve()))}")
         return pdf, pages
+
+    def pdf_extras(self, doc, house, fonts, name, pdf, pages) -> None:
+        """Numbered copies, printing and the print-shop and archive variants of a written PDF."""
+        args, say = self.args, self.say
+        from .pdf import write_pdf
+        duplex = bool(house.raw.get("print", {}).get("duplex"))
+        copies = args.copies or doc.colophon.copies or 1
+        to_print, print_copies = pdf, copies
+        if doc.notice.copy_number and (args.copies_pdf or args.print_):
+            from .pdf.copies import numbered_copies
+            target = self.out_dir / f"{name}-分份.pdf"
+            n_pages = _atomic(target, lambda tmp: numbered_copies(doc, house, fonts, pages, copies, tmp, duplex))
+            say(f"已生成 {target}（{copies} 份，逐份编号 000001–{copies:06d}，共 {n_pages} 页）")
+            to_print, print_copies = target, 1
+        elif args.copies_pdf:
+            raise BuildError("这份文件没有份号：只有标注了份号的文件才需要分份编号（在发文文件中写“份号: 000001”）")
+        if args.print_:
+            from .pdf.copies import print_command, send_to_printer
+            cmd = print_command(to_print, print_copies, args.printer)
+            import shlex
+            shown = " ".join(shlex.quote(c) for c in cmd)
+            count = len(pages) if to_print == pdf else n_pages
+            if args.dry_run:
+                say(f"打印（试运行，未打印）：{shown}\n  {count} 页 × {print_copies} 份，双面长边翻转，A4，不缩放")
+            else:
+                out = send_to_printer(cmd)
+                say(f"已送打印：{shown}（{count} 页 × {print_copies} 份）{('：' + out) if out else ''}")
+        for variant in dict.fromkeys(args.variant):
+            suffix, what = {"print": ("印刷", "印刷厂用 PDF/X-4，CMYK"), "archive": ("存档", "存档用 PDF/A-2b")}[variant]
+            target = self.out_dir / f"{name}-{suffix}.pdf"
+            _atomic(target, lambda tmp: self._pdf_now(write_pdf, doc, house, fonts, tmp, variant, pages))
+            say(f"已生成 {target}（{what}，{_kb(target)}）")
+
+    def _pdf_now(self, write_pdf, doc, house, fonts, tmp, variant, pages):
+        write_pdf(doc, house, fonts, tmp, self.font_config, variant, pages, self.worker)
+        if self.worker is not None:
+            self.worker.wait()
 
     def write_comparison(self, old, doc, house, fonts) -> None:
         from .drafting.compare import compare
@@ -532,24 +570,50 @@ def _cache_dir(output: Path) -> Path:
 
 def _atomic(target: Path, write):
     """Write through a temporary file in the same folder, then rename over the target."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
-    except OSError as exc:
-        raise BuildError(f"无法写入输出目录 {target.parent}：{_os_reason(exc)}") from None
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        result = write(tmp_path)
-        os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, target)
-        return result
-    except OSError as exc:
-        if isinstance(exc, (PermissionError, FileNotFoundError)) or exc.errno in (28, 30):  # ENOSPC, EROFS
-            raise BuildError(f"无法写入 {target}：{_os_reason(exc)}") from None
-        raise
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+    pending = _Pending(target)
+    result = pending.run(write)
+    pending.finish()
+    return result
+
+
+class _Pending:
+    """A file written through a temporary file in its folder and renamed over the target when complete
+    (`finish`), so that a failed build leaves the previous file as it was. `run(write)` starts the
+    writing; `finish(wait)` first waits for a writer that works in the background (the render process)."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+        except OSError as exc:
+            raise BuildError(f"无法写入输出目录 {target.parent}：{_os_reason(exc)}") from None
+        os.close(fd)
+        self.tmp = Path(tmp)
+
+    def run(self, write):
+        with self._cleanup(done=False):
+            return write(self.tmp)
+
+    def finish(self, wait=None) -> None:
+        with self._cleanup(done=True):
+            if wait is not None:
+                wait()
+            os.chmod(self.tmp, 0o644)
+            os.replace(self.tmp, self.target)
+
+    @contextlib.contextmanager
+    def _cleanup(self, done: bool):
+        ok = False
+        try:
+            yield
+            ok = True
+        except OSError as exc:
+            if isinstance(exc, (PermissionError, FileNotFoundError)) or exc.errno in (28, 30):  # ENOSPC, EROFS
+                raise BuildError(f"无法写入 {self.target}：{_os_reason(exc)}") from None
+            raise
+        finally:
+            if (done or not ok) and self.tmp.exists():
+                self.tmp.unlink()
 
 
 def _warn_missing_glyphs() -> None:

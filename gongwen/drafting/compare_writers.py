@@ -101,11 +101,12 @@ def write_compare_docx(doc: Document, house: House, cmp: Comparison, target: Pat
 
 
 def write_compare_pdf(doc: Document, house: House, fonts: FontSet, cmp: Comparison, target: Path) -> None:
-    from ..pdf import TEMPLATES, _weasyprint_html, no_fetch_fetcher
+    from ..pdf import TEMPLATES
+    from ..pdf.engine import render
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     family = {role: rf.family for role, rf in fonts.roles.items()}
     html = env.get_template("compare.html.j2").render(
         cmp=cmp, title=cmp.title, attachment=bool(doc.attachments), fonts=family,
         created=doc.notice.stamp_date.isoformat(), red=house["colors"]["red"])
-    _weasyprint_html()(string=html, url_fetcher=no_fetch_fetcher()).write_pdf(str(target))
+    render(html, target)

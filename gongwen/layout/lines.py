@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import unicodedata
 from dataclasses import replace
@@ -27,12 +28,14 @@ WEASYPRINT_DRIFT_EM = 0.0005  # half of the 1/1000 em WeasyPrint may add to each
 FALLBACK_ROLES = ("songti", "heiti", "xiaobiaosong", "kaiti", "fangsong")
 
 
+@functools.lru_cache(maxsize=4096)
 def zero_width(ch: str) -> bool:
     """Combining marks, format characters and variation selectors: drawn on the character before them."""
     o = ord(ch)
     return unicodedata.category(ch) in ("Mn", "Me", "Cf") or 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF
 
 
+@functools.lru_cache(maxsize=4096)
 def latin(ch: str) -> bool:
     """Letters, digits and marks of alphabetic scripts (Bǎoshān, 2025, e-mail): kept together as words."""
     if ch.isspace():
@@ -95,11 +98,16 @@ class LineBreaker:
         self.call = Style("fangsong", float(sizes["footnote_call"]), call=True)
         self.fn = Style("fangsong", float(sizes["footnote"]))
         self._roles: dict[tuple[str, str], str] = {}
+        self._metrics: dict[str, Metrics] = {}
+        self._em: dict[tuple[str, str], float] = {}  # (character, role) → advance in em, fallback included
 
     # -- measuring -------------------------------------------------------------------------------
     def metrics(self, role: str) -> Metrics:
-        face = self.fonts[role].face
-        return metrics_for(face.file, face.index, self.fonts.config_file.parent)
+        m = self._metrics.get(role)
+        if m is None:
+            face = self.fonts[role].face
+            m = self._metrics[role] = metrics_for(face.file, face.index, self.fonts.config_file.parent)
+        return m
 
     def role_for(self, ch: str, role: str) -> str:
         """The role whose font draws `ch`: the style's own, else the first fallback role that has it."""
@@ -114,9 +122,11 @@ class LineBreaker:
         return got
 
     def adv(self, ch: str, st: Style) -> float:
-        if zero_width(ch):
-            return 0.0
-        return self.metrics(self.role_for(ch, st.role)).advance(ch) * st.size
+        key = (ch, st.role)
+        em = self._em.get(key)
+        if em is None:
+            em = self._em[key] = 0.0 if zero_width(ch) else self.metrics(self.role_for(ch, st.role)).advance(ch)
+        return em * st.size
 
     def drawn_runs(self, runs: list[Run]) -> list[Run]:
         """Runs split where a character is drawn from a fallback font (its style names that font)."""

@@ -6,10 +6,6 @@ refuses every URL, and a `file:///` or `http://` address written in the content 
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import glob
-import os
 from pathlib import Path
 
 import jinja2
@@ -19,6 +15,8 @@ from ..fonts import FontSet
 from ..house import MM, House
 from ..layout import Composer, Line, Page, Style, save_metrics
 from ..model import Document
+from .engine import (_fast_library_lookup, _weasyprint_html, harfbuzz_subset_missing,  # noqa: F401 (re-exported)
+                     no_fetch_fetcher, render)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
@@ -164,95 +162,30 @@ def build_html(doc: Document, house: House, fonts: FontSet, variant: str = "scre
     return html, pages
 
 
-def no_fetch_fetcher(allowed: frozenset[str] = frozenset()):
-    """A WeasyPrint URL fetcher that refuses every URL: the document needs no external resource (fonts
-    come from fontconfig), and nothing written in the content may make the build read a file or the net.
-    `allowed`: the file URLs the build itself reads (the print variant's ICC profile, the seal images)."""
-    from weasyprint.urls import URLFetcher
-
-    class NoFetch(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url in allowed:
-                return super().fetch(url, headers)
-            raise ValueError(f"外部资源已禁止：{url}")
-
-    return NoFetch()
-
-
-LIB_DIRS = ("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
-            "/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib", "/usr/local/lib")
-
-
-@contextlib.contextmanager
-def _fast_library_lookup():
-    """While WeasyPrint loads Pango, HarfBuzz… through cffi, every name it tries that is not a file
-    (“libgobject-2.0-0”, “gobject-2.0”…) makes cffi call ctypes.util.find_library, which spawns ldconfig
-    and gcc: some eighty processes, ~0.2 s of each build. Here find_library looks for lib<name>.so* in
-    the usual library folders without spawning anything. ctypes is public API; WeasyPrint itself is not
-    touched, and a library found no other way is still loaded by its full soname."""
-    import ctypes.util
-    original = ctypes.util.find_library
-
-    def find_library(name):
-        for d in LIB_DIRS:
-            hits = sorted(glob.glob(os.path.join(d, f"lib{glob.escape(name)}.so*")))
-            if hits:
-                return os.path.basename(hits[0])
-        if not any(os.path.isdir(d) for d in LIB_DIRS):
-            return original(name)  # an unusual system: ask the original
-        # not there: a name for another platform ("gobject-2.0-0", "…-0.dll"); WeasyPrint's next try is the
-        # full soname ("libgobject-2.0.so.0"), which the dynamic loader finds by itself
-        return None
-
-    ctypes.util.find_library = find_library
-    try:
-        yield
-    finally:
-        ctypes.util.find_library = original
-
-
-def _weasyprint_html():
-    """Import WeasyPrint, turning a missing system library into one clear instruction."""
-    try:
-        with _fast_library_lookup():
-            from weasyprint import HTML
-    except OSError as exc:
-        raise BuildError("缺少生成 PDF 所需的系统库（Pango）。请运行 bash scripts/setup.sh，或执行 "
-                         f"sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0（详情：{exc}）") from None
-    except ImportError as exc:
-        raise BuildError(f"缺少 Python 包 WeasyPrint：请运行 bash scripts/setup.sh（详情：{exc}）") from None
-    return HTML
-
-
-def harfbuzz_subset_missing() -> bool:
-    """Without libharfbuzz-subset0 WeasyPrint subsets fonts with fontTools: the PDF is right but ~40× slower."""
-    import ctypes.util
-    with _fast_library_lookup():
-        return ctypes.util.find_library("harfbuzz-subset") is None
-
-
 def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path, font_config=None,
-              variant: str = "screen", pages: list[Page] | None = None) -> list[Page]:
+              variant: str = "screen", pages: list[Page] | None = None, worker=None) -> list[Page]:
     """Render the document to `target` (the caller makes the write atomic). Watch mode passes one
     WeasyPrint FontConfiguration for all rebuilds, so fontconfig is not set up anew each time.
 
     `variant`: "screen" (the ordinary PDF), "print" (PDF/X-4 for the print shop: every colour in DeviceCMYK,
     black as pure K, the house red as CMYK, an output intent from the ICC profile of the house style) or
-    "archive" (PDF/A-2b, with title, author, subject and keywords — the 文号 among them — in its XMP)."""
-    HTML = _weasyprint_html()
+    "archive" (PDF/A-2b, with title, author, subject and keywords — the 文号 among them — in its XMP).
 
+    `worker`: a RenderWorker (engine.py): the HTML is sent to it and this returns at once; the file is
+    written when `worker.wait()` returns."""
     html, pages = build_html(doc, house, fonts, variant, pages)
-    allowed = frozenset({icc_profile(house).as_uri()} if variant == "print" else {Path(s).as_uri() for s in doc.notice.seals})
+    job = dict(base_url=str(ROOT), pdf_variant=VARIANTS[variant], allowed=_allowed(doc, house, variant))
     # the PDF's dates come from the content (<meta dcterms.created> = 成文日期), so equal content gives
     # equal bytes
-    # the render allocates hundreds of thousands of short-lived objects and no cycles worth collecting:
-    # pausing the cyclic garbage collector meanwhile saves a fifth of the time on long documents
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        HTML(string=html, url_fetcher=no_fetch_fetcher(allowed), base_url=str(ROOT)).write_pdf(
-            str(target), font_config=font_config, pdf_variant=VARIANTS[variant])
-    finally:
-        if enabled:
-            gc.enable()
+    if worker is not None:
+        worker.submit(html, target, **job)  # the caller waits for it (worker.wait()) before using the file
+    else:
+        render(html, target, font_config=font_config, **job)
     return pages
+
+
+def _allowed(doc: Document, house: House, variant: str) -> frozenset[str]:
+    """The only files the render may read: the print variant's ICC profile, or the seal images."""
+    if variant == "print":
+        return frozenset({icc_profile(house).as_uri()})
+    return frozenset(Path(s).as_uri() for s in doc.notice.seals)

@@ -1,0 +1,219 @@
+"""WeasyPrint as the PDF engine: importing it quickly, rendering HTML to a PDF file, and a render process.
+
+A cold build spends about half a second importing WeasyPrint (cffi declarations, CSS tables, fontTools)
+before it can draw anything, while reading, checking and composing the content needs none of it. So the
+command line starts a render process first (`RenderWorker`, a fork): it imports WeasyPrint while the
+build reads and composes the content on the other core, then renders the HTML it is sent, while the build
+writes the DOCX. The HTML and every page position come from the build; the process only draws them, so
+the PDF is the same as one rendered in-process (tests/test_speed.py compares the bytes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import glob
+import os
+import pickle
+import signal
+import sys
+
+from ..errors import BuildError
+
+LIB_DIRS = ("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+            "/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib", "/usr/local/lib")
+
+
+@contextlib.contextmanager
+def _fast_library_lookup():
+    """While WeasyPrint loads Pango, HarfBuzz… through cffi, every name it tries that is not a file
+    (“libgobject-2.0-0”, “gobject-2.0”…) makes cffi call ctypes.util.find_library, which spawns ldconfig
+    and gcc: some eighty processes, ~0.2 s of each build. Here find_library looks for lib<name>.so* in
+    the usual library folders without spawning anything. ctypes is public API; WeasyPrint itself is not
+    touched, and a library found no other way is still loaded by its full soname."""
+    import ctypes.util
+    original = ctypes.util.find_library
+
+    def find_library(name):
+        for d in LIB_DIRS:
+            hits = sorted(glob.glob(os.path.join(d, f"lib{glob.escape(name)}.so*")))
+            if hits:
+                return os.path.basename(hits[0])
+        if not any(os.path.isdir(d) for d in LIB_DIRS):
+            return original(name)  # an unusual system: ask the original
+        # not there: a name for another platform ("gobject-2.0-0", "…-0.dll"); WeasyPrint's next try is the
+        # full soname ("libgobject-2.0.so.0"), which the dynamic loader finds by itself
+        return None
+
+    ctypes.util.find_library = find_library
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
+def _weasyprint_html():
+    """Import WeasyPrint (with the guarded levers of levers.py), turning a missing system library into one
+    clear instruction."""
+    try:
+        with _fast_library_lookup():
+            from weasyprint import HTML
+    except OSError as exc:
+        raise BuildError("缺少生成 PDF 所需的系统库（Pango）。请运行 bash scripts/setup.sh，或执行 "
+                         f"sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0（详情：{exc}）") from None
+    except ImportError as exc:
+        raise BuildError(f"缺少 Python 包 WeasyPrint：请运行 bash scripts/setup.sh（详情：{exc}）") from None
+    if not os.environ.get("GONGWEN_NO_LEVERS"):
+        from .levers import install
+        install()
+    return HTML
+
+
+def harfbuzz_subset_missing() -> bool:
+    """Without libharfbuzz-subset0 WeasyPrint subsets fonts with fontTools: the PDF is right but ~40× slower."""
+    import ctypes.util
+    with _fast_library_lookup():
+        return ctypes.util.find_library("harfbuzz-subset") is None
+
+
+def no_fetch_fetcher(allowed: frozenset[str] = frozenset()):
+    """A WeasyPrint URL fetcher that refuses every URL: the document needs no external resource (fonts
+    come from fontconfig), and nothing written in the content may make the build read a file or the net.
+    `allowed`: the file URLs the build itself reads (the print variant's ICC profile, the seal images)."""
+    from weasyprint.urls import URLFetcher
+
+    class NoFetch(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url in allowed:
+                return super().fetch(url, headers)
+            raise ValueError(f"外部资源已禁止：{url}")
+
+    return NoFetch()
+
+
+def render(html: str, target, base_url: str | None = None, pdf_variant: str | None = None,
+           allowed: frozenset[str] = frozenset(), font_config=None) -> None:
+    """HTML → PDF file, in this process."""
+    HTML = _weasyprint_html()
+    # the render allocates hundreds of thousands of short-lived objects and no cycles worth collecting:
+    # pausing the cyclic garbage collector meanwhile saves a fifth of the time on long documents
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        HTML(string=html, url_fetcher=no_fetch_fetcher(allowed), base_url=base_url).write_pdf(
+            str(target), font_config=font_config, pdf_variant=pdf_variant)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class RenderWorker:
+    """A forked process that imports WeasyPrint at once and then renders the jobs it is sent.
+
+    `submit()` sends a job and returns at once; `wait()` returns when the PDF is written, raising what the
+    render raised. Without fork (or with GONGWEN_SERIAL=1 in the environment) there is no process and
+    jobs are rendered in-process by `wait()`."""
+
+    def __init__(self):
+        self.pid = None
+        self._job = None
+        if not hasattr(os, "fork") or os.environ.get("GONGWEN_SERIAL"):
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        job_r, job_w = os.pipe()
+        res_r, res_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the render process: never returns
+            code = 1
+            try:
+                os.close(job_w)
+                os.close(res_r)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C: the build reports it, this just ends
+                _serve(os.fdopen(job_r, "rb"), os.fdopen(res_w, "wb"))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(job_r)
+        os.close(res_w)
+        self.pid = pid
+        self._jobs = os.fdopen(job_w, "wb")
+        self._results = os.fdopen(res_r, "rb")
+
+    def submit(self, html: str, target, **options) -> None:
+        job = {"html": html, "target": str(target), "options": options,
+               "env": {k: os.environ[k] for k in ("FONTCONFIG_FILE",) if k in os.environ}}
+        if self.pid is None:
+            self._job = job
+            return
+        try:
+            pickle.dump(job, self._jobs, protocol=pickle.HIGHEST_PROTOCOL)
+            self._jobs.flush()
+        except OSError:
+            self._job = job  # the process is gone: render here instead
+            self._close()
+            return
+        self._job = "sent"
+
+    def wait(self) -> None:
+        job, self._job = self._job, None
+        if job is None:
+            return
+        if job != "sent":
+            render(job["html"], job["target"], **job["options"])
+            return
+        try:
+            status, payload = pickle.load(self._results)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            self._close()
+            raise BuildError("生成 PDF 的进程意外退出（可能是内存不足）。请重试；如仍失败，"
+                             "设置环境变量 GONGWEN_SERIAL=1 后再运行") from None
+        if status != "ok":
+            raise payload
+
+    def render(self, html: str, target, **options) -> None:
+        self.submit(html, target, **options)
+        self.wait()
+
+    def _close(self) -> None:
+        if self.pid is None:
+            return
+        for f in (self._jobs, self._results):
+            with contextlib.suppress(OSError):
+                f.close()
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self.pid = None
+
+    def close(self) -> None:
+        """End the render process (it exits when its job pipe closes)."""
+        self._close()
+
+
+def _serve(jobs, results) -> None:
+    """The render process: import WeasyPrint, then render each job until the pipe closes."""
+    try:
+        _weasyprint_html()
+        failed = None
+    except BuildError as exc:
+        failed = exc
+    while True:
+        try:
+            job = pickle.load(jobs)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            return
+        try:
+            if failed is not None:
+                raise failed
+            os.environ.update(job["env"])
+            render(job["html"], job["target"], **job["options"])
+            reply = ("ok", None)
+        except BaseException as exc:  # sent back and raised in the build, which reports it
+            reply = ("error", exc)
+        try:
+            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            exc = reply[1]
+            data = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        results.write(data)
+        results.flush()
