@@ -182,6 +182,7 @@ class Builder:
         self.fonts = None
         self.font_key = None
         self.font_config = None  # WeasyPrint's, kept across rebuilds in watch mode
+        self.page_caches: dict = {}  # watch mode: laid-out pages per document (pdf/writer.py PageCache)
 
     def check_year(self) -> None:
         if not self.year_dir.is_dir():
@@ -230,6 +231,7 @@ class Builder:
             self.fonts = resolve_fonts(house["fonts"], _cache_dir(Path(args.output)), [Path(d) for d in args.font_dir])
             self.font_key = key
             self.font_config = None
+            self.page_caches = {}
             os.environ["FONTCONFIG_FILE"] = str(self.fonts.config_file)  # WeasyPrint sees the same fonts
             if first:
                 for rf in self.fonts.roles.values():
@@ -300,7 +302,11 @@ class Builder:
                 pages = pending.run(lambda tmp: write_pdf(doc, house, fonts, tmp, worker=self.worker))
                 finish_pdf = lambda: pending.finish(self.worker.wait)  # noqa: E731
             else:
-                pages = _atomic(pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config))
+                cache = None
+                if self.args.watch:
+                    from .pdf.writer import PageCache
+                    cache = self.page_caches.setdefault(name, PageCache())
+                pages = _atomic(pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, page_cache=cache))
         if args.format in ("all", "docx"):
             from .docx import write_docx
             t2 = time.perf_counter()
@@ -399,7 +405,7 @@ class Builder:
                         pass
         return files
 
-    def watch(self, interval: float = 0.1) -> int:
+    def watch(self, interval: float = 0.05) -> int:
         self.say("监视模式：保存内容、模板或版式文件后自动重新生成，按 Ctrl+C 退出。")
         seen = self.watched_files()  # before building: a save during the first build is not missed
         self._guarded(first=True)

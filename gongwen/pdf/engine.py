@@ -91,20 +91,41 @@ def no_fetch_fetcher(allowed: frozenset[str] = frozenset()):
     return NoFetch()
 
 
-def render(html: str, target, base_url: str | None = None, pdf_variant: str | None = None,
-           allowed: frozenset[str] = frozenset(), font_config=None) -> None:
-    """HTML → PDF file, in this process."""
-    HTML = _weasyprint_html()
-    # the render allocates hundreds of thousands of short-lived objects and no cycles worth collecting:
-    # pausing the cyclic garbage collector meanwhile saves a fifth of the time on long documents
+@contextlib.contextmanager
+def _gc_paused():
+    """The render allocates hundreds of thousands of short-lived objects and no cycles worth collecting:
+    pausing the cyclic garbage collector meanwhile saves a fifth of the time on long documents."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        HTML(string=html, url_fetcher=no_fetch_fetcher(allowed), base_url=base_url).write_pdf(
-            str(target), font_config=font_config, pdf_variant=pdf_variant)
+        yield
     finally:
         if enabled:
             gc.enable()
+
+
+def laid_out(html: str, base_url: str | None = None, allowed: frozenset[str] = frozenset(), font_config=None,
+             cache_dir=None, pdf_variant: str | None = None):
+    """HTML → WeasyPrint's laid-out Document (pages not yet painted); the variant is given to both steps,
+    as WeasyPrint's own HTML.write_pdf does."""
+    HTML = _weasyprint_html()
+    from .levers import set_cache_dir
+    set_cache_dir(cache_dir)
+    with _gc_paused():
+        return HTML(string=html, url_fetcher=no_fetch_fetcher(allowed), base_url=base_url).render(
+            font_config=font_config, pdf_variant=pdf_variant)
+
+
+def paint(document, target, pdf_variant: str | None = None) -> None:
+    """A laid-out Document → PDF file."""
+    with _gc_paused():
+        document.write_pdf(str(target), pdf_variant=pdf_variant)
+
+
+def render(html: str, target, base_url: str | None = None, pdf_variant: str | None = None,
+           allowed: frozenset[str] = frozenset(), font_config=None, cache_dir=None) -> None:
+    """HTML → PDF file, in this process. `cache_dir`: where font subsets are kept between builds."""
+    paint(laid_out(html, base_url, allowed, font_config, cache_dir, pdf_variant), target, pdf_variant)
 
 
 class RenderWorker:

@@ -12,6 +12,8 @@ WeasyPrint stays the PDF engine; these only stop it paying for what a build does
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 
 TESTED = ("70.",)  # WeasyPrint versions the levers were measured and tested with
@@ -33,7 +35,8 @@ def install() -> dict[str, bool]:
     except ImportError:
         return {}
     tested = version.startswith(TESTED)
-    for name, lever in (("lazy_font_files", _lazy_font_files), ("subset_memo", _subset_memo)):
+    for name, lever in (("lazy_font_files", _lazy_font_files), ("subset_memo", _subset_memo),
+                        ("ffi_array_types", _ffi_array_types)):
         ok = False
         if tested:
             try:
@@ -88,7 +91,16 @@ def _lazy_font_files() -> bool:
     return True
 
 
-_SUBSETS: dict[tuple, bytes] = {}
+_SUBSETS: dict[str, bytes] = {}
+_cache_dir: list = [None]  # where subsets are kept between builds (set_cache_dir); None: in memory only
+CACHE_FILES = 64  # subsets kept on disk (10–750 KB each); the least recently used are removed beyond this
+
+
+def set_cache_dir(path) -> None:
+    """Keep font subsets in `path` (output/.cache/subsets) as well as in memory, so that a build whose
+    text brings no new character to a font reuses that font's subset from the build before."""
+    from pathlib import Path
+    _cache_dir[0] = Path(path) if path else None
 
 
 def _stored(font):
@@ -96,33 +108,126 @@ def _stored(font):
     return d.get("_gongwen_file_content", d.get("file_content"))
 
 
+def _subset_library() -> str:
+    """The HarfBuzz subsetter in use (path, size, date): a new version may cut fonts differently."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            for line in maps:
+                if "libharfbuzz-subset" in line:
+                    path = line.split(None, 5)[-1].strip()
+                    st = os.stat(path)
+                    return f"{path}|{st.st_size}|{st.st_mtime_ns}"
+    except OSError:
+        pass
+    return "unknown"
+
+
 def _subset_memo() -> bool:
-    """Reuse a font subset while the glyphs are the same (watch mode rebuilds after each save: an edit
-    seldom brings a new character, and HarfBuzz subsetting a CJK face costs ~20 ms). Keyed by the face
-    (file hash as WeasyPrint names it, its index and glyph count), the glyph set and the flags."""
+    """Reuse a font subset while the glyphs are the same. HarfBuzz cuts each CJK face twice (~25 ms a
+    face); an edit seldom brings a new character, and the red 发文机关标志, the title and the headings
+    keep their characters from build to build. The key is the face itself (its `head` table, whose
+    checksum covers the whole file, its index and glyph count), the glyphs, the flags and the subsetter
+    library; the subset is kept in memory (watch mode) and in the output's cache folder."""
+    import hashlib
+
     fm = sys.modules.get("weasyprint.pdf.fonts")
     if fm is None:
         import weasyprint.pdf.fonts as fm
     Font = getattr(fm, "Font", None)
     original = getattr(Font, "_harfbuzz_subset", None)
-    if original is None or getattr(original, "_gongwen", False):
+    ffi, harfbuzz = getattr(fm, "ffi", None), getattr(fm, "harfbuzz", None)
+    if original is None or ffi is None or harfbuzz is None or getattr(original, "_gongwen", False):
         return False
+    for name in ("hb_tag_from_string", "hb_face_reference_table", "hb_blob_get_data", "hb_blob_destroy"):
+        if not hasattr(harfbuzz, name):
+            return False
+    library = []
+
+    def head_table(font) -> bytes:
+        blob = harfbuzz.hb_face_reference_table(font.hb_face, harfbuzz.hb_tag_from_string(b"head", -1))
+        try:
+            length = ffi.new("unsigned int *")
+            data = harfbuzz.hb_blob_get_data(blob, length)
+            return b"" if data == ffi.NULL else ffi.unpack(data, int(length[0]))
+        finally:
+            harfbuzz.hb_blob_destroy(blob)
 
     def _harfbuzz_subset(self, to_unicode, hinting):
-        key = (self.hash, self.index, self.glyph_count, tuple(sorted(to_unicode)), bool(hinting),
-               tuple(sorted(self.missing)))
+        head = head_table(self)
+        if not library:
+            library.append(_subset_library())
+        key = hashlib.sha256(repr((head, self.index, self.glyph_count, sorted(to_unicode), bool(hinting),
+                                   sorted(self.missing.items()), library[0])).encode()).hexdigest()
         hit = _SUBSETS.get(key)
+        folder = _cache_dir[0]
+        if hit is None and folder is not None and head:
+            try:
+                hit = (folder / f"{key}.font").read_bytes()
+                os.utime(folder / f"{key}.font")
+            except OSError:
+                hit = None
         if hit is not None:
             self.file_content = hit
+            _SUBSETS[key] = hit
             return
         before = _stored(self)
         original(self, to_unicode, hinting)
         after = _stored(self)  # (not self.file_content: that would copy a whole file the subset did not replace)
-        if after is not before and isinstance(after, bytes):
-            if len(_SUBSETS) > 64:
-                _SUBSETS.clear()
-            _SUBSETS[key] = after
+        if after is before or not isinstance(after, bytes) or not head:
+            return
+        if len(_SUBSETS) > 64:
+            _SUBSETS.clear()
+        _SUBSETS[key] = after
+        if folder is not None:
+            _save(folder, key, after)
 
     _harfbuzz_subset._gongwen = True
     Font._harfbuzz_subset = _harfbuzz_subset
+    return True
+
+
+def _save(folder, key: str, data: bytes) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{key}.{os.getpid()}.tmp"
+        tmp.write_bytes(data)
+        tmp.replace(folder / f"{key}.font")
+        files = sorted(folder.glob("*.font"), key=lambda f: f.stat().st_mtime_ns)
+        for old in files[:-CACHE_FILES]:
+            old.unlink()
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+_ARRAY = re.compile(r"^\s*([A-Za-z_][\w ]*?)\s*\[(\d+)\]\s*$")
+
+
+def _ffi_array_types() -> bool:
+    """`ffi.new("hb_codepoint_t[1234]", …)` with a new length each time makes cffi parse a new C type,
+    ~10 ms each with WeasyPrint's declarations (a dozen a build, one per font and pass). The same array
+    made as `ffi.new("hb_codepoint_t[]", …)` (cffi's documented form for a length known at run time)
+    parses its type once."""
+    ffm = sys.modules.get("weasyprint.text.ffi")
+    if ffm is None:
+        import weasyprint.text.ffi as ffm
+    ffi = getattr(ffm, "ffi", None)
+    new = getattr(ffi, "new", None)
+    if new is None or getattr(new, "_gongwen", False):
+        return False
+
+    def ffi_new(cdecl, init=None):
+        m = _ARRAY.match(cdecl) if isinstance(cdecl, str) else None
+        if m is not None:
+            n = int(m.group(2))
+            if init is None:
+                return new(f"{m.group(1)}[]", n)
+            try:
+                if len(init) == n:
+                    return new(f"{m.group(1)}[]", init)
+            except TypeError:
+                pass
+        return new(cdecl, init)
+
+    ffi_new._gongwen = True
+    ffi.new = ffi_new
     return True

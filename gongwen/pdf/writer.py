@@ -6,6 +6,7 @@ refuses every URL, and a `file:///` or `http://` address written in the content 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import jinja2
@@ -97,8 +98,10 @@ def render_css(house: House, fonts: FontSet, composer: Composer, variant: str = 
 
 
 class _FontClasses:
-    """One CSS class per distinct font setting, so that each line carries only its position inline
-    (WeasyPrint parses every style attribute separately: classes keep rendering fast)."""
+    """One CSS class per distinct font setting and per distinct position value, so that no line carries
+    a style attribute: WeasyPrint parses every style attribute by itself and computes a style of its own
+    for every element that has one, while elements with the same classes share one computed style (body
+    lines on the same grid line of different pages, the same indent, the same letter-spacing)."""
 
     def __init__(self, fonts: FontSet, composer: Composer, palette=None):
         self.fonts, self.composer = fonts, composer
@@ -120,10 +123,16 @@ class _FontClasses:
             decl += f";color:{self.palette(st.color)}"
         return self._name(decl)
 
-    def _name(self, decl: str) -> str:
-        if decl not in self.rules:
-            self.rules[decl] = f"f{len(self.rules)}"
-        return self.rules[decl]
+    def position(self, prop: str, value: float) -> str:
+        return self._name(f"{prop}:{_pt(value)}", prop[0])
+
+    def _name(self, decl: str, prefix: str = "f") -> str:
+        """A name made from the declaration itself, so that a line keeps its classes when other pages
+        change (watch mode reuses the pages whose HTML is unchanged)."""
+        name = self.rules.get(decl)
+        if name is None:
+            name = self.rules[decl] = prefix + hashlib.sha1(decl.encode()).hexdigest()[:12]
+        return name
 
     def css(self) -> str:
         return "\n".join(f".{name} {{ {decl} }}" for decl, name in self.rules.items())
@@ -134,12 +143,20 @@ def _line_view(ln: Line, classes: _FontClasses, composer: Composer) -> dict:
     spans = [{"text": r.text, "cls": "" if r.style == main else classes.span_class(r.style)} for r in ln.runs]
     # a fixed width (the line's own, and a little room) spares WeasyPrint the shrink-to-fit sizing of
     # every absolutely positioned line; the text is placed by `left` and letter-spacing alone
-    return {"kind": ln.kind, "cls": classes.line_class(main), "x": ln.x, "w": ln.width + 2 * main.size,
-            "top": ln.baseline - composer.ascent(main), "ls": ln.letter_spacing, "spans": spans}
+    cls = [ln.kind, classes.line_class(main), classes.position("left", ln.x),
+           classes.position("top", ln.baseline - composer.ascent(main)),
+           classes.position("width", ln.width + 2 * main.size), classes.position("letter-spacing", ln.letter_spacing)]
+    return {"cls": " ".join(cls), "spans": spans}
 
 
 def build_html(doc: Document, house: House, fonts: FontSet, variant: str = "screen",
                pages: list[Page] | None = None) -> tuple[str, list[Page]]:
+    views, base_css, css, meta, pages = _views(doc, house, fonts, variant, pages)
+    return _html(views, css, meta), pages
+
+
+def _views(doc: Document, house: House, fonts: FontSet, variant: str, pages: list[Page] | None):
+    """What the template draws: one view per page, the CSS (the house's and the classes') and the metadata."""
     composer = Composer(house, fonts)
     if pages is None:
         pages = composer.compose(doc)
@@ -152,18 +169,45 @@ def build_html(doc: Document, house: House, fonts: FontSet, variant: str = "scre
               "rules": [{"x": r.x, "y": r.y, "width": r.width, "height": r.height, "color": palette(r.color)}
                         for r in p.rules],
               "lines": [_line_view(ln, classes, composer) for ln in p.lines]} for p in pages]
-    css = render_css(house, fonts, composer, variant) + "\n" + classes.css()
+    base_css = render_css(house, fonts, composer, variant)
     save_metrics()
     n = doc.notice
-    html = _env().get_template("document.html.j2").render(
-        pages=views, css=css, title="".join(n.title_lines), author="、".join(n.signatures),
-        subject=n.number.text, keywords=", ".join([n.number.text, "、".join(n.signatures), "公文"]),
-        created=n.stamp_date.isoformat())
-    return html, pages
+    meta = dict(title="".join(n.title_lines), author="、".join(n.signatures), subject=n.number.text,
+                keywords=", ".join([n.number.text, "、".join(n.signatures), "公文"]), created=n.stamp_date.isoformat())
+    return views, base_css, base_css + "\n" + classes.css(), meta, pages
+
+
+def _html(views: list[dict], css: str, meta: dict) -> str:
+    return _env().get_template("document.html.j2").render(pages=views, css=css, **meta)
+
+
+class PageCache:
+    """Watch mode: WeasyPrint's laid-out pages of the last build, kept by what each page draws, so that a
+    rebuild lays out only the pages whose lines changed. The changed pages are laid out in a document
+    where the other pages are present but empty (page numbers and sides stay right), then all pages are
+    painted into one PDF as WeasyPrint does for any document (Document.copy, public API): the file is the
+    same, byte for byte, as one rendered whole (tests/test_speed.py)."""
+
+    def __init__(self):
+        self.pages: dict[str, object] = {}
+        self.document = None
+        self.meta = None
+
+    def write(self, views, base_css, css, meta, target, font_config, **job) -> None:
+        from .engine import laid_out, paint
+        keys = [hashlib.sha1(repr((i, base_css, v)).encode()).hexdigest() for i, v in enumerate(views)]
+        missing = {i for i, k in enumerate(keys) if k not in self.pages}
+        if missing or self.document is None or meta != self.meta:
+            mini = [v if i in missing else {**v, "lines": [], "rules": [], "images": []} for i, v in enumerate(views)]
+            self.document = laid_out(_html(mini, css, meta), font_config=font_config, **job)
+            self.pages = {k: self.pages[k] if i not in missing else self.document.pages[i] for i, k in enumerate(keys)}
+            self.meta = meta
+        paint(self.document.copy([self.pages[k] for k in keys]), target, job.get("pdf_variant"))
 
 
 def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path, font_config=None,
-              variant: str = "screen", pages: list[Page] | None = None, worker=None) -> list[Page]:
+              variant: str = "screen", pages: list[Page] | None = None, worker=None,
+              page_cache: PageCache | None = None) -> list[Page]:
     """Render the document to `target` (the caller makes the write atomic). Watch mode passes one
     WeasyPrint FontConfiguration for all rebuilds, so fontconfig is not set up anew each time.
 
@@ -172,15 +216,18 @@ def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path, font_co
     "archive" (PDF/A-2b, with title, author, subject and keywords — the 文号 among them — in its XMP).
 
     `worker`: a RenderWorker (engine.py): the HTML is sent to it and this returns at once; the file is
-    written when `worker.wait()` returns."""
-    html, pages = build_html(doc, house, fonts, variant, pages)
-    job = dict(base_url=str(ROOT), pdf_variant=VARIANTS[variant], allowed=_allowed(doc, house, variant))
+    written when `worker.wait()` returns. `page_cache` (watch mode): lay out only the changed pages."""
+    views, base_css, css, meta, pages = _views(doc, house, fonts, variant, pages)
+    job = dict(base_url=str(ROOT), pdf_variant=VARIANTS[variant], allowed=_allowed(doc, house, variant),
+               cache_dir=str(fonts.config_file.parent.parent / "subsets"))
     # the PDF's dates come from the content (<meta dcterms.created> = 成文日期), so equal content gives
     # equal bytes
-    if worker is not None:
-        worker.submit(html, target, **job)  # the caller waits for it (worker.wait()) before using the file
+    if page_cache is not None and worker is None:
+        page_cache.write(views, base_css, css, meta, target, font_config, **job)
+    elif worker is not None:
+        worker.submit(_html(views, css, meta), target, **job)  # the caller waits (worker.wait()) for the file
     else:
-        render(html, target, font_config=font_config, **job)
+        render(_html(views, css, meta), target, font_config=font_config, **job)
     return pages
 
 
