@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.format in ("all", "pdf") and not args.check:
             # WeasyPrint is imported in a render process while this one reads and composes the content
             from .pdf.engine import RenderWorker
-            worker = RenderWorker()
+            worker = RenderWorker(_cache_dir(Path(args.output)))
         try:
             return Builder(args, worker).build()
         finally:

@@ -52,18 +52,20 @@ def _fast_library_lookup():
         ctypes.util.find_library = original
 
 
-def _weasyprint_html():
+def _weasyprint_html(cache_dir=None):
     """Import WeasyPrint (with the guarded levers of levers.py), turning a missing system library into one
-    clear instruction."""
+    clear instruction. `cache_dir` (output/.cache): where cffi's parsed declarations are kept."""
+    levers = not os.environ.get("GONGWEN_NO_LEVERS")
     try:
-        with _fast_library_lookup():
+        from .levers import cffi_declarations_cached
+        with _fast_library_lookup(), cffi_declarations_cached(cache_dir if levers else None):
             from weasyprint import HTML
     except OSError as exc:
         raise BuildError("缺少生成 PDF 所需的系统库（Pango）。请运行 bash scripts/setup.sh，或执行 "
                          f"sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0（详情：{exc}）") from None
     except ImportError as exc:
         raise BuildError(f"缺少 Python 包 WeasyPrint：请运行 bash scripts/setup.sh（详情：{exc}）") from None
-    if not os.environ.get("GONGWEN_NO_LEVERS"):
+    if levers:
         from .levers import install
         install()
     return HTML
@@ -108,7 +110,8 @@ def laid_out(html: str, base_url: str | None = None, allowed: frozenset[str] = f
              cache_dir=None, pdf_variant: str | None = None):
     """HTML → WeasyPrint's laid-out Document (pages not yet painted); the variant is given to both steps,
     as WeasyPrint's own HTML.write_pdf does."""
-    HTML = _weasyprint_html()
+    from pathlib import Path
+    HTML = _weasyprint_html(Path(cache_dir).parent if cache_dir else None)
     from .levers import set_cache_dir
     set_cache_dir(cache_dir)
     with _gc_paused():
@@ -135,7 +138,7 @@ class RenderWorker:
     render raised. Without fork (or with GONGWEN_SERIAL=1 in the environment) there is no process and
     jobs are rendered in-process by `wait()`."""
 
-    def __init__(self):
+    def __init__(self, cache_dir=None):
         self.pid = None
         self._job = None
         if not hasattr(os, "fork") or os.environ.get("GONGWEN_SERIAL"):
@@ -151,7 +154,7 @@ class RenderWorker:
                 os.close(job_w)
                 os.close(res_r)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C: the build reports it, this just ends
-                _serve(os.fdopen(job_r, "rb"), os.fdopen(res_w, "wb"))
+                _serve(os.fdopen(job_r, "rb"), os.fdopen(res_w, "wb"), cache_dir)
                 code = 0
             finally:
                 os._exit(code)
@@ -211,10 +214,10 @@ class RenderWorker:
         self._close()
 
 
-def _serve(jobs, results) -> None:
+def _serve(jobs, results, cache_dir=None) -> None:
     """The render process: import WeasyPrint, then render each job until the pipe closes."""
     try:
-        _weasyprint_html()
+        _weasyprint_html(cache_dir)
         failed = None
     except BuildError as exc:
         failed = exc

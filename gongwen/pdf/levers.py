@@ -12,11 +12,16 @@ WeasyPrint stays the PDF engine; these only stop it paying for what a build does
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import pickle
 import re
 import sys
 
 TESTED = ("70.",)  # WeasyPrint versions the levers were measured and tested with
+
+TESTED_CFFI = ("1.17.", "2.0.", "2.1.")  # cffi versions whose parser state cffi_declarations_cached keeps
 
 _applied: dict[str, bool] = {}
 
@@ -35,19 +40,23 @@ def install() -> dict[str, bool]:
     except ImportError:
         return {}
     tested = version.startswith(TESTED)
-    for name, lever in (("lazy_font_files", _lazy_font_files), ("subset_memo", _subset_memo),
-                        ("ffi_array_types", _ffi_array_types)):
+    if tested:
+        import weasyprint.pdf.fonts as fonts_module
+        import weasyprint.text.ffi as ffi_module
+    for name, lever, module in (("lazy_font_files", _lazy_font_files, "fonts_module"),
+                                ("subset_memo", _subset_memo, "fonts_module"),
+                                ("ffi_array_types", _ffi_array_types, "ffi_module")):
         ok = False
         if tested:
             try:
-                ok = lever()
+                ok = lever(locals()[module])
             except Exception:  # an internal that changed shape: leave WeasyPrint as it is
                 ok = False
         _applied[name] = ok
     return applied()
 
 
-def _lazy_font_files() -> bool:
+def _lazy_font_files(fm) -> bool:
     """Do not copy whole font files into Python.
 
     WeasyPrint's Font copies the face's entire file (Noto Serif CJK: 27 MB) into a bytes object when it
@@ -55,9 +64,6 @@ def _lazy_font_files() -> bool:
     faces that is ~90 MB of copies, and every page of the mapped files made resident — most of a build's
     peak memory. Here `Font.file_content` is read from the face only when something asks for the whole
     file (the fontTools fallbacks for variable, colour or bitmap fonts still get it)."""
-    fm = sys.modules.get("weasyprint.pdf.fonts")
-    if fm is None:
-        import weasyprint.pdf.fonts as fm
     Font, get = getattr(fm, "Font", None), getattr(fm, "get_hb_object_data", None)
     init = getattr(Font, "__init__", None)
     if Font is None or get is None or not hasattr(init, "__code__") or "file_content" in vars(Font):
@@ -122,17 +128,12 @@ def _subset_library() -> str:
     return "unknown"
 
 
-def _subset_memo() -> bool:
+def _subset_memo(fm) -> bool:
     """Reuse a font subset while the glyphs are the same. HarfBuzz cuts each CJK face twice (~25 ms a
     face); an edit seldom brings a new character, and the red 发文机关标志, the title and the headings
     keep their characters from build to build. The key is the face itself (its `head` table, whose
     checksum covers the whole file, its index and glyph count), the glyphs, the flags and the subsetter
     library; the subset is kept in memory (watch mode) and in the output's cache folder."""
-    import hashlib
-
-    fm = sys.modules.get("weasyprint.pdf.fonts")
-    if fm is None:
-        import weasyprint.pdf.fonts as fm
     Font = getattr(fm, "Font", None)
     original = getattr(Font, "_harfbuzz_subset", None)
     ffi, harfbuzz = getattr(fm, "ffi", None), getattr(fm, "harfbuzz", None)
@@ -202,14 +203,11 @@ def _save(folder, key: str, data: bytes) -> None:
 _ARRAY = re.compile(r"^\s*([A-Za-z_][\w ]*?)\s*\[(\d+)\]\s*$")
 
 
-def _ffi_array_types() -> bool:
+def _ffi_array_types(ffm) -> bool:
     """`ffi.new("hb_codepoint_t[1234]", …)` with a new length each time makes cffi parse a new C type,
     ~10 ms each with WeasyPrint's declarations (a dozen a build, one per font and pass). The same array
     made as `ffi.new("hb_codepoint_t[]", …)` (cffi's documented form for a length known at run time)
     parses its type once."""
-    ffm = sys.modules.get("weasyprint.text.ffi")
-    if ffm is None:
-        import weasyprint.text.ffi as ffm
     ffi = getattr(ffm, "ffi", None)
     new = getattr(ffi, "new", None)
     if new is None or getattr(new, "_gongwen", False):
@@ -231,3 +229,58 @@ def _ffi_array_types() -> bool:
     ffi_new._gongwen = True
     ffi.new = ffi_new
     return True
+
+
+@contextlib.contextmanager
+def cffi_declarations_cached(folder):
+    """While WeasyPrint is imported: its 460 lines of C declarations are parsed by cffi (with pycparser)
+    at every start, ~0.1 s of each build. Parsed once, the parser's declarations are kept in `folder`
+    (output/.cache), keyed by the declarations' text and the cffi and Python versions, and given back to
+    cffi's parser instead of parsing again. Only a first parse with no options is kept; anything else, an
+    untested cffi version or a parser without the expected fields is parsed as usual."""
+    try:
+        import cffi
+        import cffi.cparser
+    except ImportError:
+        yield
+        return
+    Parser = cffi.cparser.Parser
+    original = getattr(Parser, "parse", None)
+    fields = ("_declarations", "_included_declarations", "_anonymous_counter", "_options", "_int_constants",
+              "_recomplete", "_uses_new_feature")
+    probe = Parser()
+    if (folder is None or original is None or not getattr(cffi, "__version__", "").startswith(TESTED_CFFI)
+            or any(not hasattr(probe, f) for f in fields)):
+        yield
+        return
+    from pathlib import Path
+    folder = Path(folder)
+
+    def parse(self, csource, override=False, packed=False, pack=None, dllexport=False):
+        if override or packed or pack or dllexport or self._declarations or not isinstance(csource, str):
+            return original(self, csource, override, packed, pack, dllexport)
+        key = hashlib.sha256(f"{cffi.__version__}|{sys.version}|{csource}".encode()).hexdigest()[:24]
+        path = folder / f"cffi-{key}.pickle"
+        try:
+            state = pickle.loads(path.read_bytes())
+            if isinstance(state, dict) and set(state) == set(fields):
+                self.__dict__.update(state)
+                return None
+        except Exception:
+            pass
+        result = original(self, csource, override, packed, pack, dllexport)
+        try:
+            data = pickle.dumps({f: getattr(self, f) for f in fields}, protocol=pickle.HIGHEST_PROTOCOL)
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except Exception:
+            pass  # a cache that cannot be written only costs time
+        return result
+
+    Parser.parse = parse
+    try:
+        yield
+    finally:
+        Parser.parse = original
