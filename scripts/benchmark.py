@@ -2,8 +2,10 @@
 """基准：在本机上并列实测，打印中位数（机器忙时绝对值会波动，请看同一次运行中的比值）。
 
   1. 冷启动生成（PDF + DOCX，整次 python build.py）与 LibreOffice 把同一 DOCX 转成 PDF 的用时，及两者之比；
+     另测缓存为空（第一次生成，或换了内容的所有字体都有新字）时的用时，以及只用一个进程（GONGWEN_SERIAL=1）
+     和不用任何 WeasyPrint 加速（GONGWEN_NO_LEVERS=1）时的用时；
   2. 监视模式（--watch）下保存内容文件到新 PDF 写出的用时；
-  3. 生成一次的内存峰值（RSS）；
+  3. 生成一次的内存峰值：生成进程与渲染进程同时刻 RSS 之和（每 3 毫秒采样），以及单进程时的峰值；
   4. 2024 年内容的 1 倍、3 倍、10 倍（部分和条目重复）每页的生成用时。
 
 用法：python scripts/benchmark.py [--runs 5] [--no-libreoffice]
@@ -39,6 +41,39 @@ def timed(cmd: list[str], **kw) -> tuple[float, int]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"失败：{' '.join(cmd)}\n{err}")
     return elapsed, usage.ru_maxrss
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next((int(ln.split()[1]) for ln in f if ln.startswith("VmRSS:")), 0)
+    except OSError:
+        return 0
+
+
+def tree_peak_rss(cmd: list[str], env: dict | None = None) -> int:
+    """Peak of the summed RSS (KB) of a process and its children, sampled every 3 ms."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    peak = 0
+    while proc.poll() is None:
+        pids, seen = [proc.pid], []
+        while pids:
+            p = pids.pop()
+            seen.append(p)
+            pids.extend(_children(p))
+        peak = max(peak, sum(_rss_kb(p) for p in seen))
+        time.sleep(0.003)
+    if proc.returncode != 0:
+        raise SystemExit(f"失败：{' '.join(cmd)}")
+    return peak
 
 
 def scaled_content(root: Path, factor: int) -> Path:
@@ -98,29 +133,40 @@ def main() -> int:
         subprocess.run([*BUILD, "--year", "2024", "--output", str(out), "-q"], check=True)  # warm caches
         docx = out / "2024" / "宝教〔2024〕1号.docx"
         aliases = sorted((out / ".cache").glob("fontconfig-*/fonts-aliases.conf"))[0]
-        cold, lo, rss = [], [], []
+        cold, lo, empty, serial, plain = [], [], [], [], []
         soffice = shutil.which("soffice")
         profile = tmp / "lo-profile"
-        if soffice and not args.no_libreoffice:  # a warm LibreOffice profile, as a user's would be
-            timed([soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}", "--convert-to",
-                   "pdf", "--outdir", str(tmp / "lo"), str(docx)], env={**os.environ, "FONTCONFIG_FILE": str(aliases)})
+        lo_cmd = [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}", "--convert-to",
+                  "pdf", "--outdir", str(tmp / "lo"), str(docx)]
+        lo_env = {**os.environ, "FONTCONFIG_FILE": str(aliases)}
+        use_lo = soffice and not args.no_libreoffice
+        if use_lo:  # a warm LibreOffice profile, as a user's would be
+            timed(lo_cmd, env=lo_env)
+        cmd = [*BUILD, "--year", "2024", "--output", str(out), "-q"]
         for _ in range(args.runs):  # side by side, alternating
-            t, m = timed([*BUILD, "--year", "2024", "--output", str(out), "-q"])
-            cold.append(t)
-            rss.append(m)
-            if soffice and not args.no_libreoffice:
-                t, _ = timed([soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-                              "--convert-to", "pdf", "--outdir", str(tmp / "lo"), str(docx)],
-                             env={**os.environ, "FONTCONFIG_FILE": str(aliases)})
-                lo.append(t)
-        print("1. 冷启动生成 2024 年文件（PDF + DOCX）：中位数 {:.2f} 秒".format(statistics.median(cold)))
+            cold.append(timed(cmd)[0])
+            if use_lo:
+                lo.append(timed(lo_cmd, env=lo_env)[0])
+            for kept in (out / ".cache").glob("cffi-*.pickle"):
+                kept.unlink()
+            shutil.rmtree(out / ".cache" / "subsets", ignore_errors=True)
+            empty.append(timed(cmd)[0])
+            serial.append(timed(cmd, env={**os.environ, "GONGWEN_SERIAL": "1"})[0])
+            plain.append(timed(cmd, env={**os.environ, "GONGWEN_SERIAL": "1", "GONGWEN_NO_LEVERS": "1"})[0])
+        med = statistics.median
+        print("1. 冷启动生成 2024 年文件（PDF + DOCX）：中位数 {:.2f} 秒".format(med(cold)))
         if lo:
-            print("   LibreOffice 把同一 DOCX 转成 PDF：中位数 {:.2f} 秒；比值 {:.2f}".format(
-                statistics.median(lo), statistics.median(cold) / statistics.median(lo)))
+            print("   LibreOffice 把同一 DOCX 转成 PDF：中位数 {:.2f} 秒；比值 {:.2f}".format(med(lo), med(cold) / med(lo)))
+        print("   缓存为空（字体子集、cffi 声明都要重做）：中位数 {:.2f} 秒{}".format(
+            med(empty), "；与 LibreOffice 之比 {:.2f}".format(med(empty) / med(lo)) if lo else ""))
+        print("   只用一个进程：{:.2f} 秒；一个进程且不用 WeasyPrint 加速：{:.2f} 秒".format(med(serial), med(plain)))
         saves = watch_save_to_pdf(tmp, max(args.runs, 3))
         print("2. 监视模式保存到新 PDF：中位数 {:.2f} 秒（{}）".format(
             statistics.median(saves), "、".join(f"{s:.2f}" for s in saves)))
-        print("3. 生成一次的内存峰值：中位数 {:.0f} MB".format(statistics.median(rss) / 1024))
+        both = [tree_peak_rss(cmd) for _ in range(3)]
+        alone = [tree_peak_rss(cmd, {**os.environ, "GONGWEN_SERIAL": "1"}) for _ in range(3)]
+        print("3. 生成一次的内存峰值：两个进程合计 {:.0f} MB；只用一个进程 {:.0f} MB".format(
+            statistics.median(both) / 1024, statistics.median(alone) / 1024))
         per_page = {}
         for factor in (1, 3, 10):
             content = scaled_content(tmp, factor)

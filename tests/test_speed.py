@@ -98,6 +98,10 @@ def test_levers_stay_off_without_their_names():
     assert levers._lazy_font_files(empty) is False
     assert levers._subset_memo(empty) is False
     assert levers._ffi_array_types(empty) is False
+    assert levers._compressed_streams_kept(empty) is False
+    old_pydyf = types.SimpleNamespace(__version__="0.1.0", Stream=type("Stream", (), {"data": property(lambda s: b"")}),
+                                      Dictionary=dict)
+    assert levers._compressed_streams_kept(old_pydyf) is False
 
     class Font:  # a Font whose __init__ no longer copies the file through get_hb_object_data
         def __init__(self):
