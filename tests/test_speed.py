@@ -160,3 +160,25 @@ def test_render_failure_in_a_build_keeps_the_previous_pdf(tmp_path):
         pending.finish(failed)
     assert target.read_bytes() == b"%PDF-previous"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_deferred_font_tools_load_on_first_use():
+    """fontTools.subset and fontTools.varLib.instancer are not imported with WeasyPrint, and are the real
+    modules as soon as WeasyPrint uses them (the fallback subsetter, a variable font)."""
+    script = (
+        "import sys\n"
+        "from gongwen.pdf.engine import _weasyprint_html\n"
+        "_weasyprint_html()\n"
+        "import weasyprint.pdf.fonts as f\n"
+        "assert 'fontTools.cffLib' not in sys.modules and 'lxml.etree' not in sys.modules, 'loaded at import'\n"
+        "assert type(f.subset.Options()).__module__ == 'fontTools.subset'\n"
+        "assert type(sys.modules['fontTools.subset']).__name__ == 'module'\n"
+        "try:\n"
+        "    f.instantiateVariableFont(None, {})\n"
+        "except TypeError:\n"
+        "    pass\n"
+        "import fontTools.varLib.instancer as real\n"
+        "assert hasattr(real, 'instantiateVariableFont') and type(real).__name__ == 'module'\n"
+        "import fontTools.varLib.instancer.cff\n")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr

@@ -52,10 +52,61 @@ def _fast_library_lookup():
         ctypes.util.find_library = original
 
 
+def _stand_in(name: str, functions: tuple[str, ...] = ()):
+    """A module registered under `name` that imports the real module the first time anything is asked of
+    it; the `functions` named are stand-ins too, that import it when called (for `from M import f`)."""
+    import importlib
+    import types
+
+    def real():
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        return importlib.import_module(name)
+
+    class StandIn(types.ModuleType):
+        def __getattr__(self, attr):
+            if attr.startswith("__") and attr.endswith("__"):
+                raise AttributeError(attr)  # the import system's questions do not load the module
+            return getattr(real(), attr)
+
+    def deferred(function):
+        def call(*args, **kwargs):
+            return getattr(real(), function)(*args, **kwargs)
+        call.__name__ = function
+        return call
+
+    stand_in = StandIn(name)
+    top, _, rest = name.partition(".")
+    package = sys.modules.get(top)
+    for base in getattr(package, "__path__", []):  # a package: its submodules stay importable
+        folder = os.path.join(base, *rest.split("."))
+        if os.path.isfile(os.path.join(folder, "__init__.py")):
+            stand_in.__path__ = [folder]
+            break
+    for function in functions:
+        setattr(stand_in, function, deferred(function))
+    sys.modules[name] = stand_in
+
+
+def _defer_font_tools() -> None:
+    """WeasyPrint imports two parts of fontTools that a build with HarfBuzz's subsetter and static fonts
+    never calls: fontTools.subset (its fallback subsetter) and fontTools.varLib.instancer (for variable
+    fonts). Together they pull in the CFF, OpenType-layout, SVG (lxml) and variation tables, ~0.15 s of
+    every start. Both are imported on first use instead: stand-in modules (plain Python, no private name
+    of WeasyPrint or fontTools) import the real module when WeasyPrint first asks anything of it."""
+    import fontTools
+    for name, functions in (("fontTools.subset", ()),
+                            ("fontTools.varLib.instancer", ("instantiateVariableFont",))):
+        if name not in sys.modules:
+            _stand_in(name, functions)
+
+
 def _weasyprint_html(cache_dir=None):
     """Import WeasyPrint (with the guarded levers of levers.py), turning a missing system library into one
     clear instruction. `cache_dir` (output/.cache): where cffi's parsed declarations are kept."""
     levers = not os.environ.get("GONGWEN_NO_LEVERS")
+    if levers and "weasyprint" not in sys.modules and not harfbuzz_subset_missing():
+        _defer_font_tools()
     try:
         from .levers import cffi_declarations_cached
         with _fast_library_lookup(), cffi_declarations_cached(cache_dir if levers else None):
