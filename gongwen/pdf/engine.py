@@ -192,6 +192,7 @@ class RenderWorker:
     def __init__(self, cache_dir=None):
         self.pid = None
         self._job = None
+        self._used = False
         if not hasattr(os, "fork") or os.environ.get("GONGWEN_SERIAL"):
             return
         sys.stdout.flush()
@@ -216,6 +217,7 @@ class RenderWorker:
         self._results = os.fdopen(res_r, "rb")
 
     def submit(self, html: str, target, **options) -> None:
+        self._used = True
         job = {"html": html, "target": str(target), "options": options,
                "env": {k: os.environ[k] for k in ("FONTCONFIG_FILE",) if k in os.environ}}
         if self.pid is None:
@@ -250,9 +252,12 @@ class RenderWorker:
         self.submit(html, target, **options)
         self.wait()
 
-    def _close(self) -> None:
+    def _close(self, kill: bool = False) -> None:
         if self.pid is None:
             return
+        if kill:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
         for f in (self._jobs, self._results):
             with contextlib.suppress(OSError):
                 f.close()
@@ -261,8 +266,9 @@ class RenderWorker:
         self.pid = None
 
     def close(self) -> None:
-        """End the render process (it exits when its job pipe closes)."""
-        self._close()
+        """End the render process: it exits when its job pipe closes; one that was never sent a job (the
+        content had errors) is stopped at once rather than waited for while it imports WeasyPrint."""
+        self._close(kill=not self._used)
 
 
 def _serve(jobs, results, cache_dir=None) -> None:
