@@ -40,4 +40,7 @@ extra=""
 [ $want_test -eq 1 ] && extra="[test]"
 echo "安装 Python 包${extra:+（含测试依赖）}"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
+# bytecode for the project's own modules, so that each build starts without compiling them (~40 ms),
+# also where PYTHONDONTWRITEBYTECODE is set
+.venv/bin/python -m compileall -q gongwen >/dev/null || true
 echo "准备就绪。"
