@@ -152,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已停止。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output was piped into a program that stopped reading (… | head)
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # a bug: say so in Chinese, keep the details short
         print(f"生成失败（程序内部错误，请把以下信息报告给维护人员）：{type(exc).__name__}: {exc}", file=sys.stderr)
         if os.environ.get("GONGWEN_DEBUG"):
@@ -470,7 +474,9 @@ def _new_year(args) -> int:
         except LookupError:
             raise ContentError([Problem(root, None, "", f"没有早于 {year} 年的年度内容可作底稿：用 --from 年度 指定底稿，"
                                         f"或用 --blank 新建一份空白文件")]) from None
-    doc = load_document(target)
+    from .source import load_year
+    docs = load_year(target)
+    doc = docs[0]
     print(f"已新建 {target}/（" + (f"以 {source.name} 年度为底稿" if source else "空白文件，待填写") + "）。请逐项修改：")
     n = 0
 
@@ -479,16 +485,19 @@ def _new_year(args) -> int:
         n += 1
         print(f"  {n}. {text}")
 
-    nf = target / "notice.yaml"
-    item(f"{nf} 第 {doc.lines.get('成文日期', 0)} 行「成文日期」：已设为“待定”，定稿后填写，如 {year}-02-04")
-    item(f"{nf} 第 {doc.lines.get('版记.印发日期', 0)} 行「版记.印发日期」：已设为“待定”，印发前填写")
-    item(f"{nf} 第 {doc.lines.get('发文字号.序号', 0)} 行「发文字号.序号」：已设为 1（宝教〔{year}〕1号），请按本年度发文顺序确认")
-    for f in stale_year_findings(doc, year):
-        item(f"{f}，请改写")
-    for path, line, field, text in doc.texts:
-        if "请填写" in text:
-            item(f"{path} 第 {line} 行「{field}」：{text}")
-    count = len(doc.items)
+    for d in docs:  # every document of the year (a year may issue several)
+        nf = d.source_file
+        item(f"{nf} 第 {d.lines.get('成文日期', 0)} 行「成文日期」：已设为“待定”，定稿后填写，如 {year}-02-04")
+        item(f"{nf} 第 {d.lines.get('版记.印发日期', 0)} 行「版记.印发日期」：已设为“待定”，印发前填写")
+        what = (f"保留底稿的 {d.notice.number.sequence}（{d.notice.number.text}）" if len(docs) > 1
+                else f"已设为 1（{d.notice.number.text}）")
+        item(f"{nf} 第 {d.lines.get('发文字号.序号', 0)} 行「发文字号.序号」：{what}，请按本年度发文顺序确认")
+        for f in stale_year_findings(d, year):
+            item(f"{f}，请改写")
+        for path, line, field, text in d.texts:
+            if "请填写" in text:
+                item(f"{path} 第 {line} 行「{field}」：{text}")
+    count = sum(len(d.items) for d in docs)
     item(f"逐条审阅附件的 {count} 条工作：删改、新增或调整顺序（序号自动重编，不用手改）")
     item("核对印数、抄送等版记内容")
     print(f"改好后运行：python build.py --year {year}" + (f"；与底稿年度对照：python build.py --year {year} --compare {source.name}"

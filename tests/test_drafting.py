@@ -323,3 +323,19 @@ def test_compare_a_plan_issued_directly_compares_the_whole_document(tmp_path):
     assert "修改：3.深化教育系统大调研。（原3.）" in r.stdout, r.stdout
     texts = [t for _, t in _paragraph_texts(tmp_path / "out" / "2019" / "徐教〔2019〕1号-与2018年度对照.docx")]
     assert texts[0].startswith("2019年徐汇区教育局工作要点") and "" not in texts[:2]
+
+
+def test_new_year_checklist_names_every_document_of_a_multi_document_year(tmp_path):
+    """A year that issued two documents: the checklist lists the dates and the 序号 of each, and says the
+    序号 are kept (as the scaffold keeps them), with each document's own 文号."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "examples" / "直接发文" / "2018", content / "2018")
+    r = run("--new", "2019", "--content", str(content))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    for name, number in (("notice.yaml", "徐教〔2019〕1号"), ("会议通知.yaml", "徐教〔2019〕2号")):
+        mine = [ln for ln in lines if f"2019/{name}" in ln]
+        assert any("成文日期" in ln for ln in mine) and any("印发日期" in ln for ln in mine), r.stdout
+        assert any("发文字号.序号" in ln and "保留" in ln and number in ln for ln in mine), r.stdout
+    assert "已设为 1" not in r.stdout and "宝教" not in r.stdout
+    assert "序号: 2" in (content / "2019" / "会议通知.yaml").read_text(encoding="utf-8")
