@@ -105,9 +105,9 @@ def _weasyprint_html(cache_dir=None):
     """Import WeasyPrint (with the guarded levers of levers.py), turning a missing system library into one
     clear instruction. `cache_dir` (output/.cache): where cffi's parsed declarations are kept."""
     levers = not os.environ.get("GONGWEN_NO_LEVERS")
-    if levers and "weasyprint" not in sys.modules and not harfbuzz_subset_missing():
-        _defer_font_tools()
     try:
+        if levers and "weasyprint" not in sys.modules and not harfbuzz_subset_missing():
+            _defer_font_tools()
         from .levers import cffi_declarations_cached
         with _fast_library_lookup(), cffi_declarations_cached(cache_dir if levers else None):
             from weasyprint import HTML
