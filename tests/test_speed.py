@@ -52,6 +52,20 @@ def test_levers_and_render_process_leave_the_pdf_unchanged(pdf_path, tmp_path):
         "a build using cached font subsets wrote other bytes"
 
 
+@pytest.mark.parametrize("example,year", [("联合发文", "2022"), ("四级标题", "2025")])
+def test_examples_unchanged_by_the_levers(tmp_path, example, year):
+    """Joint marks, footnote calls in other fonts, four heading levels: the same bytes either way."""
+    def pdfs(out: Path, env: dict) -> dict:
+        proc = subprocess.run([sys.executable, "build.py", "--year", year, "--content", str(ROOT / "examples" / example),
+                               "--output", str(out), "--format", "pdf", "-q"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=600, env={**os.environ, **env})
+        assert proc.returncode == 0, proc.stderr
+        return {p.name: p.read_bytes() for p in (out / year).glob("*.pdf")}
+    fast = pdfs(tmp_path / "fast", {})
+    plain = pdfs(tmp_path / "plain", {"GONGWEN_SERIAL": "1", "GONGWEN_NO_LEVERS": "1"})
+    assert fast and fast == plain
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
