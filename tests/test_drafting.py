@@ -339,3 +339,23 @@ def test_new_year_checklist_names_every_document_of_a_multi_document_year(tmp_pa
         assert any("发文字号.序号" in ln and "保留" in ln and number in ln for ln in mine), r.stdout
     assert "已设为 1" not in r.stdout and "宝教" not in r.stdout
     assert "序号: 2" in (content / "2019" / "会议通知.yaml").read_text(encoding="utf-8")
+
+
+def test_compare_covers_every_attachment(tmp_path):
+    """A plan with two attachments: a change in the second attachment is reported (it was not compared at
+    all before), with the attachment named in the item's number, in the summary, the DOCX and the PDF."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "examples" / "联合发文" / "2022", content / "2022")
+    shutil.copytree(ROOT / "examples" / "联合发文" / "2022", content / "2023")
+    lst = content / "2023" / "项目清单.yaml"
+    lst.write_text(lst.read_text(encoding="utf-8").replace("不少于20名", "不少于25名"), encoding="utf-8")
+    r = run("--year", "2023", "--content", str(content), "--output", str(tmp_path / "out"), "--compare", "2022")
+    assert r.returncode == 0, r.stderr
+    assert "修改：附件2·3.教育人才引进计划。（原附件2·3.）" in r.stdout, r.stdout
+    assert "条目新增0条，删除0条，修改1条，移动0条" in r.stdout, r.stdout
+    out = tmp_path / "out" / "2023"
+    docx = next(out.glob("*-与2022年度对照.docx"))
+    texts = [t for _, t in _paragraph_texts(docx)]
+    assert any(t.startswith("附件2·3.教育人才引进计划") and "不少于2" in t and "5名" in t for t in texts), texts
+    text = pdf_text(next(out.glob("*-与2022年度对照.pdf")))
+    assert "附件2·3.教育人才引进计划。每年引进优秀教育人才不少于205名" in text  # 0 struck out, 5 inserted

@@ -197,21 +197,31 @@ def _kept_in_order(seq: list[int]) -> set[int]:
 
 
 def _plan(doc: Document):
-    """The plan of a document: its title, lead paragraphs and parts (heading, label, items) — the first
-    attachment's, or the document's own body when the plan is issued directly."""
+    """The plan of a document: its title, lead paragraphs and parts (heading, label, items, tag) — every
+    attachment's in order, or the document's own body when the plan is issued directly. With several
+    attachments each part and item is tagged with its attachment (附件2·三、) and the titles are joined, so
+    that an item moved from one attachment to another shows as moved."""
     if doc.attachments:
-        att = doc.attachments[0]
-        title, pre, secs = att.title, att.preamble, att.parts
-    else:
-        title, pre, secs = "".join(doc.notice.title_lines), [], doc.notice.sections
+        many = len(doc.attachments) > 1
+        titles, pre, parts = [], [], []
+        for k, att in enumerate(doc.attachments, 1):
+            tag = f"附件{k}·" if many else ""
+            titles.append(f"附件{k} {att.title}" if many else att.title)
+            pre += att.preamble
+            parts += _parts(att.parts, tag)
+        return "；".join(titles), pre, parts
+    return "".join(doc.notice.title_lines), [], _parts(doc.notice.sections, "")
+
+
+def _parts(secs, tag: str) -> list[tuple]:
     parts = []
     loose = [s for s in secs if s.level >= 3]
     if loose:  # items with no 一、 heading above them
-        parts.append(("", "", [s for s in loose if s.level == 3]))
+        parts.append(("", tag, [s for s in loose if s.level == 3], tag))
     for sec in secs:
         if sec.level <= 2:
-            parts.append((inline_text(sec.heading), sec.label, sec.items))
-    return title, pre, parts
+            parts.append((inline_text(sec.heading), tag + sec.label, sec.items, tag))
+    return parts
 
 
 def _notice_fields(doc: Document) -> list[tuple[str, str]]:
@@ -228,13 +238,22 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
     position in a matched part; a removed item or part is shown where it stood in the old document."""
     o_title, o_pre, o_parts = _plan(old_doc)
     n_title, n_pre, n_parts = _plan(new_doc)
-    old_items = [(pi, k, it) for pi, (_, _, its) in enumerate(o_parts) for k, it in enumerate(its)]
-    new_items = [(pi, k, it) for pi, (_, _, its) in enumerate(n_parts) for k, it in enumerate(its)]
+    old_items = [(pi, k, it) for pi, (_, _, its, _) in enumerate(o_parts) for k, it in enumerate(its)]
+    new_items = [(pi, k, it) for pi, (_, _, its, _) in enumerate(n_parts) for k, it in enumerate(its)]
+
+    def old_label(i: int) -> str:  # an item's number, with its attachment when there are several
+        pi, _, it = old_items[i]
+        return o_parts[pi][3] + it.label
+
+    def new_label(j: int) -> str:
+        pi, _, it = new_items[j]
+        return n_parts[pi][3] + it.label
+
     old_texts = [item_text(it) for *_, it in old_items]
     new_texts = [item_text(it) for *_, it in new_items]
     pairs = _match(old_texts, new_texts, [inline_text(it.lead) for *_, it in old_items],
                    [inline_text(it.lead) for *_, it in new_items])
-    heads_o, heads_n = [h for h, _, _ in o_parts], [h for h, _, _ in n_parts]
+    heads_o, heads_n = [t + h for h, _, _, t in o_parts], [t + h for h, _, _, t in n_parts]
     part_pairs = _match(heads_o, heads_n, heads_o, heads_n)  # new part → old part
     # a rewritten item in the same place of a matched part: when in doubt, a change, not a delete and an add
     where_old = {(pi, k): i for i, (pi, k, _) in enumerate(old_items)}
@@ -253,14 +272,14 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
     for j, (npi, _, it) in enumerate(new_items):
         lead = inline_text(it.lead) or new_texts[j][:30]
         if j not in pairs:
-            entries_by_new[j] = Entry("added", new_label=it.label, new_text=new_texts[j], lead=lead)
+            entries_by_new[j] = Entry("added", new_label=new_label(j), new_text=new_texts[j], lead=lead)
             continue
         i = pairs[j]
-        opi, _, old_it = old_items[i]
+        opi = old_items[i][0]
         changed = old_texts[i] != new_texts[j]
         moved = j not in kept or part_pairs.get(npi) != opi
         kind = "moved" if moved else ("changed" if changed else "same")
-        entries_by_new[j] = Entry(kind, new_label=it.label, old_label=old_it.label, old_text=old_texts[i],
+        entries_by_new[j] = Entry(kind, new_label=new_label(j), old_label=old_label(i), old_text=old_texts[i],
                                   new_text=new_texts[j], changed=changed, lead=lead)
 
     # the output parts: the new parts in order, each removed old part after the part that preceded it
@@ -275,15 +294,15 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
 
     def add_removed_parts(anchor: int) -> None:
         for opi in after_part.get(anchor, []):
-            h, label, _ = o_parts[opi]
+            h, label, _, _ = o_parts[opi]
             pe = PartEntry("removed", "", h, "", old_label=label)
             parts_out.append(pe)
             part_slot[("old", opi)] = pe
 
     add_removed_parts(-1)
-    for npi, (h, label, _) in enumerate(n_parts):
+    for npi, (h, label, _, _) in enumerate(n_parts):
         if npi in part_pairs:
-            old_h = heads_o[part_pairs[npi]]
+            old_h = o_parts[part_pairs[npi]][0]
             pe = PartEntry("same" if old_h == h else "changed", label, old_h, h,
                            old_label=o_parts[part_pairs[npi]][1])
         else:
@@ -301,7 +320,7 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
         j = old_to_new.get(i)
         if j is not None and entries_by_new[j].kind != "moved":
             continue
-        entry = Entry("moved-from" if j is not None else "removed", old_label=it.label, old_text=old_texts[i],
+        entry = Entry("moved-from" if j is not None else "removed", old_label=old_label(i), old_text=old_texts[i],
                       lead=inline_text(it.lead) or old_texts[i][:30])
         if opi not in old_to_new_part:
             part_slot[("old", opi)].entries.append(entry)
