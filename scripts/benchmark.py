@@ -167,6 +167,11 @@ def main() -> int:
         alone = [tree_peak_rss(cmd, {**os.environ, "GONGWEN_SERIAL": "1"}) for _ in range(3)]
         print("3. 生成一次的内存峰值：两个进程合计 {:.0f} MB；只用一个进程 {:.0f} MB".format(
             statistics.median(both) / 1024, statistics.median(alone) / 1024))
+        active = subprocess.run([sys.executable, "-c", "from gongwen.pdf.engine import _weasyprint_html; _weasyprint_html(); "
+                                 "from gongwen.pdf import levers; import weasyprint; "
+                                 "print(weasyprint.__version__, ' '.join(k for k, v in levers.applied().items() if v) or '无')"],
+                                cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        print(f"   WeasyPrint 版本与启用的改动（pdf/levers.py）：{active}")
         per_page = {}
         for factor in (1, 3, 10):
             content = scaled_content(tmp, factor)
