@@ -355,7 +355,8 @@ class Builder:
         if doc.notice.copy_number and (args.copies_pdf or args.print_):
             from .pdf.copies import numbered_copies
             target = self.out_dir / f"{name}-分份.pdf"
-            n_pages = _atomic(target, lambda tmp: numbered_copies(doc, house, fonts, pages, copies, tmp, duplex))
+            n_pages = _atomic(target, lambda tmp: numbered_copies(doc, house, fonts, pages, copies, tmp, duplex,
+                                                                  self.worker))
             say(f"已生成 {target}（{copies} 份，逐份编号 000001–{copies:06d}，共 {n_pages} 页）")
             to_print, print_copies = target, 1
         elif args.copies_pdf:
@@ -389,7 +390,7 @@ class Builder:
         base = self.out_dir / f"{doc.notice.number.text}-与{old.year}年度对照"
         _atomic(base.with_suffix(".docx"), lambda tmp: write_compare_docx(doc, house, cmp, tmp))
         if self.args.format in ("all", "pdf"):
-            _atomic(base.with_suffix(".pdf"), lambda tmp: write_compare_pdf(doc, house, fonts, cmp, tmp))
+            _atomic(base.with_suffix(".pdf"), lambda tmp: write_compare_pdf(doc, house, fonts, cmp, tmp, self.worker))
         for line in cmp.summary_lines():
             self.say(f"  {line}")
         self.say(f"已生成对照稿 {base}.docx（修订模式）" + ("和 .pdf" if self.args.format in ("all", "pdf") else ""))

@@ -100,7 +100,9 @@ def write_compare_docx(doc: Document, house: House, cmp: Comparison, target: Pat
     target.write_bytes(CompareDocx(doc, house, cmp).build())
 
 
-def write_compare_pdf(doc: Document, house: House, fonts: FontSet, cmp: Comparison, target: Path) -> None:
+def write_compare_pdf(doc: Document, house: House, fonts: FontSet, cmp: Comparison, target: Path,
+                      worker=None) -> None:
+    """`worker`: the build's render process, if it has one."""
     from ..pdf import TEMPLATES
     from ..pdf.engine import render
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
@@ -109,4 +111,7 @@ def write_compare_pdf(doc: Document, house: House, fonts: FontSet, cmp: Comparis
     html = env.get_template("compare.html.j2").render(
         cmp=cmp, title=cmp.title, attachment=bool(doc.attachments), fonts=family,
         created=doc.notice.stamp_date.isoformat(), red=house["colors"]["red"])
-    render(html, target)
+    if worker is not None:
+        worker.render(html, target)
+    else:
+        render(html, target)

@@ -33,15 +33,18 @@ def numbered_pages(pages, copies: int):
     return out
 
 
-def numbered_copies(doc, house, fonts, pages, copies: int, target: Path, duplex: bool) -> int:
-    """Write `copies` copies of the document into `target`, copy k carrying 份号 k. Returns the pages."""
+def numbered_copies(doc, house, fonts, pages, copies: int, target: Path, duplex: bool, worker=None) -> int:
+    """Write `copies` copies of the document into `target`, copy k carrying 份号 k. Returns the pages.
+    `worker`: the build's render process, if it has one."""
     import pypdf
 
     from .writer import write_pdf
     firsts = numbered_pages(pages, copies)
     tmp = target.with_suffix(".parts.pdf")
     try:
-        write_pdf(doc, house, fonts, tmp, pages=firsts + pages[1:])
+        write_pdf(doc, house, fonts, tmp, pages=firsts + pages[1:], worker=worker)
+        if worker is not None:
+            worker.wait()
         reader = pypdf.PdfReader(tmp)
         writer = pypdf.PdfWriter()
         rest = reader.pages[copies:]
