@@ -303,7 +303,7 @@ class Builder:
                 self.font_config = FontConfiguration()
             if self.worker is not None:
                 pending = _Pending(pdf)
-                pages = pending.run(lambda tmp: write_pdf(doc, house, fonts, tmp, worker=self.worker))
+                pages = pending.run(lambda tmp: write_pdf(doc, house, fonts, tmp, worker=self.worker, background=True))
                 finish_pdf = lambda: pending.finish(self.worker.wait)  # noqa: E731
             else:
                 cache = None
@@ -375,13 +375,8 @@ class Builder:
         for variant in dict.fromkeys(args.variant):
             suffix, what = {"print": ("印刷", "印刷厂用 PDF/X-4，CMYK"), "archive": ("存档", "存档用 PDF/A-2b")}[variant]
             target = self.out_dir / f"{name}-{suffix}.pdf"
-            _atomic(target, lambda tmp: self._pdf_now(write_pdf, doc, house, fonts, tmp, variant, pages))
+            _atomic(target, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, variant, pages, self.worker))
             say(f"已生成 {target}（{what}，{_kb(target)}）")
-
-    def _pdf_now(self, write_pdf, doc, house, fonts, tmp, variant, pages):
-        write_pdf(doc, house, fonts, tmp, self.font_config, variant, pages, self.worker)
-        if self.worker is not None:
-            self.worker.wait()
 
     def write_comparison(self, old, doc, house, fonts) -> None:
         from .drafting.compare import compare

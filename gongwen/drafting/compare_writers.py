@@ -111,7 +111,4 @@ def write_compare_pdf(doc: Document, house: House, fonts: FontSet, cmp: Comparis
     html = env.get_template("compare.html.j2").render(
         cmp=cmp, title=cmp.title, attachment=bool(doc.attachments), fonts=family,
         created=doc.notice.stamp_date.isoformat(), red=house["colors"]["red"])
-    if worker is not None:
-        worker.render(html, target)
-    else:
-        render(html, target)
+    (worker.render if worker is not None else render)(html, target)

@@ -43,8 +43,6 @@ def numbered_copies(doc, house, fonts, pages, copies: int, target: Path, duplex:
     tmp = target.with_suffix(".parts.pdf")
     try:
         write_pdf(doc, house, fonts, tmp, pages=firsts + pages[1:], worker=worker)
-        if worker is not None:
-            worker.wait()
         reader = pypdf.PdfReader(tmp)
         writer = pypdf.PdfWriter()
         rest = reader.pages[copies:]

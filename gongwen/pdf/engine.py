@@ -101,9 +101,14 @@ def _defer_font_tools() -> None:
             _stand_in(name, functions)
 
 
+_HTML: list = []  # WeasyPrint's HTML class once imported: later renders skip the import machinery
+
+
 def _weasyprint_html(cache_dir=None):
     """Import WeasyPrint (with the guarded levers of levers.py), turning a missing system library into one
     clear instruction. `cache_dir` (output/.cache): where cffi's parsed declarations are kept."""
+    if _HTML:
+        return _HTML[0]
     levers = not os.environ.get("GONGWEN_NO_LEVERS")
     try:
         if levers and "weasyprint" not in sys.modules and not harfbuzz_subset_missing():
@@ -119,6 +124,7 @@ def _weasyprint_html(cache_dir=None):
     if levers:
         from .levers import install
         install()
+    _HTML.append(HTML)
     return HTML
 
 
@@ -160,9 +166,8 @@ def _gc_paused():
 def laid_out(html: str, base_url: str | None = None, allowed: frozenset[str] = frozenset(), font_config=None,
              cache_dir=None, pdf_variant: str | None = None):
     """HTML → WeasyPrint's laid-out Document (pages not yet painted); the variant is given to both steps,
-    as WeasyPrint's own HTML.write_pdf does."""
-    from pathlib import Path
-    HTML = _weasyprint_html(Path(cache_dir).parent if cache_dir else None)
+    as WeasyPrint's own HTML.write_pdf does. `cache_dir`: output/.cache."""
+    HTML = _weasyprint_html(cache_dir)
     from .levers import set_cache_dir
     set_cache_dir(cache_dir)
     with _gc_paused():
@@ -178,7 +183,8 @@ def paint(document, target, pdf_variant: str | None = None) -> None:
 
 def render(html: str, target, base_url: str | None = None, pdf_variant: str | None = None,
            allowed: frozenset[str] = frozenset(), font_config=None, cache_dir=None) -> None:
-    """HTML → PDF file, in this process. `cache_dir`: where font subsets are kept between builds."""
+    """HTML → PDF file, in this process. `cache_dir` (output/.cache): where font subsets and cffi's
+    declarations are kept between builds."""
     paint(laid_out(html, base_url, allowed, font_config, cache_dir, pdf_variant), target, pdf_variant)
 
 

@@ -41,22 +41,20 @@ def install() -> dict[str, bool]:
         version = getattr(weasyprint, "__version__", "")
     except ImportError:
         return {}
-    tested = version.startswith(TESTED)
-    if tested:
-        import pydyf as pydyf_module
+    _applied.update(dict.fromkeys(("lazy_font_files", "subset_memo", "ffi_array_types", "compressed_streams_kept"),
+                                  False))
+    if version.startswith(TESTED):
+        import pydyf
         import weasyprint.pdf.fonts as fonts_module
         import weasyprint.text.ffi as ffi_module
-    for name, lever, module in (("lazy_font_files", _lazy_font_files, "fonts_module"),
-                                ("subset_memo", _subset_memo, "fonts_module"),
-                                ("ffi_array_types", _ffi_array_types, "ffi_module"),
-                                ("compressed_streams_kept", _compressed_streams_kept, "pydyf_module")):
-        ok = False
-        if tested:
+        for name, lever, module in (("lazy_font_files", _lazy_font_files, fonts_module),
+                                    ("subset_memo", _subset_memo, fonts_module),
+                                    ("ffi_array_types", _ffi_array_types, ffi_module),
+                                    ("compressed_streams_kept", _compressed_streams_kept, pydyf)):
             try:
-                ok = lever(locals()[module])
+                _applied[name] = lever(module)
             except Exception:  # an internal that changed shape: leave WeasyPrint as it is
-                ok = False
-        _applied[name] = ok
+                pass
     return applied()
 
 
@@ -101,17 +99,55 @@ def _lazy_font_files(fm) -> bool:
     return True
 
 
-_SUBSETS: dict[str, bytes] = {}
-_cache_dir: list = [None]  # where subsets are kept between builds (set_cache_dir); None: in memory only
+_KEPT: dict[str, bytes] = {}  # font subsets and their compressed forms, by file name (see _recall)
+_cache_dir: list = [None]  # where they are also kept between builds (set_cache_dir); None: in memory only
 CACHE_FILES = 128  # files kept on disk (subsets of 10–750 KB and their compressed forms); the least recently
 # used are removed beyond this
 
 
 def set_cache_dir(path) -> None:
-    """Keep font subsets in `path` (output/.cache/subsets) as well as in memory, so that a build whose
-    text brings no new character to a font reuses that font's subset from the build before."""
+    """Keep font subsets in `path`/subsets (path: output/.cache) as well as in memory, so that a build
+    whose text brings no new character to a font reuses that font's subset from the build before."""
     from pathlib import Path
-    _cache_dir[0] = Path(path) if path else None
+    _cache_dir[0] = Path(path) / "subsets" if path else None
+
+
+def _recall(name: str) -> bytes | None:
+    """A kept subset or compressed stream: from memory (watch mode), else from the cache folder (marked
+    as used, so that the least recently used go first)."""
+    data = _KEPT.get(name)
+    folder = _cache_dir[0]
+    if data is None and folder is not None:
+        try:
+            data = (folder / name).read_bytes()
+            os.utime(folder / name)
+        except OSError:
+            return None
+        _KEPT[name] = data
+    return data
+
+
+def _keep(name: str, data: bytes) -> None:
+    if len(_KEPT) > 64:
+        _KEPT.clear()
+    _KEPT[name] = data
+    folder = _cache_dir[0]
+    if folder is None:
+        return
+    try:
+        _write_atomic(folder / name, data)
+        files = sorted((f for f in folder.iterdir() if not f.name.startswith(".")), key=lambda f: f.stat().st_mtime_ns)
+        for old in files[:-CACHE_FILES]:
+            old.unlink()
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _write_atomic(path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def _stored(font):
@@ -164,48 +200,22 @@ def _subset_memo(fm) -> bool:
             library.append(_subset_library())
         key = hashlib.sha256(repr((head, self.index, self.glyph_count, sorted(to_unicode), bool(hinting),
                                    sorted(self.missing.items()), library[0])).encode()).hexdigest()
-        hit = _SUBSETS.get(key)
-        folder = _cache_dir[0]
-        if hit is None and folder is not None and head:
-            try:
-                hit = (folder / f"{key}.font").read_bytes()
-                os.utime(folder / f"{key}.font")
-            except OSError:
-                hit = None
+        name = f"{key}.font"
+        hit = _recall(name) if head else None
         if hit is not None:
             self.file_content = hit
-            _SUBSETS[key] = hit
             return
         before = _stored(self)
         original(self, to_unicode, hinting)
         after = _stored(self)  # (not self.file_content: that would copy a whole file the subset did not replace)
-        if after is before or not isinstance(after, bytes) or not head:
-            return
-        if len(_SUBSETS) > 64:
-            _SUBSETS.clear()
-        _SUBSETS[key] = after
-        if folder is not None:
-            _save(folder, f"{key}.font", after)
+        if after is not before and isinstance(after, bytes) and head:
+            _keep(name, after)
 
     _harfbuzz_subset._gongwen = True
     Font._harfbuzz_subset = _harfbuzz_subset
     return True
 
 
-def _save(folder, name: str, data: bytes) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
-        tmp.write_bytes(data)
-        tmp.replace(folder / name)
-        files = sorted((f for f in folder.iterdir() if not f.name.startswith(".")), key=lambda f: f.stat().st_mtime_ns)
-        for old in files[:-CACHE_FILES]:
-            old.unlink()
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-
-
-_COMPRESSED: dict[bytes, bytes] = {}
 BIG_STREAM = 64 * 1024
 
 
@@ -226,23 +236,12 @@ def _compressed_streams_kept(pydyf) -> bool:
         if not (self.compress and len(items) == 1 and isinstance(items[0], bytes) and len(items[0]) >= BIG_STREAM):
             return original(self)
         raw = items[0]
-        key = hashlib.sha256(raw).digest()
-        packed = _COMPRESSED.get(key)
-        folder = _cache_dir[0]
-        name = f"{key.hex()}.z"
-        if packed is None and folder is not None:
-            try:
-                packed = (folder / name).read_bytes()
-            except OSError:
-                packed = None
+        name = f"{hashlib.sha256(raw).hexdigest()}.z"
+        packed = _recall(name)
         if packed is None:
             compressobj = zlib.compressobj(level=9)
             packed = compressobj.compress(raw) + compressobj.flush()
-            if folder is not None:
-                _save(folder, name, packed)
-        if len(_COMPRESSED) > 64:
-            _COMPRESSED.clear()
-        _COMPRESSED[key] = packed
+            _keep(name, packed)
         extra = Dictionary(self.extra.copy())
         extra["Filter"] = "/FlateDecode"
         extra["Length"] = len(packed)
@@ -323,11 +322,7 @@ def cffi_declarations_cached(folder):
             pass
         result = original(self, csource, override, packed, pack, dllexport)
         try:
-            data = pickle.dumps({f: getattr(self, f) for f in fields}, protocol=pickle.HIGHEST_PROTOCOL)
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            _write_atomic(path, pickle.dumps({f: getattr(self, f) for f in fields}, protocol=pickle.HIGHEST_PROTOCOL))
         except Exception:
             pass  # a cache that cannot be written only costs time
         return result

@@ -207,7 +207,7 @@ class PageCache:
 
 def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path, font_config=None,
               variant: str = "screen", pages: list[Page] | None = None, worker=None,
-              page_cache: PageCache | None = None) -> list[Page]:
+              page_cache: PageCache | None = None, background: bool = False) -> list[Page]:
     """Render the document to `target` (the caller makes the write atomic). Watch mode passes one
     WeasyPrint FontConfiguration for all rebuilds, so fontconfig is not set up anew each time.
 
@@ -215,17 +215,20 @@ def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path, font_co
     black as pure K, the house red as CMYK, an output intent from the ICC profile of the house style) or
     "archive" (PDF/A-2b, with title, author, subject and keywords — the 文号 among them — in its XMP).
 
-    `worker`: a RenderWorker (engine.py): the HTML is sent to it and this returns at once; the file is
-    written when `worker.wait()` returns. `page_cache` (watch mode): lay out only the changed pages."""
+    `worker`: a RenderWorker (engine.py) that renders the HTML; with `background` this returns as soon as
+    the HTML is sent, and the file is written when `worker.wait()` returns. `page_cache` (watch mode):
+    lay out only the changed pages."""
     views, base_css, css, meta, pages = _views(doc, house, fonts, variant, pages)
     job = dict(base_url=str(ROOT), pdf_variant=VARIANTS[variant], allowed=_allowed(doc, house, variant),
-               cache_dir=str(fonts.config_file.parent.parent / "subsets"))
+               cache_dir=str(fonts.config_file.parent.parent))  # output/.cache
     # the PDF's dates come from the content (<meta dcterms.created> = 成文日期), so equal content gives
     # equal bytes
     if page_cache is not None and worker is None:
         page_cache.write(views, base_css, css, meta, target, font_config, **job)
     elif worker is not None:
-        worker.submit(_html(views, css, meta), target, **job)  # the caller waits (worker.wait()) for the file
+        worker.submit(_html(views, css, meta), target, **job)
+        if not background:
+            worker.wait()
     else:
         render(_html(views, css, meta), target, font_config=font_config, **job)
     return pages
