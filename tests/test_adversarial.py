@@ -93,6 +93,10 @@ CASES = {
     "long-titles": case({"标题": "上海市长宁区教育局关于下发《上海市长宁区教育数字化转型三年行动方案》的通知"},
                         {"a.yaml": plan([{"标题": "加强党的建设", "条目": [item("坚持理论武装。", paragraph(80))]}],
                                         title="上海市长宁区教育数字化转型三年行动方案")}),
+    # 138 characters: weighing every way of cutting it into lines would not end; it is filled instead
+    "very-long-title": case(attachments={"a.yaml": plan(
+        [{"标题": "加强党的建设", "条目": [item("坚持理论武装。", paragraph(80))]}],
+        title="上海市宝山区教育局关于进一步加强和改进新时代中小学校党的建设工作推动教育高质量发展的实施意见" * 3)}),
     "joint-mark-as-one-string": case({"发文机关标志": "中共上海市宝山区教育工作委员会上海市宝山区教育局文件"}),
     "hundred-parts": case(attachments={"a.yaml": plan([{"标题": f"第{i}方面工作", "条目": [item("落实。", paragraph(20))]}
                                                        for i in range(1, 102)])}),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import unicodedata
 from dataclasses import replace
 
@@ -43,6 +44,7 @@ def latin(ch: str) -> bool:
     return ch.isascii() or (ord(ch) < 0x2E80 and unicodedata.category(ch)[0] in "LMN")
 
 
+TITLE_SEARCH_LIMIT = 200_000  # ways of cutting a title weighed at most (a 60-character title needs a few hundred)
 DANGLING = {"的", "和", "与", "及", "或", "并", "对", "在", "关于"}
 _OPENING = set("“‘（《〈「『【〔([{")
 _CLOSING = set("，。、；：？！”’）》〉」』】〕…,.;:!?)]}")
@@ -319,6 +321,10 @@ class LineBreaker:
         total = sum(widths)
         best = None
         for n in range(2, len(words) + 1):
+            if math.comb(len(words) - 1, n - 1) > TITLE_SEARCH_LIMIT:
+                # an extraordinarily long title: weighing every way of cutting it would take hours;
+                # fill the lines instead, still breaking only between words
+                return self._filled_title(words, widths)
             target = total / n
             for cuts in itertools.combinations(range(1, len(words)), n - 1):
                 bounds = (0, *cuts, len(words))
@@ -339,6 +345,16 @@ class LineBreaker:
                 break
         bounds = best[1]
         return ["".join(words[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+    def _filled_title(self, words: list[str], widths: list[float]) -> list[str]:
+        lines, cur, w = [], "", 0.0
+        for word, ww in zip(words, widths):
+            if cur and w + ww > self.W + EPS:
+                lines.append(cur)
+                cur, w = "", 0.0
+            cur += word
+            w += ww
+        return lines + [cur]
 
     def grid_baseline(self, box_top: float, st: Style, pitch: float | None = None) -> float:
         """Baseline that centres the ideographic em box (0.88 / 0.12 em) in a grid line."""
