@@ -67,6 +67,14 @@ def cells(s: str) -> float:
     return sum(0.5 if ch.isascii() else 1.0 for ch in s)
 
 
+def signature_pairs(signatures: list[str]) -> list[list[str]]:
+    """Joint 署名 two to a row in their order; with an odd count the last organ stands alone (over the
+    date). The PDF and DOCX writers each check with their own measure whether the pairs fit side by side."""
+    end = len(signatures) - 1 if len(signatures) > 1 and len(signatures) % 2 else len(signatures)
+    pairs = [signatures[i:i + 2] for i in range(0, end, 2)]
+    return pairs + [signatures[end:]] if end < len(signatures) else pairs
+
+
 def split_long_names(doc: Document, house=None) -> None:
     """A mark or 署名 written as one string that names several organs and is too long for its place is
     read as a joint one (§7.2.4, §7.3.5.1): a mark that would have to shrink below the title size is

@@ -28,7 +28,7 @@ from docx.oxml.ns import nsdecls, qn
 from . import ooxml as ox
 from ..house import MM, House
 from ..model import Document, FootnoteRef, Inline, Text
-from ..transforms import cells
+from ..transforms import cells, signature_pairs
 
 TW = 20  # twips per pt
 WORD_CIRCLED_MAX = 20  # the last number Word's decimalEnclosedCircleChinese draws in a circle
@@ -407,9 +407,7 @@ class DocxWriter:
         date_cells = cells(n.date_text)
         centre = g.type_w - date_right - date_cells * g.cell / 2
         sigs = n.signatures
-        pairs = [sigs[i:i + 2] for i in range(0, len(sigs) - (len(sigs) % 2 if len(sigs) > 1 else 0), 2)]
-        if len(sigs) > 1 and len(sigs) % 2:
-            pairs.append([sigs[-1]])
+        pairs = signature_pairs(sigs)
         fits = all(len(p) == 1 or cells(p[0]) * g.cell <= centre - cells(p[1]) * g.cell / 2 - g.cell
                    for p in pairs)
         groups = pairs if fits else [[s] for s in sigs]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..house import MM
 from ..model import Document, Paragraph
+from ..transforms import signature_pairs
 from .boxes import EPS, Image, Line, Page, Row, Rule, Run, Style
 
 
@@ -228,9 +229,7 @@ class Blocks:
             return self.natural_width([Run(name, self.body)]) + self.ls_grid * (len(name) - 1)
 
         gap = self.cell  # the names apart by one character; their seals' centres are far more than a seal apart
-        pairs = [signatures[i:i + 2] for i in range(0, len(signatures), 2)]
-        if len(signatures) > 1 and len(signatures) % 2:  # odd: the last organ alone, over the date
-            pairs = [signatures[i:i + 2] for i in range(0, len(signatures) - 1, 2)] + [[signatures[-1]]]
+        pairs = signature_pairs(signatures)
         fits = all(len(p) == 1 or width(p[0]) <= max(0.0, centre - width(p[1]) / 2) - gap for p in pairs)
         groups = pairs if fits else [[s] for s in signatures]
         row_gap = int(h["body"].get("joint_signature_row_gap_lines", 3))
