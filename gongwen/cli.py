@@ -95,7 +95,12 @@ def make_parser() -> argparse.ArgumentParser:
                    help="与 --new 同用：以指定年度的内容为底稿（默认为此前最近一年）")
     p.add_argument("--import", dest="import_file", metavar="文件",
                    help="把一份 Word 稿件（.docx）导入为 content/<年度>/ 的内容（与 --year 同用），不生成文件")
-    p.add_argument("--force", action="store_true", help="与 --import 同用：该年度目录已存在时覆盖它")
+    p.add_argument("--force", action="store_true", help="与 --import 同用：该年度目录（或同名片段文件）已存在时覆盖它")
+    p.add_argument("--into", metavar="附件文件",
+                   help="与 --import 同用：把没有版头的片段（几个部分、小节或条目）并入该年度已有的附件文件，如 attachment.yaml")
+    p.add_argument("--after", metavar="序号",
+                   help="与 --into 同用：并入到哪一项之后，写生成的文件中的序号，如 二（部分）、二（一）（小节）、12（条目）；"
+                        "不写则放在最后")
     p.add_argument("--blank", action="store_true", help="与 --new 同用：不用底稿，新建一份待填写的最简文件")
     p.add_argument("--variant", action="append", choices=["print", "archive"], default=[], metavar="用途",
                    help="另外生成：print 印刷厂用 PDF/X（CMYK）、archive 存档用 PDF/A（可写两次）")
@@ -513,27 +518,78 @@ def _level_counts(doc) -> str:
 
 
 def _import(args) -> int:
-    """--import FILE --year YEAR: a Word draft into content/<year>/, with a report of what was recognised."""
-    from .source.docx_import import import_docx, write_content
+    """--import FILE --year YEAR: a Word draft into content/<year>/, with a report that accounts for every
+    paragraph. A fragment (no 版头) becomes an attachment file, or is merged into one with --into."""
     from .source import load_year
+    from .source.docx_import import fragment_file_name, import_docx, write_content, write_fragment
     source = Path(args.import_file)
     target = Path(args.content) / args.year
-    if target.exists() and not args.force:
-        raise ContentError([Problem(target, None, "", "这个年度的内容目录已经存在，没有改动任何文件（要覆盖请加 --force）")])
+    if args.after and not args.into:
+        raise BuildError("--after 要与 --into 同用，如：--into attachment.yaml --after 二")
+    if not args.into and not args.force and target.exists() and not target.is_dir():
+        raise BuildError(f"{target} 不是目录")
     result = import_docx(source)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    written = write_content(result, target, source)
     c = result.counts
-    print(f"已导入 {source} → {target}/：" + "，".join(
-        f"{name} {c[lv]} {unit}" for lv, name, unit in ((1, "一级标题", "个"), (2, "二级标题", "个"), (3, "条目", "条"),
-                                                       (4, "分项", "项")) if c.get(lv))
-          + f"，附件 {len(result.attachments)} 个，脚注 {sum(open(w, encoding='utf-8').read().count('^[') for w in written)} 个")
+    counted = "，".join(f"{name} {c[lv]} {unit}" for lv, name, unit in (
+        (1, "一级标题", "个"), (2, "二级标题", "个"), (3, "条目", "条"), (4, "分项", "项")) if c.get(lv))
+    footnotes = result.footnote_count()
+    written: list[Path] = []
+    told: list[str] = []
+    if result.fragment is None:
+        if args.into:
+            raise BuildError(f"{source.name} 是一份完整的发文（有版头），不是片段，不能用 --into 并入；"
+                             f"请去掉 --into，导入为一个年度：python build.py --import {source} --year {args.year}")
+        if target.exists() and not args.force:
+            raise ContentError([Problem(target, None, "", "这个年度的内容目录已经存在，没有改动任何文件（要覆盖请加 --force）")])
+        written = write_content(result, target, source)
+        head = f"已导入 {source} → {target}/：{counted + '，' if counted else ''}附件 {len(result.attachments)} 个，脚注 {footnotes} 个"
+    else:
+        kind = result.fragment_kind
+        what = "一份附件（有标题，没有版头）" if kind == "附件" else f"一份片段（没有版头，最上一层是{kind}）"
+        if args.into:
+            from .source.merge import merge_fragment
+            into = (target / args.into)
+            if not target.is_dir():
+                raise BuildError(f"--into：年度目录 {target} 不存在")
+            if into.resolve().parent != target.resolve() or not into.is_file():
+                raise BuildError(f"--into：{target} 中没有附件文件 {args.into}（写文件名，如 attachment.yaml）")
+            if result.leftovers:
+                raise BuildError(f"{source.name} 中有 {len(result.leftovers)} 段文字未能确定位置，没有并入（以免丢字）："
+                                 "请先不加 --into 导入为单独的文件，核对后再并入")
+            told = merge_fragment(into, result.fragment, kind if kind != "附件" else _top_kind(result.fragment),
+                                  args.after, source.name)
+            written = [into]
+            head = f"已导入 {source}，{what}：{counted + '，' if counted else ''}脚注 {footnotes} 个"
+        else:
+            out = target / fragment_file_name(source)
+            if out.exists() and not args.force:
+                raise ContentError([Problem(out, None, "", "同名的文件已经存在，没有改动任何文件（要覆盖请加 --force，"
+                                                         "要并入已有附件请用 --into attachment.yaml）")])
+            written = [write_fragment(result, out, source)]
+            head = f"已导入 {source} → {out}，{what}：{counted + '，' if counted else ''}脚注 {footnotes} 个"
+    print(head)
     for f in written:
         print(f"  写出 {f}")
+    for line in told:
+        print(f"  {line}")
     for note in result.notes:
         print(f"  注意：{note}")
+    for line in result.skipped:
+        print(f"  未导入：{line}")
     for u in result.unplaced:
         print(f"  未能确定位置：{u}")
+    t = result.tally
+    extra = "，".join(f"{name} {t[key]} {unit}" for key, name, unit in (
+        ("表格", "表格", "个"), ("脚注", "脚注", "个"), ("尾注", "尾注", "个"), ("批注", "批注", "条")) if t.get(key))
+    print(f"稿件正文共 {t['段落']} 段（空段 {t['空段']} 段" + (f"、目录 {t['目录']} 段" if t.get("目录") else "")
+          + f"）；未能确定位置 {t['未能归位']} 段" + (f"；{extra}" if extra else "") + "。")
+    if result.leftovers:
+        _warn(f"有 {len(result.leftovers)} 段文字未能确定位置，已原样保留在 {written[0].name} 末尾的注释中：请移到合适的字段后再生成")
+        return 0
+    if result.fragment is not None and not args.into:
+        print(f"这是{what}：在发文文件的“附件”中列出 {written[0].name}，或用 --into 并入已有附件，"
+              f"如：python build.py --import {source} --year {args.year} --into attachment.yaml --after 二")
+        return 0
     try:
         load_year(target)
     except ContentError as exc:
@@ -543,6 +599,10 @@ def _import(args) -> int:
         return 0
     print(f"可以生成了：python build.py --year {args.year}")
     return 0
+
+
+def _top_kind(fragment: dict) -> str:
+    return next((k for k in ("部分", "小节", "条目") if k in fragment), "段落")
 
 
 def _check_file(path: Path) -> int:

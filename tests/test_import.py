@@ -315,7 +315,7 @@ def test_bad_files_get_a_clear_message_and_no_folder(tmp_path):
     content = tmp_path / "content"
     cases = {
         "旧稿.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old binary word", "libreoffice --headless --convert-to docx"),
-        "加密.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 encrypted package", "密码"),
+        "加密.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"), "密码"),
         "坏.docx": (b"PK\x03\x04 broken", "不是有效的 Word 文件"),
         "文本.docx": ("这不是 Word 文件".encode(), "不是有效的 Word 文件"),
     }

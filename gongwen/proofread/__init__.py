@@ -140,18 +140,15 @@ def read_draft(path: Path) -> tuple[list[tuple[int, str]], str]:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise BuildError(f"找不到文件 {path}")
-    if suffix in (".doc", ".docx"):
-        from docx import Document
-
-        from ..source.docx_import import open_docx
-        open_docx(path).close()  # a .doc, an encrypted or corrupt file: the import's clear message
-        d = Document(str(path))
-        paras = [p.text for p in d.paragraphs]
-        for t in d.tables:
-            for row in t.rows:
-                for cell in row.cells:
-                    paras += [p.text for p in cell.paragraphs]
-        return [(i, t) for i, t in enumerate(paras, 1) if t.strip()], "段"
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if suffix in (".doc", ".docx", ".wps", ".docm", ".dotx", ".odt", ".pdf", ".rtf") or head.startswith(
+            (b"PK", b"\xd0\xcf\x11\xe0", b"%PDF", b"{\\rtf")):
+        from ..source.wordml import read_draft as read_word
+        from ..source.wordpkg import open_package
+        with open_package(path) as pkg:  # a .doc, an encrypted, corrupt or hostile file: one clear message
+            draft = read_word(pkg)
+        return [(p.no, p.text.replace("\n", " ").replace("\\^[", "^[")) for p in draft.paragraphs if p.kind != "toc" and p.text.strip()], "段"
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:
