@@ -296,6 +296,8 @@ class Builder:
         name = doc.notice.number.text
         pdf = pages = None
         finish_pdf = None
+        from .layout import Composer
+        Composer(house, fonts).resolve_titles(doc)  # both outputs break the titles where the PDF does
         if args.format in ("all", "pdf"):
             from .pdf import harfbuzz_subset_missing, write_pdf
             if first and harfbuzz_subset_missing():
@@ -322,7 +324,6 @@ class Builder:
             target = self.out_dir / f"{name}.docx"
             composed = pages
             if composed is None:  # the page count the DOCX records: the composed document's
-                from .layout import Composer
                 composed = Composer(house, fonts).compose(doc)
             try:
                 _atomic(target, lambda tmp: write_docx(doc, house, tmp, len(composed), not composed[-1].numbered))

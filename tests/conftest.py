@@ -272,3 +272,26 @@ def wml_order_problems(docx_path) -> list[str]:
                         problems.append(f"{name}: <{etree.QName(e).localname}> child {local} after {last_name}")
                     last, last_name = rank, local
     return problems
+
+
+def libreoffice_text(docx: Path, out_dir: Path) -> list[str]:
+    """The DOCX as LibreOffice shows it, exported as text: one line a paragraph, list numbers as displayed
+    (LibreOffice writes them before the text, with a space; indents as spaces)."""
+    from gongwen.libreoffice import soffice
+    out_dir.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation={(out_dir / 'profile').as_uri()}",
+                        "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(out_dir), str(docx)],
+                       capture_output=True, text=True, timeout=180)
+    txt = out_dir / (Path(docx).stem + ".txt")
+    assert r.returncode == 0 and txt.exists(), r.stderr
+    return [line.strip() for line in txt.read_text(encoding="utf-8-sig").splitlines()]
+
+
+def displayed_numbers(lines: list[str]) -> list[str]:
+    """The structure numbers at the start of LibreOffice's text lines: 一、 （一） 1. （1）."""
+    out = []
+    for line in lines:
+        m = re.match(r"^([一二三四五六七八九十百零]+、|（[一二三四五六七八九十百零]+）|\d+\.|（\d+）)", line)
+        if m:
+            out.append(m.group(1))
+    return out

@@ -18,8 +18,8 @@ import pdfplumber
 import pytest
 from lxml import etree
 
-from conftest import (CIRCLED, ROOT, TYPE_BOTTOM_MM, TYPE_LEFT_MM, TYPE_RIGHT_MM, content_footnotes_text, mm,
-                      text_lines, wml_order_problems)
+from conftest import (CIRCLED, ROOT, TYPE_BOTTOM_MM, TYPE_LEFT_MM, TYPE_RIGHT_MM, content_footnotes_text,
+                      displayed_numbers, libreoffice_text, mm, text_lines, wml_order_problems)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -144,13 +144,34 @@ def test_mark_and_rule_are_red(document, styles):
     assert para_text(first[0]) == "上海市宝山区教育局文件" and para_text(first[1]) == "宝教〔2024〕1号"
 
 
-def test_numbers_are_plain_text_not_word_lists(document):
-    assert not list(document.iter(q("numPr")))
+def test_numbers_are_word_lists_tied_to_the_level_styles(parts, document, styles):
+    """一、 （一） 1. （1） are Word's list numbers (they renumber when a clerk inserts or deletes), never typed:
+    each level style names a list level with the format of GB/T 9704 §7.3.3, which names the style back."""
     texts = [para_text(p) for p in body_paragraphs(document)]
-    parts = [t for t in texts if re.match(r"^[一二三四五六七]、", t)]
-    assert [t[0] for t in parts] == list("一二三四五六七")
-    items = [int(m.group(1)) for t in texts if (m := re.match(r"^(\d+)\.", t))]
-    assert items == list(range(1, 33))
+    assert not [t for t in texts if re.match(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．]|（\d+）)", t)]
+    numbering = parts["word/numbering.xml"]
+    nums = {n.get(q("numId")): n.find("w:abstractNumId", NS).get(q("val")) for n in numbering.iter(q("num"))}
+    abstract = {a.get(q("abstractNumId")): a for a in numbering.iter(q("abstractNum"))}
+    want = {"GwHeading1": ("chineseCounting", "%{}、"), "GwHeading2": ("chineseCounting", "（%{}）"),
+            "GwItem": ("decimal", "%{}."), "GwItem4": ("decimal", "（%{}）")}
+    lists = {}
+    for sid, (fmt, text) in want.items():
+        num_pr = styles[sid].find("w:pPr/w:numPr", NS)
+        num, ilvl = num_pr.find("w:numId", NS).get(q("val")), int(num_pr.find("w:ilvl", NS).get(q("val")))
+        lvl = next(x for x in abstract[nums[num]].iter(q("lvl")) if int(x.get(q("ilvl"))) == ilvl)
+        assert lvl.find("w:numFmt", NS).get(q("val")) == fmt
+        assert lvl.find("w:lvlText", NS).get(q("val")) == text.format(ilvl + 1)
+        assert lvl.find("w:pStyle", NS).get(q("val")) == sid
+        assert lvl.find("w:start", NS).get(q("val")) == "1" and lvl.find("w:suff", NS).get(q("val")) == "nothing"
+        lists[sid] = num
+    # items run on through the 2024 plan: a list of their own, so that no 一、 restarts them (LibreOffice
+    # ignores w:lvlRestart); their sub-items are its second level
+    assert lists["GwHeading1"] == lists["GwHeading2"] != lists["GwItem"] == lists["GwItem4"]
+    # the paragraphs of the one body carry no list of their own: the styles number them
+    assert not list(document.iter(q("numPr")))
+    # only headings are in the navigation pane
+    assert styles["GwHeading1"].find("w:pPr/w:outlineLvl", NS).get(q("val")) == "0"
+    assert styles["GwItem"].find("w:pPr/w:outlineLvl", NS) is None
 
 
 def test_real_footnotes_numbered_with_circled_digits(parts, document):
@@ -334,9 +355,13 @@ def test_two_attachments_are_listed_and_numbered_alike_in_pdf_and_docx(tmp_path)
     notes = [(para_style(p), para_text(p)) for p in body.iter(q("p")) if para_style(p).startswith("GwAttachNote")]
     assert notes == [("GwAttachNote", "附件：1. 上海市宝山区教育局2024年工作意见"),
                      ("GwAttachNoteMore", "2. 上海市宝山区教育局2024年工作要点分工")]
-    items = [int(m.group(1)) for p in body.iter(q("p"))
-             if para_style(p) == "GwItem" and (m := re.match(r"^(\d+)\.", para_text(p)))]
-    assert items == list(range(1, 33)) * 2  # numbering restarts in each attachment
+    # the numbers as LibreOffice displays them: each attachment numbers from 一、 and 1. again
+    shown = displayed_numbers(libreoffice_text(pdf.with_suffix(".docx"), tmp_path / "lo"))
+    shown = shown[shown.index("一、"):]  # after the 附件说明's “2.”
+    one = ["一、", *[f"{k}." for k in range(1, 7)], "二、", *[f"{k}." for k in range(7, 13)]]
+    assert shown[:14] == one and shown.count("1.") == 2 and shown.count("32.") == 2
+    second_start = shown.index("一、", 1)
+    assert shown[second_start:second_start + 14] == one
 
 
 def test_every_part_is_schema_valid(docx_path):

@@ -7,16 +7,18 @@ written by hand from how the draft was built (never by running the importer):
      "attachments": [{...}, ...],   # attachment.yaml contents, in order (file names are the importer's choice)
      "fragment": {...} | None,      # attachment-shaped content of a draft with no 版头 and no notice
      "skipped": [(N, "目录"), ...], # result.skipped has an entry naming 第 N 段 and the word; every entry it has
-                                    # is one of these (or of "kept_or_skipped")
+                                    # is one of these (or of "kept_or_skipped"); a third element lists the
+                                    # texts the skip accounts for (what LibreOffice shows of the 目录)
      "kept_or_skipped": [(N, "表格", [texts])],  # the texts are imported somewhere, or skipped at 第 N 段
      "notes": ["修订"],             # each word appears in some entry of result.notes
      "absent": [...],               # text that must not be imported (deleted, hidden, placeholder, comments)
      "once": [...],                 # text that must be imported exactly once
      "lo_levels": {3},              # levels whose numbers LibreOffice shows (default: all levels); a draft
                                     # whose headings carry no number shows only its items' numbers
-     "lo_numbers": [...]}           # only where LibreOffice shows other numbers than Word (said why, there)
+     "lo_numbers": [...],           # only where LibreOffice shows other numbers than Word (said why, there)
+     "lo_hidden": [...]}            # expected text LibreOffice's text export does not show (a text box)
 
-Keys left out are not checked; the value ABSENT says a key must not be there (条目编号 of a continuously
+result.unplaced must be empty for every draft. Keys left out are not checked; the value ABSENT says a key must not be there (条目编号 of a continuously
 numbered plan, 标题 of a fragment without a title line). Within content, a `Where(...)` value checks the
 imported value with a predicate instead of equality (where several answers are correct).
 
@@ -84,6 +86,9 @@ class _Absent:
     def __repr__(self) -> str:
         return "ABSENT"
 
+    def __bool__(self) -> bool:  # a draft writes nothing for it
+        return False
+
 
 ABSENT = _Absent()  # in an expectation: this key must not be in the imported content
 
@@ -137,8 +142,6 @@ def walk(content: dict):
                 if level in (1, 2) and restart:
                     item[0] = 0
                 yield from nodes(node)
-            if level in (1, 2) and restart and parent.get(key):
-                item[0] = 0
 
     yield from nodes(content)
 
@@ -175,11 +178,9 @@ def _t(text: str) -> str:
     return f"<w:t{space}>{escape(text)}</w:t>"
 
 
-def rpr(b=False, font=None, sz=None, color=None, vanish=False, style=None, extra="", ins=None) -> str:
+def rpr(b=False, font=None, sz=None, color=None, vanish=False, style=None, extra="") -> str:
     """Run properties in schema order (rStyle, rFonts, b, bCs, vanish, color, sz, szCs, then `extra`)."""
     out = ""
-    if ins:
-        out += ins
     if style:
         out += f'<w:rStyle w:val="{style}"/>'
     if font:
@@ -439,6 +440,9 @@ class Draft:
         for rid, rel in list(self.doc.part.rels.items()):
             if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
                 self.doc.part.rels.pop(rid)
+        zoom = self.doc.settings.element.find(q("w:zoom"))
+        zoom.attrib.clear()
+        zoom.set(q("w:percent"), "100")  # as Word writes it (the template's bestFit without percent is invalid)
         self.styles = self.doc.styles.element
         for e in list(self.styles.iter(q("w:numPr"))):  # the template's List Number/Bullet lists: not ours
             e.getparent().remove(e)
@@ -741,42 +745,57 @@ TYPED = {1: lambda n: f"{cn(n)}、", 2: lambda n: f"（{cn(n)}）", 3: lambda n:
 class Way:
     """How a draft writes each level of a plan: paragraph properties per level (style=…, num=(numId, ilvl),
     outline=…), which levels have their number typed (level → n → text), whether the 要点 is bold (and the
-    typed number with it), and whether headings carry their font directly (no heading style does)."""
+    typed number with it), whether headings carry their font directly (no heading style does). Hooks, each
+    called with (level, number, node): `pick` → paragraph properties for that node (over `ppr`), `wrap`
+    (…, runs) → the runs of its first paragraph (to put a comment on them), `after` → blocks to add after it."""
 
-    def __init__(self, ppr=None, typed=(), forms=None, bold_lead=True, number_bold=False, heading_fonts=True):
+    def __init__(self, ppr=None, typed=(), forms=None, bold_lead=True, number_bold=False, heading_fonts=True,
+                 pick=None, wrap=None, after=None):
         self.ppr = ppr or {}
         self.typed = {lv: (forms or {}).get(lv, TYPED[lv]) for lv in typed}
         self.bold_lead, self.number_bold, self.heading_fonts = bold_lead, number_bold, heading_fonts
+        self.pick, self.wrap, self.after = pick, wrap, after
 
 
-def write_plan(d: Draft, content: dict, way: Way) -> None:
+def write_plan(d: Draft, content: dict, way: Way) -> dict[int, int]:
     """导语, then every 部分/小节/条目/分项 in order: a heading paragraph and its 导语 paragraphs; an item's
-    number, 要点 and first 内容 paragraph in one paragraph, its further 内容 paragraphs after it."""
+    number, 要点 and first 内容 paragraph in one paragraph, its further 内容 paragraphs after it. Returns
+    id(node) → the number (第 N 段) of the node's first paragraph."""
+    where = {}
     for t in paras(content.get("导语")):
         d.add(body(runs(d, t)))
     for level, n, node in walk(content):
         kw = dict(way.ppr.get(level, {}))
+        if way.pick:
+            kw.update(way.pick(level, n, node))
         if not kw.get("num") and not kw.get("style"):
             kw.setdefault("ind", IND_BODY)
         prefix = way.typed[level](n) if level in way.typed else ""
         if level <= 2:
             fmt = {"font": HEADING_FONT[level]} if way.heading_fonts else {}
-            d.add(p(r(prefix + node["标题"], **fmt), **kw))
-            for t in paras(node.get("导语")):
-                d.add(body(runs(d, t)))
-            continue
-        texts = paras(node.get("内容"))
-        lead = node.get("要点", "")
-        out = ""
-        if prefix:
-            out += r(prefix, b=way.bold_lead and way.number_bold and bool(lead))
-        if lead:
-            out += runs(d, lead, b=way.bold_lead)
-        if texts:
-            out += runs(d, texts[0])
-        d.add(p(out, **kw))
-        for t in texts[1:]:
+            out = r(prefix + node["标题"], **fmt)
+            texts = []
+            rest = paras(node.get("导语"))
+        else:
+            texts = paras(node.get("内容"))
+            lead = node.get("要点", "")
+            out = ""
+            if prefix:
+                out += r(prefix, b=way.bold_lead and way.number_bold and bool(lead))
+            if lead:
+                out += runs(d, lead, b=way.bold_lead)
+            if texts:
+                out += runs(d, texts[0])
+            rest = texts[1:]
+        if way.wrap:
+            out = way.wrap(level, n, node, out)
+        where[id(node)] = d.add(p(out, **kw))
+        for t in rest:
             d.add(body(runs(d, t)))
+        if way.after:
+            for block in way.after(level, n, node):
+                d.add(block)
+    return where
 
 
 def doc_number(n: dict) -> str:
@@ -793,7 +812,7 @@ SIG_IND = 'w:right="1280" w:rightChars="400"'
 def write_header(d: Draft, n: dict) -> None:
     """The 版头 as a red-header template has it: the red mark, two empty lines, the 文号 on the red line
     (a bottom border of its paragraph), an empty line."""
-    d.add(p(r(n["发文机关标志"], font=XBS, sz=72, color=RED, extra='<w:w w:val="80"/>'), jc="center",
+    d.add(p(r(n["发文机关标志"], font=XBS, sz=72, color=RED), jc="center",
             spacing='w:line="240" w:lineRule="auto"'))
     d.add(p(), p())
     d.add(p(r(doc_number(n["发文字号"])), jc="center", bdr=red_line()))
@@ -852,3 +871,895 @@ def write_attachment(d: Draft, att: dict, way: Way, number: int | None = None) -
 
 def write_fragment_title(d: Draft, title: str) -> None:
     d.add(p(r(title, font=XBS, sz=44), jc="center"), p())
+
+
+def fragment(**content) -> dict:
+    """The expectation of a draft with no 版头: no notice, no attachments, this fragment."""
+    return {"notice": None, "attachments": [], "fragment": content}
+
+
+def one_attachment(v) -> bool:
+    return isinstance(v, list) and len(v) == 1
+
+
+# == a. Word's automatic list =============================================================================
+
+
+def make_word_auto_list(path: Path) -> dict:
+    """(a) The user typed “1. ” and Word turned it into a list: numbering.xml with the hybridMultilevel list
+    AutoFormat makes (level 1 decimal “%1.”), the items in List Paragraph (styleId a3, as Chinese Word names
+    it) with numPr; bold 要点 runs; one item with a second, unnumbered paragraph."""
+    d = Draft()
+    d.list_paragraph()
+    d.numbering([abstract_auto_list(0, "3F2A6C1E")], [num(1, 0)])
+    frag = dict(
+        标题="宝山区教育局2025年教师培训工作要点",
+        导语="为进一步加强全区教师队伍建设，提升教师专业素养，结合我区实际，现提出2025年教师培训工作要点如下。",
+        条目=[T1, T2, item(T3["要点"], [T3["内容"], "建立骨干教师考核评价机制，考核结果与职称评审、评优评先挂钩。"]), T4],
+        条目编号=ABSENT,
+    )
+    write_fragment_title(d, frag["标题"])
+    write_plan(d, frag, Way(ppr={3: {"style": d.ids["list"], "num": (1, 0)}}))
+    d.save(path)
+    return fragment(**frag)
+
+
+# == b. c. the red-header template's multilevel list ======================================================
+
+I3_SPLIT = item("加强干部队伍建设。", "优化干部选拔任用机制，完善干部考核评价办法。", 分项=[
+    item("实施青年干部“墩苗”计划。", "选派20名优秀青年干部到基层学校挂职锻炼。"),
+    item("加强校长队伍建设。", "开展新任校长任职资格培训和在职校长提高培训。"),
+])
+
+DIRECT_PLAN = [
+    {"标题": PART_DANGJIAN, "小节": [{"标题": "加强政治建设", "条目": [I1, I2]},
+                                   {"标题": "加强队伍建设", "条目": [I3_SPLIT, I10]}]},
+    {"标题": PART_DEYU, "小节": [{"标题": "深化思政教育", "条目": [I4, I5]},
+                               {"标题": "加强体育美育劳动教育", "条目": [I6]}]},
+]
+
+
+def make_heading_styles_list(path: Path) -> dict:
+    """(b) A red-header template whose four-level list 一、（一）1.（1） is tied to the heading styles: Chinese
+    Word's styleIds "1"–"4" (names heading 1–4) carry numPr (numId, ilvl) in styles.xml and each w:lvl names
+    its pStyle; the paragraphs carry only pStyle. The 工作要点 is itself the red-header file (直接发文). Word
+    restarts a level after any higher one, so 1. starts again under each （一）."""
+    d = Draft()
+    d.headings(numbered=1)
+    d.numbering([abstract_multilevel(0, "1F2E3D4C", pstyles={0: "1", 1: "2", 2: "3", 3: "4"})], [num(1, 0)])
+    n = {
+        "发文机关标志": MARK, "发文字号": {"机关代字": "宝教", "年份": 2025, "序号": 1}, "标题": PLAN_TITLE,
+        "主送机关": ABSENT, "正文": [PLAN_INTRO], "条目编号": RESTART, "部分": DIRECT_PLAN,
+        "发文机关署名": ISSUER, "成文日期": DAY, "附件": ABSENT,
+    }
+    write_header(d, n)
+    write_head(d, n)
+    write_plan(d, {"部分": n["部分"], "条目编号": RESTART},
+               Way(ppr={lv: {"style": d.ids[f"h{lv}"]} for lv in (1, 2, 3, 4)}, heading_fonts=False, bold_lead=False))
+    write_signature(d, n)
+    d.save(path)
+    return {"notice": n, "attachments": [], "fragment": None}
+
+
+IT_ATTACHMENT = {
+    "标题": "上海市宝山区教育局2025年教育信息化工作要点",
+    "导语": "为加快推进教育数字化转型，以教育信息化支撑引领教育现代化，制定本要点。",
+    "条目编号": RESTART,
+    "部分": [
+        {"标题": "总体目标", "导语": "到2025年底，全区中小学校数字化基础环境全面达标，数字化教学应用常态化，教育数据治理能力"
+                                 "明显提升，形成一批可推广的数字化转型典型案例。"},
+        {"标题": "主要任务", "小节": [
+            {"标题": "夯实数字基座", "条目": [
+                item("推进学校网络提质改造。", "完成30所学校校园网“全光”改造，实现千兆到桌面、万兆到楼宇，重点区域无线网络全覆盖。"),
+                item("建设区域教育数据中心。", "整合学籍、人事、资产等业务系统数据，建立统一的数据标准和共享交换机制。")]},
+            {"标题": "深化数字应用", "条目": [
+                item("推广智能教学助手应用。", "在全区50%以上的中小学校推广使用智能教学助手，组织优秀课例展示20场。"),
+                item("开展数字素养提升培训。", "面向全体教师开展人工智能通识培训，每名教师年内完成不少于12学时的数字素养培训。")]}]},
+        {"标题": "保障措施", "条目": [
+            item("加强组织领导。", "成立区教育数字化转型工作领导小组，统筹推进各项任务落实。"),
+            item("加强经费保障。", "将教育数字化项目经费纳入年度预算，确保各项任务按期完成。")]},
+    ],
+}
+
+
+def make_direct_numpr_list(path: Path) -> dict:
+    """(c) The same four-level list with numPr written directly on each paragraph (Normal style, no heading
+    styles), in the attachment of a notice; a 部分 with only a 导语, one with 小节, one with 条目."""
+    d = Draft()
+    d.numbering([abstract_multilevel(0, "6B1D2C3A")], [num(1, 0)])
+    n = {
+        "发文机关标志": MARK, "发文字号": {"机关代字": "宝教", "年份": 2025, "序号": 2},
+        "标题": "上海市宝山区教育局关于印发《上海市宝山区教育局2025年教育信息化工作要点》的通知",
+        "主送机关": "各中小学、幼儿园，局直属各单位",
+        "正文": ["现将《上海市宝山区教育局2025年教育信息化工作要点》印发给你们，请结合实际认真贯彻落实。"],
+        "发文机关署名": ISSUER, "成文日期": DAY, "附件": Where(one_attachment, "one attachment"),
+    }
+    write_header(d, n)
+    write_head(d, n)
+    d.add(p(), body(f"附件：{IT_ATTACHMENT['标题']}"))
+    write_signature(d, n)
+    write_attachment(d, IT_ATTACHMENT, Way(ppr={1: {"num": (1, 0)}, 2: {"num": (1, 1)}, 3: {"num": (1, 2)}}))
+    d.save(path)
+    return {"notice": n, "attachments": [IT_ATTACHMENT], "fragment": None}
+
+
+# == d. items numbered across parts, restarting per part, restarted by a second w:num =========================
+
+
+def three_parts(restart: bool) -> dict:
+    return dict(标题=PLAN_TITLE, 导语=PLAN_INTRO, 条目编号=RESTART if restart else ABSENT, 部分=[
+        {"标题": PART_DANGJIAN, "条目": [I1, I2, I3]},
+        {"标题": PART_DEYU, "条目": [I4, I5, I6]},
+        {"标题": PART_JUNHENG, "条目": [I7, I8]},
+    ])
+
+
+def _items_under_parts(path: Path, continuous: bool) -> dict:
+    d = Draft()
+    d.numbering([abstract_multilevel(0, "0C4D5E6F", restart3=0 if continuous else None)], [num(1, 0)])
+    frag = three_parts(restart=not continuous)
+    write_fragment_title(d, frag["标题"])
+    write_plan(d, frag, Way(ppr={1: {"num": (1, 0)}, 3: {"num": (1, 2)}}))
+    d.save(path)
+    return fragment(**frag)
+
+
+def make_items_continue_across_parts(path: Path) -> dict:
+    """(d) 一、 and 1. from the four-level list (numPr ilvl 0 and 2), the 1. level with w:lvlRestart
+    w:val="0" (Word's “重新开始列表的间隔” unticked): Word numbers the items 1–8 across 一、二、三、."""
+    exp = _items_under_parts(path, continuous=True)
+    # LibreOffice 7.4 does not read w:lvlRestart: it restarts the items under each 一、 as if it were absent.
+    exp["lo_numbers"] = labels(fragment(**three_parts(restart=True)))
+    return exp
+
+
+def make_items_restart_per_part(path: Path) -> dict:
+    """(d) The same list without lvlRestart: Word restarts 1. under each 一、 (每部分重新编号)."""
+    return _items_under_parts(path, continuous=False)
+
+
+SAFETY_PARTS = [{"标题": PART_ANQUAN, "条目": [S1, S2, S3]}, {"标题": "加强学生安全教育", "条目": [S5, S6]}]
+
+
+def _two_list_instances(path: Path, override: bool) -> dict:
+    d = Draft()
+    d.list_paragraph()
+    d.numbering([abstract_auto_list(0, "2E7B9A10")], [num(1, 0), num(2, 0, {0: 1} if override else None)])
+    frag = dict(标题="宝山区教育局2025年校园安全工作要点", 条目编号=RESTART if override else ABSENT, 部分=SAFETY_PARTS)
+    part_of = {id(it): k for k, part in enumerate(SAFETY_PARTS, 1) for it in part["条目"]}
+    write_fragment_title(d, frag["标题"])
+    write_plan(d, frag, Way(typed={1}, ppr={3: {"style": d.ids["list"]}},
+                            pick=lambda lv, n, node: {"num": (part_of[id(node)], 0)} if lv == 3 else {}))
+    d.save(path)
+    return fragment(**frag)
+
+
+def make_list_restart_override(path: Path) -> dict:
+    """(d) Typed 一、 headings; the items of each part a Word list. In the second part the user chose
+    “重新开始于 1”: Word made a second w:num over the same abstractNum with w:lvlOverride/w:startOverride 1."""
+    return _two_list_instances(path, override=True)
+
+
+def make_list_shared_abstract(path: Path) -> dict:
+    """(d) As above, but the second w:num has no override (what Word writes when a list is pasted back in
+    and keeps numbering): w:num instances of one abstractNum share its counter in Word, so 1–5 run on."""
+    return _two_list_instances(path, override=False)
+
+
+# == e. heading styles that carry no number ================================================================
+
+
+def make_heading_english_ids(path: Path) -> dict:
+    """(e i) English Word's / LibreOffice's heading styles (styleId Heading1/Heading2, python-docx's template,
+    i.e. English Word's own definition) with no numbering; items typed “1.” with bold 要点."""
+    d = Draft(english_ids=True)
+    frag = dict(标题="宝山区教育局2025年校园安全工作要点",
+                导语="为切实维护校园安全稳定，保障师生生命财产安全，结合我区实际，制定本要点。", 条目编号=ABSENT,
+                部分=[{"标题": "强化校园安全管理", "小节": [{"标题": "加强校园安全防范", "条目": [S1, S2]},
+                                                    {"标题": "加强食品安全监管", "条目": [S3, S4]}]},
+                    {"标题": "加强学生安全教育", "小节": [{"标题": "开展专题安全教育", "条目": [S5, S6]}]}])
+    write_fragment_title(d, frag["标题"])
+    write_plan(d, frag, Way(ppr={1: {"style": "Heading1"}, 2: {"style": "Heading2"}}, typed={3}, heading_fonts=False))
+    d.save(path)
+    return {**fragment(**frag), "lo_levels": {3}}
+
+
+def make_heading_chinese_ids(path: Path) -> dict:
+    """(e ii) Chinese Word's heading styles (styleId "1"/"2", names heading 1/heading 2), no numbers, no
+    items: 部分 and 小节 that have only paragraphs."""
+    d = Draft()
+    d.headings(levels=(1, 2))
+    frag = dict(标题="宝山区教育人才队伍建设三年行动计划",
+                导语="为深入实施人才强教战略，建设高素质专业化教师队伍，结合我区教育发展实际，制定本行动计划。",
+                部分=[{"标题": "发展基础", "导语": "近年来，我区坚持把教师队伍建设作为基础工作，教师队伍规模稳步扩大，结构不断优化，"
+                                             "区级以上骨干教师占比达到18%。"},
+                    {"标题": "总体要求", "小节": [
+                        {"标题": "指导思想", "导语": "坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的教育方针，落实立德树人根本任务。"},
+                        {"标题": "工作目标", "导语": ["到2027年，全区教师队伍师德师风明显改善，专业素养显著提升。",
+                                                 "区级以上骨干教师占比达到25%，培养一批在全市有影响力的名师名校长。"]}]},
+                    {"标题": "保障措施", "导语": "加强组织领导，完善经费投入机制，将教师队伍建设纳入学校办学绩效考核。"}])
+    write_fragment_title(d, frag["标题"])
+    write_plan(d, frag, Way(ppr={1: {"style": "1"}, 2: {"style": "2"}}, heading_fonts=False))
+    d.save(path)
+    return {**fragment(**frag), "lo_levels": set()}
+
+
+TEACHER_PARTS = [
+    {"标题": "建设高素质教师队伍", "小节": [{"标题": "强化师德师风", "条目": [T1, T2]},
+                                    {"标题": "促进专业发展", "条目": [T3, T4]}]},
+    {"标题": "加强教育人才引进", "条目": [item("实施优秀人才引进计划。", "每年引进优秀教育人才不少于20名，落实人才公寓等配套保障。")]},
+]
+
+
+def make_outline_level_paragraphs(path: Path) -> dict:
+    """(e iii) Normal paragraphs made headings by w:outlineLvl in their own pPr (段落 → 大纲级别 1级/2级),
+    黑体/楷体 set directly; items typed “1.”."""
+    d = Draft()
+    frag = dict(标题="宝山区教育局2025年教师队伍建设工作要点", 条目编号=ABSENT, 部分=TEACHER_PARTS)
+    write_fragment_title(d, frag["标题"])
+    write_plan(d, frag, Way(ppr={1: {"outline": 0}, 2: {"outline": 1}}, typed={3}))
+    d.save(path)
+    return {**fragment(**frag), "lo_levels": {3}}
+
+
+def make_custom_outline_styles(path: Path) -> dict:
+    """(e iv) The office's own styles “公文一级标题” and “公文二级标题” (custom styles, ids af2/af3) with
+    w:outlineLvl 0 and 1 in the style; items typed “1、”."""
+    d = Draft()
+    for sid, name, lv in (("af2", "公文一级标题", 1), ("af3", "公文二级标题", 2)):
+        d.add_style(style_xml(sid, name, based=d.ids["normal"], custom=True,
+                              ppr=f'<w:keepNext/><w:ind {IND_BODY}/><w:outlineLvl w:val="{lv - 1}"/>',
+                              rpr_=heading_rpr(lv)))
+    frag = dict(标题="宝山区教育局2025年基础教育工作要点", 条目编号=ABSENT, 部分=[
+        {"标题": PART_JUNHENG, "条目": [I7, I8, I9]},
+        {"标题": PART_ANQUAN, "小节": [{"标题": "加强校园安全", "条目": [I12]}, {"标题": "加强食品安全", "条目": [I13]}]},
+    ])
+    write_fragment_title(d, frag["标题"])
+    write_plan(d, frag, Way(ppr={1: {"style": "af2"}, 2: {"style": "af3"}}, typed={3}, forms={3: lambda n: f"{n}、"},
+                            heading_fonts=False))
+    d.save(path)
+    return {**fragment(**frag), "lo_levels": {3}}
+
+
+def make_heading_styles_typed_numbers(path: Path) -> dict:
+    """(e v) Numbers typed into heading-styled paragraphs, and the styles not always matching them: 一、 in
+    heading 1 and （一） in heading 2, but “（二）…” also in heading 1 and an item “3.…” in heading 2. The
+    typed number decides the level."""
+    d = Draft()
+    d.headings(levels=(1, 2))
+    second = {"标题": "加强队伍建设", "条目": [I3]}
+    frag = dict(标题=PLAN_TITLE, 条目编号=ABSENT, 部分=[
+        {"标题": PART_DANGJIAN, "小节": [{"标题": "加强政治建设", "条目": [I1, I2]}, second]},
+        {"标题": PART_DEYU, "条目": [I4, I5]},
+    ])
+    odd = {id(second): "1", id(I3): "2"}  # （二） in heading 1, 3. in heading 2
+
+    def pick(level, n, node):
+        if id(node) in odd:
+            return {"style": odd[id(node)]}
+        return {"style": {1: "1", 2: "2"}[level]} if level <= 2 else {}
+
+    write_fragment_title(d, frag["标题"])
+    write_plan(d, frag, Way(typed={1, 2, 3}, pick=pick, heading_fonts=False))
+    d.save(path)
+    return fragment(**frag)
+
+
+# == f. department fragments: no 版头, no title ===========================================================
+
+
+def make_fragment_items(path: Path) -> dict:
+    """(f) Three items only, numbers typed “1．” (full-width point), 要点 not bold."""
+    d = Draft()
+    frag = dict(标题=ABSENT, 条目=[I12, I13, S2])
+    write_plan(d, frag, Way(typed={3}, forms={3: lambda n: f"{n}．"}, bold_lead=False))
+    d.save(path)
+    return fragment(**frag)
+
+
+def make_fragment_one_part(path: Path) -> dict:
+    """(f) One typed 一、 part with typed 1. items."""
+    d = Draft()
+    frag = dict(标题=ABSENT, 部分=[{"标题": "守牢校园安全底线", "条目": [S1, S2, S5]}])
+    write_plan(d, frag, Way(typed={1, 3}))
+    d.save(path)
+    return fragment(**frag)
+
+
+def make_fragment_two_sections(path: Path) -> dict:
+    """(f) Two typed （一）（二） sections, their items numbered from 1. in each."""
+    d = Draft()
+    frag = dict(标题=ABSENT, 条目编号=RESTART, 小节=[{"标题": "加强师德师风建设", "条目": [T1, T2]},
+                                                {"标题": "促进教师专业发展", "条目": [T3, T4]}])
+    write_plan(d, frag, Way(typed={2, 3}))
+    d.save(path)
+    return fragment(**frag)
+
+
+# == g. the tail of a notice ==============================================================================
+
+
+def _winter(d: Draft, n: dict) -> None:
+    write_header(d, n)
+    write_head(d, n)
+
+
+def make_tail_line_break(path: Path) -> dict:
+    """(g) 署名 and 成文日期 in one right-aligned paragraph, separated by Shift+Enter (w:br)."""
+    d = Draft()
+    _winter(d, WINTER)
+    d.add(p(), p())
+    d.add(p(r(f"{ISSUER}\n{date_text(DAY)}"), jc="right", ind=SIG_IND))
+    d.save(path)
+    return {"notice": WINTER, "attachments": [], "fragment": None}
+
+
+def make_tail_chinese_date(path: Path) -> dict:
+    """(g) The 成文日期 typed in Chinese numerals: 二〇二五年一月十日."""
+    d = Draft()
+    _winter(d, WINTER)
+    d.add(p(), p())
+    d.add(p(ISSUER, jc="right", ind=SIG_IND), p("二〇二五年一月十日", jc="right", ind=SIG_IND))
+    d.save(path)
+    return {"notice": WINTER, "attachments": [], "fragment": None}
+
+
+def make_tail_signature_table(path: Path) -> dict:
+    """(g) 署名 and 成文日期 in a borderless 1×2 table (Table Grid with its borders removed), right-aligned in
+    the right cell, the left cell empty: how staff line the signature up over the date."""
+    d = Draft()
+    _winter(d, WINTER)
+    d.add(p())
+    d.add(tbl([[[p()], [p(ISSUER, jc="right"), p(date_text(DAY), jc="right")]]], [4400, 4434],
+              style=d.ids["grid"], borders=False))
+    d.add(p())
+    d.save(path)
+    return {"notice": WINTER, "attachments": [], "fragment": None}
+
+
+def make_tail_publicity_colophon(path: Path) -> dict:
+    """(g) After 署名 and 日期: “公开属性：主动公开” and a typed 版记 (抄送 line between rules, then
+    “…办公室　　　　2025年1月10日印发”)."""
+    n = {**WINTER, "公开属性": "主动公开",
+         "版记": {"抄送": ["区委办公室", "区政府办公室", "区应急管理局"], "印发机关": OFFICE, "印发日期": DAY}}
+    d = Draft()
+    _winter(d, n)
+    write_signature(d, n)
+    write_colophon(d, n)
+    d.save(path)
+    return {"notice": n, "attachments": [], "fragment": None}
+
+
+# == h. Shift+Enter inside an item =========================================================================
+
+
+def _one_or_two(first: str, second: str) -> Where:
+    return Where(lambda v: v == [first, second] or v == first + second,
+                 f"the two lines as two paragraphs, or joined: {first[:8]}… / {second[:8]}…")
+
+
+def make_item_line_break(path: Path) -> dict:
+    """(h) An item of a Word list whose content goes on after Shift+Enter (w:br): two lines in one w:p. The
+    second line is the item's (not a new item, not lost, no line break character kept)."""
+    d = Draft()
+    d.list_paragraph()
+    d.numbering([abstract_auto_list(0, "4C5D6E7F")], [num(1, 0)])
+    second = "同时，组织骨干教师赴外省市跟岗研修，每年不少于50人次。"
+    d.add(p(r("一、" + PART_JIAOSHI, font=HEI), ind=IND_BODY))
+    for it in (T1, T4, T3):
+        text = it["内容"] + ("\n" + second if it is T4 else "")
+        d.add(p(b(it["要点"]), r(text), style=d.ids["list"], num=(1, 0)))
+    d.save(path)
+    t4 = {"要点": T4["要点"], "内容": _one_or_two(T4["内容"], second)}
+    return fragment(标题=ABSENT, 部分=[{"标题": PART_JIAOSHI, "条目": [T1, t4, T3]}])
+
+
+# == i. the red-header mark in a text box ==================================================================
+
+
+def textbox_run(inner: str, cx: int = 5612130, cy: int = 792000, shape_id: int = 1) -> str:
+    """A floating text box holding the paragraphs `inner`, as Word 2016 saves one: mc:AlternateContent with
+    the DrawingML shape (wps:wsp, wps:txbx) as the Choice and the same text in a VML v:textbox as the
+    Fallback."""
+    w_pt, h_pt = cx / 12700, cy / 12700
+    return (
+        '<w:r><w:rPr><w:noProof/></w:rPr><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        f'<wp:anchor distT="45720" distB="45720" distL="114300" distR="114300" simplePos="0" relativeHeight="25165926{shape_id}" '
+        f'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1" wp14:anchorId="0A1B2C3{shape_id}" wp14:editId="4D5E6F7{shape_id}">'
+        '<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
+        f'<wp:docPr id="{shape_id}" name="文本框 {shape_id}"/><wp:cNvGraphicFramePr/>'
+        '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+        f'<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/>'
+        '<a:ln w="9525"><a:noFill/><a:miter lim="800000"/><a:headEnd/><a:tailEnd/></a:ln></wps:spPr>'
+        f'<wps:txbx><w:txbxContent>{inner}</w:txbxContent></wps:txbx>'
+        '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="91440" tIns="45720" rIns="91440" bIns="45720" '
+        'anchor="t" anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic>'
+        '</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>'
+        '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
+        '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+        f'<v:shape id="文本框 {shape_id}" o:spid="_x0000_s102{5 + shape_id}" type="#_x0000_t202" '
+        f'style="position:absolute;left:0;text-align:left;margin-left:0;margin-top:0;width:{w_pt:.2f}pt;height:{h_pt:.2f}pt;'
+        'z-index:251659264;visibility:visible;mso-wrap-style:square;mso-wrap-distance-left:9pt;'
+        'mso-wrap-distance-top:3.6pt;mso-wrap-distance-right:9pt;mso-wrap-distance-bottom:3.6pt;'
+        'mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:absolute;'
+        'mso-position-vertical-relative:text;v-text-anchor:top" filled="f" stroked="f">'
+        f'<v:textbox><w:txbxContent>{inner}</w:txbxContent></v:textbox>'
+        '<w10:wrap type="topAndBottom" anchorx="margin"/></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>'
+    )
+
+
+def make_textbox_header(path: Path) -> dict:
+    """(i) The red mark sits in a text box anchored in the first (empty) paragraph, as many red-header
+    templates have it; below it the 文号 on the red line (its paragraph's bottom border). The mark is in
+    the file twice (DrawingML and VML): imported once."""
+    n = {
+        "发文机关标志": MARK, "发文字号": {"机关代字": "宝教", "年份": 2025, "序号": 3},
+        "标题": "上海市宝山区教育局关于开展2025年中小学校园开放日活动的通知",
+        "主送机关": "各中小学",
+        "正文": ["为进一步密切家校联系，展示学校办学成果，经研究，决定于2025年3月开展中小学校园开放日活动。",
+                "各学校要结合实际制定开放日活动方案，于2025年2月28日前报区教育局基础教育科。",
+                "特此通知。"],
+        "发文机关署名": ISSUER, "成文日期": dt.date(2025, 1, 15), "附件": ABSENT,
+    }
+    d = Draft()
+    mark = p(r(MARK, font=XBS, sz=72, color=RED), jc="center", spacing='w:line="240" w:lineRule="auto"')
+    d.add(p(textbox_run(mark)))
+    d.add(p(), p())
+    d.add(p(r(doc_number(n["发文字号"])), jc="center", bdr=red_line()))
+    d.add(p())
+    write_head(d, n)
+    write_signature(d, n)
+    d.save(path)
+    # LibreOffice's text export leaves text boxes out: the mark is not in what it shows.
+    return {"notice": n, "attachments": [], "fragment": None, "once": [MARK], "lo_hidden": [MARK]}
+
+
+# == j. a table of contents at the front ====================================================================
+
+
+def make_toc_front(path: Path) -> dict:
+    """(j) Word's 引用 → 目录: a w:sdt (docPartGallery “Table of Contents”) holding the “目录” title and a TOC
+    field (fldChar begin, instrText TOC \\o "1-3" \\h \\z \\u, separate, toc 1 paragraphs whose entries are
+    hyperlinks to the headings' _Toc bookmarks with PAGEREF fields, end in a paragraph of its own). The
+    headings it lists are typed “一、…” in heading 1. Only the three real parts are content."""
+    d = Draft()
+    d.headings(levels=(1,))
+    d.add_style(style_xml("TOC", "TOC Heading", based="1", ppr='<w:keepLines/><w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
+                          extra='<w:uiPriority w:val="39"/><w:unhideWhenUsed/>'))
+    d.add_style(style_xml(d.ids["toc1"], "toc 1", based=d.ids["normal"], extra='<w:uiPriority w:val="39"/><w:unhideWhenUsed/>'))
+    d.add_style(style_xml(d.ids["hyperlink"], "Hyperlink", kind="character", based=d.ids["dpf"],
+                          rpr_='<w:color w:val="0563C1" w:themeColor="hyperlink"/><w:u w:val="single"/>',
+                          extra='<w:uiPriority w:val="99"/><w:unhideWhenUsed/>'))
+    parts = [{"标题": PART_DANGJIAN, "条目": [I1, I2]}, {"标题": PART_DEYU, "条目": [I4, I5]},
+             {"标题": PART_JUNHENG, "条目": [I7, I8]}]
+    frag = dict(标题=PLAN_TITLE, 导语=PLAN_INTRO, 条目编号=ABSENT, 部分=parts)
+    marks = [f"_Toc18765432{k}" for k in range(len(parts))]
+    hidden = "<w:rPr><w:noProof/><w:webHidden/></w:rPr>"
+    entries = []
+    for k, part in enumerate(parts):
+        head = f"{cn(k + 1)}、{part['标题']}"
+        field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" '
+                 '\\h \\z \\u </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>') if k == 0 else ""
+        link = (f'<w:hyperlink w:anchor="{marks[k]}" w:history="1">'
+                f'<w:r><w:rPr><w:rStyle w:val="{d.ids["hyperlink"]}"/><w:noProof/></w:rPr>{_t(head)}</w:r>'
+                f'<w:r>{hidden}<w:tab/></w:r><w:r>{hidden}<w:fldChar w:fldCharType="begin"/></w:r>'
+                f'<w:r>{hidden}<w:instrText xml:space="preserve"> PAGEREF {marks[k]} \\h </w:instrText></w:r>'
+                f'<w:r>{hidden}</w:r><w:r>{hidden}<w:fldChar w:fldCharType="separate"/></w:r>'
+                f'<w:r>{hidden}<w:t>{k + 2}</w:t></w:r><w:r>{hidden}<w:fldChar w:fldCharType="end"/></w:r></w:hyperlink>')
+        entries.append(f'<w:p><w:pPr><w:pStyle w:val="{d.ids["toc1"]}"/><w:tabs><w:tab w:val="right" w:leader="dot" '
+                       f'w:pos="8834"/></w:tabs><w:rPr><w:noProof/></w:rPr></w:pPr>{field}{link}</w:p>')
+    toc = ('<w:sdt><w:sdtPr><w:id w:val="-1523081329"/><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+           '<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtEndPr><w:rPr><w:b/><w:bCs/></w:rPr></w:sdtEndPr><w:sdtContent>'
+           f'<w:p><w:pPr><w:pStyle w:val="TOC"/></w:pPr><w:r><w:rPr><w:lang w:val="zh-CN"/></w:rPr><w:t>目录</w:t></w:r></w:p>'
+           + "".join(entries) +
+           '<w:p><w:r><w:rPr><w:b/><w:bCs/><w:lang w:val="zh-CN"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+           '</w:sdtContent></w:sdt>')
+    first = d.add(toc)
+    d.add(page_break())
+    write_fragment_title(d, frag["标题"])
+    d.add(body(frag["导语"]))
+    n_item = 0
+    for k, part in enumerate(parts):
+        head = f"{cn(k + 1)}、{part['标题']}"
+        d.add(p(f'<w:bookmarkStart w:id="{k}" w:name="{marks[k]}"/>', r(head), f'<w:bookmarkEnd w:id="{k}"/>', style="1"))
+        for it in part["条目"]:
+            n_item += 1
+            d.add(body(r(f"{n_item}."), b(it["要点"]), r(it["内容"])))
+    d.save(path)
+    toc_texts = ["目录"] + [f"{cn(k + 1)}、{part['标题']}" for k, part in enumerate(parts)]
+    return {**fragment(**frag), "skipped": [(first, "目录", toc_texts)]}
+
+
+# == k. endnotes, footnotes, a typed ^[ =====================================================================
+
+FN_1N = "“1+N”指1门基础托管课程加N门拓展课程。"
+LEAD_1N = "推进“1+N”课后服务模式。"
+
+
+def make_notes(path: Path) -> dict:
+    """(k) An endnote (endnotes.xml) in the 导语 — imported as a footnote ^[…]; a footnote whose reference
+    follows the bold 要点 directly (the note must stay with the 要点: the build refuses a paragraph that
+    starts with a note); a footnote inside an item's text; a literal “^[” typed in the text (→ \\^[)."""
+    d = Draft()
+    endnote = "“双减”指有效减轻义务教育阶段学生过重作业负担和校外培训负担。"
+    intro_a, intro_b = "2025年，全区将深入落实“双减”", "政策，持续提升课后服务质量，让学生在校内学足学好。"
+    content_1n = "以1门基础托管课程为主体，开发N门科技、艺术、体育类拓展课程，满足学生多样化需求。"
+    item2 = item("推动课后服务提质增效。", "引入少年宫、青少年活动中心等校外优质资源进校园，探索“4点半课堂”^[“4点半课堂”指下午4点半"
+                 "放学后至6点在校内开展的看护和学习辅导服务。]与校外活动场所衔接。")
+    item3 = item("规范课后服务收费管理。", "严格执行课后服务收费标准，收费系统中以“\\^[”开头的项目代码不得修改，不得另立名目收费。")
+    title = "宝山区教育局2025年课后服务工作要点"
+    write_fragment_title(d, title)
+    d.add(body(r(intro_a), d.endnote(endnote), r(intro_b)))
+    d.add(p(r("一、丰富课后服务内容", font=HEI), ind=IND_BODY))
+    d.add(body(r("1."), b(LEAD_1N), d.footnote(FN_1N), r(content_1n)))
+    for k, it in enumerate((item2, item3), 2):
+        d.add(body(r(f"{k}."), runs(d, it["要点"], b=True), runs(d, it["内容"])))
+    d.save(path)
+    item1 = {"要点": Where(lambda s: isinstance(s, str) and s.replace(f"^[{FN_1N}]", "") == LEAD_1N and FN_1N in s,
+                         f"{LEAD_1N} with ^[{FN_1N}] in it"),
+             "内容": content_1n}
+    frag = dict(标题=title, 导语=f"{intro_a}^[{endnote}]{intro_b}", 部分=[{"标题": "丰富课后服务内容", "条目": [item1, item2, item3]}])
+    return {**fragment(**frag), "once": [FN_1N, endnote]}
+
+
+# == l. comments ===========================================================================================
+
+
+def make_comments(path: Path) -> dict:
+    """(l) Two comments (comments.xml with commentsExtended.xml and people.xml; commentRangeStart/End around
+    the text and a commentReference run): not content, each listed in skipped with its paragraph."""
+    d = Draft()
+    notes = {id(T2): "此条请补充2024年查处情况的具体数据。", id(T4): "培训合格率表述请与人事科核实。"}
+    frag = dict(标题="宝山区教育局2025年师德师风建设工作要点", 条目编号=ABSENT,
+                部分=[{"标题": PART_JIAOSHI, "条目": [T1, T2, T3, T4]}])
+
+    def wrap(level, n, node, out):
+        return d.commented(out, notes[id(node)]) if id(node) in notes else out
+
+    write_fragment_title(d, frag["标题"])
+    where = write_plan(d, frag, Way(typed={1, 3}, wrap=wrap))
+    d.save(path)
+    return {**fragment(**frag), "skipped": [(where[id(T2)], "批注"), (where[id(T4)], "批注")],
+            "absent": list(notes.values())}
+
+
+# == m. a data table and a picture in the body ==============================================================
+
+
+def make_table_and_image(path: Path) -> dict:
+    """(m) A bordered 3×3 data table (Table Grid) between two items and an inline picture in a paragraph of
+    its own after the next item. The table's text must not vanish silently (imported as text, or listed in
+    skipped with its position); the picture is listed in skipped."""
+    d = Draft()
+    add_it = item("提升幼儿园保教质量。", "深化幼儿园课程改革，开展保教质量评估，市级示范园结对帮扶薄弱园全覆盖。")
+    frag = dict(标题="宝山区教育局2025年学前教育工作要点",
+                导语="2025年，全区学前教育将坚持公益普惠基本方向，持续扩大优质资源供给，提升保教质量。", 条目编号=ABSENT,
+                部分=[{"标题": "扩大优质学前教育资源", "条目": [I7, add_it]},
+                    {"标题": "加强幼儿园安全管理", "条目": [item("落实幼儿园安全责任。", "健全幼儿园安全管理制度，配齐安保人员和设施设备。")]}])
+    cells = [["类别", "园所数（所）", "新增托额（个）"], ["公办幼儿园", "86", "200"], ["民办幼儿园", "34", "60"]]
+    grid = d.ids["grid"]
+    if d._style(grid) is None:
+        raise AssertionError("Table Grid style missing")
+    at = {}
+
+    def after(level, n, node):
+        if node is I7:
+            at["table"] = d.count + 1
+            return [tbl([[[p(c, jc="center")] for c in row] for row in cells], [2944, 2945, 2945], style=grid)]
+        if node is add_it:
+            at["image"] = d.count + 1
+            return [p(d.image_run(), jc="center")]
+        return []
+
+    write_fragment_title(d, frag["标题"])
+    write_plan(d, frag, Way(typed={1, 3}, after=after))
+    d.save(path)
+    # The table follows item 1: imported as text, its rows are item 1's further paragraphs (or it is skipped
+    # and item 1 is as written).
+    flat = "".join(c for row in cells for c in row)
+    table_rows = Where(lambda v: v == I7["内容"] or (isinstance(v, list) and v[0] == I7["内容"]
+                                                    and re.sub(r"[\s\u3000]", "", "".join(v[1:])) == flat),
+                       "item 1's text, then the table's rows as paragraphs if the table is imported")
+    frag["部分"][0]["条目"][0] = {**I7, "内容": table_rows}
+    return {**fragment(**frag), "skipped": [(at["image"], "图片")],
+            "kept_or_skipped": [(at["table"], "表格", [c for row in cells for c in row])]}
+
+
+# == o. tracked changes, content controls, hidden text ======================================================
+
+
+def _rev(kind: str, rid: int, inner: str = "") -> str:
+    return f'<w:{kind} w:id="{rid}" w:author="{AUTHOR}" w:date="{WHEN}">{inner}</w:{kind}>'
+
+
+def make_tracked_changes(path: Path) -> dict:
+    """(o) A draft the 科长 edited with 修订 on: a word deleted and another inserted (w:del/w:delText,
+    w:ins), a whole item deleted (its runs in w:del and its paragraph mark deleted), a new item inserted
+    (its runs in w:ins and w:ins on its paragraph mark). Imported as if every change were accepted."""
+    d = Draft()
+    d.list_paragraph()
+    d.numbering([abstract_auto_list(0, "7A8B9C0D")], [num(1, 0)])
+    li = {"style": d.ids["list"], "num": (1, 0)}
+    title = "宝山区教育局2025年德育工作要点"
+    write_fragment_title(d, title)
+    d.add(p(r("一、深化德育一体化建设", font=HEI), ind=IND_BODY))
+    d.add(p(b(I4["要点"]), r("组建大中小学思政课教师协同备课共同体，开展思政课教学展示活动"),
+            _rev("del", 11, "<w:r><w:delText>30场</w:delText></w:r>"), _rev("ins", 12, r("40场")),
+            r("以上，打造一批思政“金课”。"), **li))
+    gone = ("加强学生行为规范教育。", "开展行为规范示范校评比，组织“文明礼仪伴我行”主题活动。")
+    d.add(p(_rev("del", 13, f"<w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:delText>{gone[0]}</w:delText></w:r>"
+                            f"<w:r><w:delText>{gone[1]}</w:delText></w:r>"), mark=_rev("del", 14), **li))
+    d.add(p(_rev("ins", 15, b(I5["要点"]) + r(I5["内容"])), mark=_rev("ins", 16), **li))
+    fam = item("深化家庭教育指导。", "办好家长学校，组织第二十七届家庭教育宣传周活动。")
+    d.add(p(b(fam["要点"]), r(fam["内容"]), **li))
+    d.save(path)
+    frag = dict(标题=title, 部分=[{"标题": "深化德育一体化建设", "条目": [I4, I5, fam]}])
+    # LibreOffice shows the tracked deletion (the deleted item keeps its number 2.), so it shows 1.–4.
+    return {**fragment(**frag), "notes": ["修订"], "absent": ["30场", *gone],
+            "lo_numbers": ["一、", "1.", "2.", "3.", "4."]}
+
+
+PLACEHOLDER = "单击或点击此处输入文字。"
+
+
+def make_content_controls(path: Path) -> dict:
+    """(o) A template with content controls: a block-level one still showing its placeholder text
+    (w:showingPlcHdr) left between two paragraphs, an inline one showing its placeholder at the end of a
+    paragraph, and the 成文日期 in a date picker control filled in (its text is content)."""
+    d = Draft()
+    d.add_style(style_xml(d.ids["placeholder"], "Placeholder Text", kind="character", based=d.ids["dpf"],
+                          rpr_='<w:color w:val="808080"/>', extra='<w:uiPriority w:val="99"/><w:semiHidden/>'))
+    n = {
+        "发文机关标志": MARK, "发文字号": {"机关代字": "宝教", "年份": 2025, "序号": 7},
+        "标题": "上海市宝山区教育局关于报送2025年寒假学生安全教育工作情况的通知",
+        "主送机关": "各中小学、幼儿园",
+        "正文": ["寒假期间，各单位认真落实学生安全教育各项要求。为全面掌握工作情况，请各单位认真总结，"
+                "于2025年2月20日前将书面材料报送区教育局德育科。", "特此通知。"],
+        "发文机关署名": ISSUER, "成文日期": dt.date(2025, 1, 13), "附件": ABSENT,
+    }
+    ph = f'<w:r>{rpr(style=d.ids["placeholder"])}{_t(PLACEHOLDER)}</w:r>'
+    pr = '<w:placeholder><w:docPart w:val="DefaultPlaceholder_-1854013440"/></w:placeholder><w:showingPlcHdr/>'
+    write_header(d, n)
+    write_head(d, {**n, "正文": []})
+    d.add(body(r(n["正文"][0]), f'<w:sdt><w:sdtPr><w:alias w:val="补充要求"/><w:id w:val="-1290471052"/>{pr}<w:text/>'
+                               f'</w:sdtPr><w:sdtEndPr/><w:sdtContent>{ph}</w:sdtContent></w:sdt>'))
+    d.add(f'<w:sdt><w:sdtPr><w:id w:val="1187437912"/>{pr}</w:sdtPr><w:sdtEndPr/><w:sdtContent>'
+          f'{body(ph)}</w:sdtContent></w:sdt>')
+    d.add(body(n["正文"][1]))
+    d.add(p(), p(), p(ISSUER, jc="right", ind=SIG_IND))
+    d.add(p('<w:sdt><w:sdtPr><w:alias w:val="成文日期"/><w:id w:val="-203420919"/><w:date w:fullDate="2025-01-13T00:00:00Z">'
+            "<w:dateFormat w:val=\"yyyy'年'M'月'd'日'\"/><w:lid w:val=\"zh-CN\"/><w:storeMappedDataAs w:val=\"dateTime\"/>"
+            '<w:calendar w:val="gregorian"/></w:date></w:sdtPr><w:sdtEndPr/><w:sdtContent>'
+            f'{r(date_text(n["成文日期"]))}</w:sdtContent></w:sdt>', jc="right", ind=SIG_IND))
+    d.save(path)
+    return {"notice": n, "attachments": [], "fragment": None, "absent": [PLACEHOLDER]}
+
+
+def make_hidden_text(path: Path) -> dict:
+    """(o) Hidden text (字体 → 隐藏, w:vanish): a run inside an item, and a whole paragraph (runs and mark
+    hidden) between two items. Hidden text is not content."""
+    d = Draft()
+    note = "（内部备注：此条待分管领导确认）"
+    hidden_para = "以下一条仅供科室内部讨论，正式稿删除。"
+    title = "宝山区教育局2025年学生心理健康工作要点"
+    hotline = item("开通学生心理援助热线。", "依托区未成年人心理健康辅导中心开通24小时心理援助热线，寒暑假不停线。")
+    write_fragment_title(d, title)
+    d.add(p(r("一、关注学生心理健康", font=HEI), ind=IND_BODY))
+    d.add(body(r("1."), b(I5["要点"]), r(I5["内容"])))
+    d.add(p(r(hidden_para, vanish=True), ind=IND_BODY, mark="<w:vanish/>"))
+    d.add(body(r("2."), b(hotline["要点"]), r("依托区未成年人心理健康辅导中心开通24小时心理援助热线，"),
+               r(note, vanish=True), r("寒暑假不停线。")))
+    d.save(path)
+    frag = dict(标题=title, 部分=[{"标题": "关注学生心理健康", "条目": [I5, hotline]}])
+    return {**fragment(**frag), "absent": [note, hidden_para]}
+
+
+# == n. drafts that went through LibreOffice ================================================================
+
+LO_PROFILE: Path | None = None  # the LibreOffice profile folder to use (the tests set their own)
+
+
+def soffice_convert(src: Path, out_dir: Path, target: str, infilter: str | None = None, timeout: int = 180) -> None:
+    """Convert `src` with LibreOffice (headless, its own profile folder) into `out_dir`."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if not exe:
+        raise RuntimeError("LibreOffice (soffice) is needed to make this draft")
+    profile = LO_PROFILE or Path(tempfile.gettempdir()) / f"gongwen-word-drafts-lo-{os.getuid()}-{os.getpid()}"
+    cmd = [exe, "--headless", "--norestore", f"-env:UserInstallation={profile.resolve().as_uri()}"]
+    if infilter:
+        cmd.append(f"--infilter={infilter}")
+    cmd += ["--convert-to", target, "--outdir", str(out_dir), str(src)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"LibreOffice failed on {src.name}: {proc.stderr.strip()[-500:]}")
+
+
+def _via_libreoffice(path: Path, source_name: str, text: str, infilter: str | None = None,
+                     encoding: str = "utf-8") -> None:
+    """Write the source file beside `path`, have LibreOffice save it as Word 2007–365 .docx at `path`."""
+    with tempfile.TemporaryDirectory(prefix="gongwen-draft-") as tmp:
+        src = Path(tmp) / source_name
+        src.write_bytes(text.encode(encoding))
+        soffice_convert(src, Path(tmp), "docx:MS Word 2007 XML", infilter)
+        out = Path(tmp) / (src.stem + ".docx")
+        if not out.is_file():
+            raise RuntimeError(f"LibreOffice wrote no .docx for {source_name}")
+        shutil.move(str(out), str(path))
+
+
+LANG = [item("开展学校语言文字达标建设。", "对照语言文字工作达标标准，年内完成20所学校的达标建设和复评工作。"),
+        item("规范公共服务行业用语用字。", "会同文旅、市场监管等部门开展社会用字检查，纠正不规范用字。"),
+        item("深入推进中华经典诵读工程。", "组织开展“诵读经典·传承文明”系列活动，打造区域语言文化活动品牌。"),
+        item("加强国家通用语言文字推广。", "规范组织普通话水平测试，职初教师普通话达标率保持在100%。")]
+
+
+def _odf_p(style: str, text: str, lead: str = "") -> str:
+    span = f'<text:span text:style-name="T1">{escape(lead)}</text:span>' if lead else ""
+    return f'<text:p text:style-name="{style}">{span}{escape(text)}</text:p>'
+
+
+def make_lo_fodt_lists(path: Path) -> dict:
+    """(n) A flat ODT written by hand (as a Writer user makes it: headings in Heading 1 numbered by the
+    chapter (outline) numbering 一、, items in a text:list numbered “1.”, the second list continuing the
+    first, bold 要点 spans), saved as .docx by LibreOffice."""
+    title = "宝山区教育局2025年语言文字工作要点"
+    intro = "2025年，全区语言文字工作将以推广普及国家通用语言文字为重点，持续提升师生语言文字规范意识和应用能力。"
+    parts = [{"标题": "加强语言文字规范化建设", "条目": LANG[:2]}, {"标题": "弘扬中华优秀语言文化", "条目": LANG[2:]}]
+    levels = "".join(
+        f'<text:outline-level-style text:level="{k}" style:num-format="{"一, 二, 三, ..." if k == 1 else ""}"'
+        + (' style:num-suffix="、"' if k == 1 else "") + '><style:list-level-properties '
+        'text:list-level-position-and-space-mode="label-alignment"><style:list-level-label-alignment '
+        'text:label-followed-by="nothing" fo:text-indent="0cm" fo:margin-left="0cm"/></style:list-level-properties>'
+        '</text:outline-level-style>' for k in range(1, 11))
+    body_ = _odf_p("Title", title) + _odf_p("Text_20_body", intro)
+    for k, part in enumerate(parts):
+        body_ += f'<text:h text:style-name="Heading_20_1" text:outline-level="1">{escape(part["标题"])}</text:h>'
+        cont = ' text:continue-list="list1"' if k else ' xml:id="list1"'
+        body_ += f'<text:list{cont} text:style-name="Numbering_20_123">'
+        body_ += "".join(f"<text:list-item>{_odf_p('P1', it['内容'], it['要点'])}</text:list-item>" for it in part["条目"])
+        body_ += "</text:list>"
+    fodt = f'''<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3"
+ office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:styles>
+  <style:default-style style:family="paragraph"><style:text-properties style:font-name-asian="仿宋" fo:font-size="16pt"
+   style:font-size-asian="16pt" fo:language="zh" fo:country="CN"/></style:default-style>
+  <style:style style:name="Standard" style:family="paragraph" style:class="text"/>
+  <style:style style:name="Text_20_body" style:display-name="Text body" style:family="paragraph"
+   style:parent-style-name="Standard" style:class="text"><style:paragraph-properties fo:text-indent="1.13cm"/></style:style>
+  <style:style style:name="Heading" style:family="paragraph" style:parent-style-name="Standard"
+   style:next-style-name="Text_20_body" style:class="text"><style:text-properties style:font-name-asian="黑体"/></style:style>
+  <style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph"
+   style:parent-style-name="Heading" style:next-style-name="Text_20_body" style:default-outline-level="1"
+   style:class="text"><style:paragraph-properties fo:text-indent="1.13cm"/></style:style>
+  <style:style style:name="Title" style:family="paragraph" style:parent-style-name="Heading"
+   style:next-style-name="Text_20_body" style:class="chapter"><style:paragraph-properties fo:text-align="center"/>
+   <style:text-properties fo:font-size="22pt" style:font-size-asian="22pt"/></style:style>
+  <text:outline-style style:name="Outline">{levels}</text:outline-style>
+  <text:list-style style:name="Numbering_20_123" style:display-name="Numbering 123">
+   <text:list-level-style-number text:level="1" style:num-suffix="." style:num-format="1">
+    <style:list-level-properties text:list-level-position-and-space-mode="label-alignment">
+     <style:list-level-label-alignment text:label-followed-by="nothing" fo:text-indent="0cm" fo:margin-left="1.13cm"/>
+    </style:list-level-properties></text:list-level-style-number>
+  </text:list-style>
+ </office:styles>
+ <office:automatic-styles>
+  <style:style style:name="P1" style:family="paragraph" style:parent-style-name="Standard"
+   style:list-style-name="Numbering_20_123"/>
+  <style:style style:name="T1" style:family="text"><style:text-properties fo:font-weight="bold"
+   style:font-weight-asian="bold"/></style:style>
+ </office:automatic-styles>
+ <office:body><office:text>{body_}</office:text></office:body>
+</office:document>
+'''
+    _via_libreoffice(path, path.stem + ".fodt", fodt)
+    return fragment(标题=title, 导语=intro, 条目编号=ABSENT, 部分=parts)
+
+
+PE = {
+    "标题": "宝山区教育局2025年学校体育工作要点",
+    "导语": "2025年，全区学校体育工作将坚持健康第一的教育理念，帮助学生在体育锻炼中享受乐趣、增强体质。",
+    "条目编号": RESTART,
+    "部分": [
+        {"标题": "强化学校体育工作", "小节": [
+            {"标题": "保障体育活动时间", "条目": [
+                item("落实每天综合体育活动时间不少于2小时。", "各中小学要统筹安排体育课、大课间和课后体育活动。", 分项=[
+                    item("开齐开足体育课。", "小学一、二年级每周4课时，其余年级每周3课时。"),
+                    item("用好大课间。", "每天安排不少于30分钟的大课间体育活动。")]),
+                item("推进体育课后服务。", "课后服务中每天安排1小时体育活动，引入专业社会力量参与。")]},
+            {"标题": "完善体育竞赛体系", "条目": [
+                item("办好区中小学生运动会。", "设置田径、游泳、球类等20个项目，参赛学生不少于1万人次。")]}]},
+        {"标题": "加强学生体质健康监测", "条目": [
+            item("做好体质健康测试。", "按要求完成全体学生体质健康测试，测试数据上报率达到100%。")]},
+    ],
+}
+
+
+def _html_item(it: dict) -> str:
+    sub = ""
+    if it.get("分项"):
+        sub = '<ol type="1">' + "".join(f"<li><b>{escape(s['要点'])}</b>{escape(s['内容'])}</li>" for s in it["分项"]) + "</ol>"
+    return f"<li><b>{escape(it['要点'])}</b>{escape(it['内容'])}{sub}</li>"
+
+
+def make_lo_html_lists(path: Path) -> dict:
+    """(n) An HTML page (text copied off the bureau's website): <h1> parts, <h2> sections, <ol type="1">
+    items with a nested <ol type="1"> as the 分项, each <ol> starting again at 1; opened in Writer with
+    the “HTML (StarWriter)” filter and saved as .docx."""
+    html = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>', escape(PE["标题"]),
+            '</title></head><body>', f'<p align="center"><b>{escape(PE["标题"])}</b></p>', f"<p>{escape(PE['导语'])}</p>"]
+    for part in PE["部分"]:
+        html.append(f"<h1>{escape(part['标题'])}</h1>")
+        for sec in part.get("小节", []):
+            html.append(f"<h2>{escape(sec['标题'])}</h2>")
+            html.append('<ol type="1">' + "".join(_html_item(it) for it in sec["条目"]) + "</ol>")
+        if part.get("条目"):
+            html.append('<ol type="1">' + "".join(_html_item(it) for it in part["条目"]) + "</ol>")
+    html.append("</body></html>")
+    _via_libreoffice(path, path.stem + ".html", "\n".join(html), infilter="HTML (StarWriter)")
+    # LibreOffice shows the nested list's numbers as 1. 2. (HTML's own numbering), not （1）（2）, and the
+    # headings without numbers.
+    return {**fragment(**PE), "lo_levels": {3, 4},
+            "lo_numbers": ["1.", "1.", "2.", "2.", "1.", "1."]}
+
+
+SAFETY_TXT = dict(标题="宝山区教育局2025年校园安全工作要点",
+                  导语="为切实做好2025年校园安全工作，保障师生生命财产安全，结合我区实际，制定本要点。", 条目编号=ABSENT,
+                  部分=[{"标题": "强化校园安全管理", "条目": [S1, S2]}, {"标题": "加强学生安全教育", "条目": [S5, S6]}])
+
+
+def make_lo_text(path: Path) -> dict:
+    """(n) A plain-text draft (typed in Notepad, numbers typed “1．”, paragraphs indented with two full-width
+    spaces, an empty line after the title), opened by LibreOffice as text and saved as .docx."""
+    lines = [SAFETY_TXT["标题"], "", "　　" + SAFETY_TXT["导语"]]
+    k = 0
+    for j, part in enumerate(SAFETY_TXT["部分"], 1):
+        lines.append(f"　　{cn(j)}、{part['标题']}")
+        for it in part["条目"]:
+            k += 1
+            lines.append(f"　　{k}．{it['要点']}{it['内容']}")
+    _via_libreoffice(path, path.stem + ".txt", "\r\n".join(lines) + "\r\n", infilter="Text (encoded):UTF8,CRLF,,")
+    return fragment(**SAFETY_TXT)
+
+
+# == all drafts ============================================================================================
+
+DRAFTS: dict[str, Callable[[Path], dict]] = {
+    "word_auto_list": make_word_auto_list,
+    "heading_styles_list": make_heading_styles_list,
+    "direct_numpr_list": make_direct_numpr_list,
+    "items_continue_across_parts": make_items_continue_across_parts,
+    "items_restart_per_part": make_items_restart_per_part,
+    "list_restart_override": make_list_restart_override,
+    "list_shared_abstract": make_list_shared_abstract,
+    "heading_english_ids": make_heading_english_ids,
+    "heading_chinese_ids": make_heading_chinese_ids,
+    "outline_level_paragraphs": make_outline_level_paragraphs,
+    "custom_outline_styles": make_custom_outline_styles,
+    "heading_styles_typed_numbers": make_heading_styles_typed_numbers,
+    "fragment_items": make_fragment_items,
+    "fragment_one_part": make_fragment_one_part,
+    "fragment_two_sections": make_fragment_two_sections,
+    "tail_line_break": make_tail_line_break,
+    "tail_chinese_date": make_tail_chinese_date,
+    "tail_signature_table": make_tail_signature_table,
+    "tail_publicity_colophon": make_tail_publicity_colophon,
+    "item_line_break": make_item_line_break,
+    "textbox_header": make_textbox_header,
+    "toc_front": make_toc_front,
+    "notes": make_notes,
+    "comments": make_comments,
+    "table_and_image": make_table_and_image,
+    "lo_fodt_lists": make_lo_fodt_lists,
+    "lo_html_lists": make_lo_html_lists,
+    "lo_text": make_lo_text,
+    "tracked_changes": make_tracked_changes,
+    "content_controls": make_content_controls,
+    "hidden_text": make_hidden_text,
+}
+LIBREOFFICE_MADE = {"lo_fodt_lists", "lo_html_lists", "lo_text"}  # these need soffice to be made

@@ -163,6 +163,14 @@ def tabs(*stops: tuple[str, int]) -> etree._Element:
     return t
 
 
+def numbering(num_id: int, level: int) -> etree._Element:
+    """w:numPr: the paragraph is at `level` (0-based) of list `num_id`."""
+    np_ = el("numPr")
+    np_.append(el("ilvl", val=level))
+    np_.append(el("numId", val=num_id))
+    return np_
+
+
 def break_run() -> etree._Element:
     """A run holding a line break (w:br), e.g. between the lines of a title."""
     r = el("r")

@@ -27,7 +27,7 @@ from docx.oxml.ns import nsdecls, qn
 
 from . import ooxml as ox
 from ..house import MM, House
-from ..model import Document, FootnoteRef, Inline, Text
+from ..model import ITEMS_RESTART, Document, FootnoteRef, Inline, Text
 from ..transforms import cells, signature_pairs
 
 TW = 20  # twips per pt
@@ -67,10 +67,27 @@ def _fonts(h: House) -> dict[str, str]:
     return {role: names[0].split(":")[0] for role, names in h["fonts"].items()}
 
 
+# the style Word gives the paragraph after one in this style (Enter at its end), as a 公文 template sets it
+NEXT = {"GwMark": "GwDocNumber", "GwDocNumber": "GwTitle", "GwTitle": "GwRecipients", "GwRecipients": "Normal",
+        "GwAttachLabel": "GwAttachTitle", "GwAttachTitle": "Normal", "GwAttachSubtitle": "Normal",
+        "GwAttachNote": "GwAttachNoteMore", "GwAttachNoteMore": "GwAttachNoteMore", "GwSignature": "GwDate",
+        "GwDate": "Normal", "GwHeading1": "Normal", "GwHeading2": "Normal", "GwItem": "GwItem", "GwItem4": "GwItem4",
+        "GwNote": "Normal", "GwPublicity": "Normal", "GwCopyNumber": "GwSecrecy", "GwSecrecy": "GwUrgency",
+        "GwUrgency": "GwMark", "GwMarkJoint": "GwDocNumber", "GwSignerRow": "GwTitle", "GwColophon": "GwColophon"}
+
+# the list levels of the structure (GB/T 9704 §7.3.3), tied to their styles: 一、 （一） 1. （1）
+LEVEL_STYLES = ("GwHeading1", "GwHeading2", "GwItem", "GwItem4")
+
+
 def _style(kind: str, sid: str, name: str, based: str | None, ppr: str = "", rpr: str = "",
-           extra: str = "", default: bool = False) -> str:
+           extra: str = "", default: bool = False, num: tuple[int, int] | None = None) -> str:
     attrs = f' w:type="{kind}" w:styleId="{sid}"' + (' w:default="1"' if default else "") + ' w:customStyle="1"' * (sid.startswith("Gw"))
     based_xml = f'<w:basedOn w:val="{based}"/>' if based else ""
+    if kind == "paragraph":
+        based_xml += f'<w:next w:val="{NEXT.get(sid, sid if sid.startswith("Gw") else "Normal")}"/>'
+    if num is not None:  # numbered by the list that follows the styles (numbering_xml)
+        num_xml = f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'
+        ppr = ppr.replace("<w:outlineLvl", num_xml + "<w:outlineLvl", 1) if "<w:outlineLvl" in ppr else num_xml + ppr
     return (f"<w:style{attrs}><w:name w:val=\"{name}\"/>{based_xml}{extra}<w:qFormat/>"
             f"{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}</w:style>")
 
@@ -83,7 +100,9 @@ def _sz(pt: float) -> str:
     return f'<w:sz w:val="{round(pt * 2)}"/><w:szCs w:val="{round(pt * 2)}"/>'
 
 
-def styles_xml(h: House, g: _Geometry, mark_pt: float) -> str:
+def styles_xml(h: House, g: _Geometry, mark_pt: float, levels: dict[int, tuple[int, int]] | None = None) -> str:
+    """The house styles; `levels`: the list (numId, ilvl) each level style names (structure level 1–4)."""
+    levels = levels or {}
     f = _fonts(h)
     sizes = h["sizes_pt"]
     red = h["colors"]["red"].lstrip("#").upper()
@@ -152,11 +171,12 @@ def styles_xml(h: House, g: _Geometry, mark_pt: float) -> str:
                    f'{no_indent}<w:jc w:val="center"/>',
                rpr=f'{_rfonts(f["xiaobiaosong"])}<w:spacing w:val="0"/>{_sz(title_pt)}'),
         _style("paragraph", "GwHeading1", "一级标题", "Normal", ppr='<w:keepNext/><w:outlineLvl w:val="0"/>',
-               rpr=_rfonts(f["heiti"])),
+               rpr=_rfonts(f["heiti"]), num=levels.get(1)),
         _style("paragraph", "GwHeading2", "二级标题", "Normal", ppr='<w:keepNext/><w:outlineLvl w:val="1"/>',
-               rpr=_rfonts(f["kaiti"])),
-        _style("paragraph", "GwItem", "三级标题", "Normal", ppr='<w:outlineLvl w:val="2"/>'),
-        _style("paragraph", "GwItem4", "四级标题", "Normal", ppr='<w:outlineLvl w:val="3"/>'),
+               rpr=_rfonts(f["kaiti"]), num=levels.get(2)),
+        # items are body text with a number, not headings: no outline level (the navigation pane shows 一、（一）)
+        _style("paragraph", "GwItem", "三级标题", "Normal", num=levels.get(3)),
+        _style("paragraph", "GwItem4", "四级标题", "Normal", num=levels.get(4)),
         _style("paragraph", "GwCopyNumber", "份号", "Normal", ppr=f'{no_indent}<w:jc w:val="left"/>'),
         _style("paragraph", "GwSecrecy", "密级和保密期限", "Normal", ppr=f'{no_indent}<w:jc w:val="left"/>',
                rpr=_rfonts(f["heiti"])),
@@ -192,6 +212,51 @@ def styles_xml(h: House, g: _Geometry, mark_pt: float) -> str:
                rpr='<w:spacing w:val="0"/><w:vertAlign w:val="superscript"/>'),
     ]
     return f'<w:styles {nsdecls("w")}>' + "".join(out) + "</w:styles>"
+
+
+def list_plan(restart: list[bool]) -> tuple[list[dict[int, tuple[int, int]]], list[tuple[int, list[int]]]]:
+    """Word lists for the bodies that have sections, numbering 一、 （一） 1. （1） from the start of each:
+    per body, the (numId, ilvl) of each structure level; and the lists as (numId, levels it numbers).
+    Items numbered per part are level 3 of the heading list (a level restarts after a higher one, in Word
+    and LibreOffice alike); items that run on through the body are a list of their own (LibreOffice ignores
+    w:lvlRestart, so a level of the heading list would restart under each 一、 there)."""
+    bodies, lists = [], []
+    for again in restart:
+        heads = len(lists) + 1
+        if again:
+            lists.append((heads, [1, 2, 3, 4]))
+            bodies.append({1: (heads, 0), 2: (heads, 1), 3: (heads, 2), 4: (heads, 3)})
+        else:
+            lists += [(heads, [1, 2]), (heads + 1, [3, 4])]
+            bodies.append({1: (heads, 0), 2: (heads, 1), 3: (heads + 1, 0), 4: (heads + 1, 1)})
+    return bodies, lists
+
+
+def numbering_xml(h: House, g: _Geometry, restart: list[bool]) -> str:
+    """The lists of `list_plan`, one abstract definition each, the first body's levels tied to the level
+    styles (w:pStyle), so that Enter after an item, or the style applied to a new paragraph, numbers it.
+    Numbers sit where typed ones would: 二字 in, no tab after them, in the level's font."""
+    f = _fonts(h)
+    fonts = {1: f["heiti"], 2: f["kaiti"], 3: f["fangsong"], 4: f["fangsong"]}
+    texts = {1: "%{}、", 2: "（%{}）", 3: "%{}.", 4: "（%{}）"}
+    formats = {1: "chineseCounting", 2: "chineseCounting", 3: "decimal", 4: "decimal"}
+    _, lists = list_plan(restart)
+    out = [f'<w:numbering {nsdecls("w")}>']
+    for num, levels in lists:
+        out.append(f'<w:abstractNum w:abstractNumId="{num}"><w:multiLevelType w:val="multilevel"/>'
+                   f'<w:name w:val="公文层次{num}"/>')
+        for ilvl, level in enumerate(levels):
+            link = f'<w:pStyle w:val="{LEVEL_STYLES[level - 1]}"/>' if num <= 2 and not (num == 2 and levels[0] == 1) else ""
+            out.append(f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{formats[level]}"/>{link}'
+                       f'<w:suff w:val="nothing"/><w:lvlText w:val="{texts[level].format(ilvl + 1)}"/>'
+                       f'<w:lvlJc w:val="left"/>'
+                       f'<w:pPr><w:ind w:left="0" w:firstLine="{2 * g.char}" w:firstLineChars="200"/></w:pPr>'
+                       f'<w:rPr>{_rfonts(fonts[level])}<w:b w:val="0"/><w:bCs w:val="0"/></w:rPr></w:lvl>')
+        out.append("</w:abstractNum>")
+    for num, _ in lists:
+        out.append(f'<w:num w:numId="{num}"><w:abstractNumId w:val="{num}"/></w:num>')
+    out.append("</w:numbering>")
+    return "".join(out)
 
 
 def _lead_rpr(h: House, f: dict[str, str]) -> str:
@@ -231,6 +296,12 @@ class DocxWriter:
         self.sect = body.find(qn("w:sectPr"))
         self.notes = ox.Footnotes(self.d.part, "FootnoteText", "FootnoteReference")
         self.mark_pt = _mark_size(house, doc.notice)
+        # the bodies with sections (the plan's own, then each attachment's) and their Word lists
+        n = doc.notice
+        self.restart = [body.item_numbering == ITEMS_RESTART for body, secs in
+                        [(n, n.sections)] + [(a, a.parts) for a in doc.attachments] if secs]
+        self.levels, _ = list_plan(self.restart or [False])
+        self.body_no = -1
 
     # -- paragraphs ------------------------------------------------------------------------------
     def para(self, style: str, runs: list | None = None, text: str | None = None) -> None:
@@ -287,7 +358,7 @@ class DocxWriter:
             self.para("GwRecipients", text=n.recipients + "：")
         for p in n.body:
             self.para("Normal", self.inline_runs(p.inlines))
-        self.sections(n.sections)
+        self.sections(n.sections, n.item_numbering == ITEMS_RESTART)
         for i, name in enumerate(m.attachment_note):  # 附件：1. … then 2. … aligned under “1.”
             self.para("GwAttachNote" if i == 0 else "GwAttachNoteMore", text=("附件：" if i == 0 else "") + name)
         self.signatures()
@@ -302,7 +373,7 @@ class DocxWriter:
                 self.para("GwAttachSubtitle", text=att.subtitle)
             for p in att.preamble:
                 self.para("Normal", self.inline_runs(p.inlines))
-            self.sections(att.parts)
+            self.sections(att.parts, att.item_numbering == ITEMS_RESTART)
         if n.publicity:
             self.para("GwPublicity", text=f"公开属性：{n.publicity}")
         self.colophon()
@@ -317,20 +388,26 @@ class DocxWriter:
             title.append(ox.text_run(t))
         return title
 
-    def sections(self, sections) -> None:
+    def sections(self, sections, restart: bool | None = None) -> None:
         """一、 and （一） as heading paragraphs (一级标题 黑体, 二级标题 楷体, in Word's navigation pane); 1. and
-        （1） run in with their lead sentence (要点句) and first paragraph (三级标题, 四级标题)."""
+        （1） run in with their lead sentence (要点句) and first paragraph (三级标题, 四级标题). The numbers are
+        Word's own list numbers (numbering_xml), so that they renumber when the clerk inserts, deletes or
+        moves a part or an item; they equal the model's labels, which the PDF prints. `restart`: a new body
+        (its own list, items numbered per part when True)."""
+        if restart is not None and sections:
+            self.body_no += 1
+        levels = self.levels[max(self.body_no, 0)]
         for s in sections:
+            style = LEVEL_STYLES[s.level - 1]
             if s.level <= 2:
-                self.para(f"GwHeading{s.level}", [ox.text_run(s.label)] + self.inline_runs(s.heading))
-                for p in s.paragraphs:
-                    self.para("Normal", self.inline_runs(p.inlines))
+                p = self.para(style, self.inline_runs(s.heading))
             else:
                 first = s.paragraphs[0].inlines if s.paragraphs else []
-                runs = [ox.text_run(s.label)] + self.inline_runs(s.heading, "GwLead") + self.inline_runs(first)
-                self.para("GwItem" if s.level == 3 else "GwItem4", runs)
-                for p in s.paragraphs[1:]:
-                    self.para("Normal", self.inline_runs(p.inlines))
+                p = self.para(style, self.inline_runs(s.heading, "GwLead") + self.inline_runs(first))
+            if self.body_no > 0:  # a later body: its own lists (the styles name the first body's)
+                ox.put(p.find(qn("w:pPr")), ox.numbering(*levels[s.level]), ox.PPR_ORDER)
+            for para in s.paragraphs[0 if s.level <= 2 else 1:]:
+                self.para("Normal", self.inline_runs(para.inlines))
             self.sections(s.children)
 
     @staticmethod
@@ -480,10 +557,16 @@ class DocxWriter:
 
     def install_styles(self) -> None:
         """Replace python-docx's template styles with the house styles."""
-        self.d.part._styles_part._element = parse_xml(styles_xml(self.h, self.g, self.mark_pt))
+        self.d.part._styles_part._element = parse_xml(styles_xml(self.h, self.g, self.mark_pt, self.levels[0]))
+
+    def install_numbering(self) -> None:
+        """Replace the template's lists with one per body that has sections (at least one, which the level
+        styles name)."""
+        self.d.part.numbering_part._element = parse_xml(numbering_xml(self.h, self.g, self.restart or [False]))
 
     def finish(self, title: str | None = None) -> bytes:
         """Section, settings, fonts and properties; the package zipped with fixed timestamps."""
+        self.install_numbering()
         self.section()
         self.settings()
         self.font_table()

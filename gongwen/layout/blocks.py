@@ -42,6 +42,14 @@ class Blocks:
                 ln.runs = self.drawn_runs(ln.runs)
         return pages
 
+    def resolve_titles(self, doc: Document) -> None:
+        """The titles' lines as this layout breaks them (between words, balanced, §7.3.1), written into the
+        model, so that the DOCX carries the PDF's breaks and Word does not fill the lines by character."""
+        tst = Style("xiaobiaosong", float(self.h["sizes_pt"]["title"]))
+        doc.notice.title_lines = self.title_lines(doc.notice.title_lines, tst)
+        for att in doc.attachments:
+            att.title_lines = self.title_lines(att.title_lines, tst)
+
     # -- 版头 (§7.2) -------------------------------------------------------------------------------
     def header(self, doc: Document) -> tuple[list[Line], list[Rule], float]:
         """份号, 密级, 紧急程度, the issuer mark, the 文号 (with 签发人) and the red rule: lines placed on the

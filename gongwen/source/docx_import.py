@@ -362,7 +362,7 @@ class _Placer:
             elif p.style == "GwUrgency" or t in ("特急", "加急", "特提", "平急"):
                 out["紧急程度"] = t
             elif p.style in ("GwMark", "GwMarkJoint") or (
-                    _organ_like(t) and (k_num is not None or p.red or p.size >= 22 or t.endswith("文件"))
+                    _organ_like(t) and (k_num is not None or p.red or t.endswith("文件"))
                     and (k_num is not None or not marks or marks[-1] is P[i - 1])):
                 if k_num is None and (p.title_style or p.style == "GwTitle"):
                     break
@@ -375,8 +375,9 @@ class _Placer:
                 continue
             self.take(p, "版头")
             i += 1
-        if k_num is None and marks and not any(m.style.startswith("GwMark") or m.red or m.size >= 22 for m in marks):
-            # no 文号 and nothing red or large: these lines were not a mark (a title, a fragment)
+        if k_num is None and marks and not any(m.style.startswith("GwMark") or m.red for m in marks):
+            # no 文号 and nothing red: these lines were not a mark (a title, a fragment) — a title is set
+            # large too, and “……文件” alone may be a title's last word
             for m in marks:
                 self.placed.pop(id(m), None)
             i = P.index(marks[0])

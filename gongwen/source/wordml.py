@@ -360,6 +360,7 @@ class Numbering:
         self.nums: dict[str, tuple[str, dict[int, tuple[int | None, _Level | None]]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
         self.used: set[str] = set()
+        self._structure: dict[str, dict[int, int | None]] = {}
         if root is None:
             return
         for an in root.iter(q("abstractNum")):
@@ -411,6 +412,23 @@ class Numbering:
             base[k] = cur
         return aid, base
 
+    def structure_levels(self, num_id: str) -> dict[int, int | None]:
+        """ilvl → structure level (1 一、 … 4 （1）) for the levels of a list: by each level's shape, and
+        deeper than the level above it (a nested “1.” under “1.” is a （1）, as an HTML <ol> in an <ol>)."""
+        if num_id in self._structure:
+            return self._structure[num_id]
+        got = self.levels(num_id)
+        out: dict[int, int | None] = self._structure.setdefault(num_id, {})
+        above = 0
+        for k in sorted(got[1]) if got else []:
+            lv = number_level(got[1][k])
+            if lv is not None and lv <= above:
+                lv = above + 1 if above < 4 else None
+            out[k] = lv
+            if lv is not None:
+                above = lv
+        return out
+
     def level_for_style(self, num_id: str, style: str | None) -> int:
         got = self.levels(num_id)
         if got and style:
@@ -461,16 +479,16 @@ def _int_attr(el, name: str):
         return None
 
 
-def number_level(lv: _Level, number: str) -> int | None:
-    """The structure level an automatic number stands for: 一、 → 1, （一） → 2, 1. → 3, （1） → 4."""
-    if lv.fmt == "bullet" or not number.strip():
+def number_level(lv: _Level) -> int | None:
+    """The structure level a list level's numbers stand for, by their shape: 一、 → 1, （一） → 2, 1. → 3,
+    （1） → 4; None for bullets, letters, ①, or an outline numbering (1.1) the standard does not use."""
+    text = lv.text or ""
+    if lv.fmt == "bullet" or not re.search(r"%[1-9]", text) or len(re.findall(r"%[1-9]", text)) > 1 and not lv.legal:
         return None
-    paren = bool(re.match(r"^\s*[（(]", number))
+    paren = bool(re.match(r"^\s*[（(]", text))
     if lv.fmt in CHINESE_FORMATS:
         return 2 if paren else 1
     if lv.fmt in DECIMAL_FORMATS or lv.legal:
-        if re.fullmatch(r"\s*\d+(?:[.．]\d+)+[.．]?\s*", number):
-            return None  # 1.1, 1.2.3: an outline numbering the standard does not use
         return 4 if paren else 3
     return None
 
@@ -817,8 +835,8 @@ class Reader:
                     if text.strip():
                         self.draft.bullets += 1
                     number = ""
-                else:
-                    num_level = number_level(lv, number)
+                elif number.strip():
+                    num_level = self.numbering.structure_levels(num_id).get(ilvl)
         if deleted_whole:
             return  # a paragraph deleted whole (changes accepted)
         heading = None
