@@ -210,7 +210,7 @@ class Footnotes:
         pp.append(el("pStyle", val=self.text_style))
         p.append(pp)
         r = el("r")
-        r.append(run_props(style=self.ref_style))
+        r.append(run_props(style=self.ref_style, vert_align="baseline"))  # in the note area: full size, as printed
         if mark:
             t = el("t")
             t.text = mark

@@ -150,11 +150,11 @@ def styles_xml(h: House, g: _Geometry, mark_pt: float, levels: dict[int, tuple[i
                rpr=f'{_rfonts(f["xiaobiaosong"])}<w:spacing w:val="0"/>{_sz(title_pt)}'),
         _style("paragraph", "GwRecipients", "主送机关", "Normal", ppr=no_indent),
         _style("paragraph", "GwAttachNote", "附件说明", "Normal",
-               ppr=f'<w:spacing w:before="{h["body"]["attachment_note_lines_before"] * g.pitch}" w:after="0" '
+               ppr=f'<w:keepNext/><w:spacing w:before="{h["body"]["attachment_note_lines_before"] * g.pitch}" w:after="0" '
                    f'w:line="{g.pitch}" w:lineRule="exact"/><w:ind w:left="{5 * g.char}" w:hanging="{3 * g.char}"/>'
                    '<w:jc w:val="left"/>'),
         _style("paragraph", "GwAttachNoteMore", "附件说明续行", "GwAttachNote",
-               ppr=f'{line}<w:ind w:left="{5 * g.char}" w:firstLine="0" w:firstLineChars="0"/>'),
+               ppr=f'<w:keepNext/>{line}<w:ind w:left="{5 * g.char}" w:firstLine="0" w:firstLineChars="0"/>'),
         _style("paragraph", "GwSignature", "署名", "Normal",
                ppr=f'<w:keepNext/><w:spacing w:before="{h["body"]["signature_lines_before"] * g.pitch}" w:after="0" '
                    f'w:line="{g.pitch}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>'),
@@ -359,10 +359,12 @@ class DocxWriter:
         for p in n.body:
             self.para("Normal", self.inline_runs(p.inlines))
         self.sections(n.sections, n.item_numbering == ITEMS_RESTART)
+        self.keep_with_next()  # §7.3.5.5: the 署名's page carries the last lines of the 正文
         for i, name in enumerate(m.attachment_note):  # 附件：1. … then 2. … aligned under “1.”
             self.para("GwAttachNote" if i == 0 else "GwAttachNoteMore", text=("附件：" if i == 0 else "") + name)
         self.signatures()
         if n.note:
+            self.keep_with_next()  # the 附注 right under the date
             self.para("GwNote", text=f"（{n.note}）")
 
         for att in m.attachments:
@@ -409,6 +411,14 @@ class DocxWriter:
             for para in s.paragraphs[0 if s.level <= 2 else 1:]:
                 self.para("Normal", self.inline_runs(para.inlines))
             self.sections(s.children)
+
+    def keep_with_next(self) -> None:
+        """The paragraph written last stays on the page of the next one (w:keepNext, with its lines together
+        by widow control): so the 附件说明, 署名 and 成文日期 never open a page alone, in Word, WPS or
+        LibreOffice, whatever is edited above them."""
+        last = self.sect.getprevious()
+        if last is not None and last.tag == qn("w:p"):
+            ox.put(last.find(qn("w:pPr")), ox.el("keepNext"), ox.PPR_ORDER)
 
     @staticmethod
     def _spacing(p, before: int | None = None, after: int | None = None) -> None:
@@ -766,6 +776,9 @@ class DocxWriter:
             s.remove(lang)
         for zoom in s.findall(qn("w:zoom")):  # the template's bestFit zoom lacks the required percent
             zoom.set(qn("w:percent"), "100")
+        for cs in s.iter(qn("w:compatSetting")):  # Word 2013 and later: no 兼容模式 in the title bar
+            if cs.get(qn("w:name")) == "compatibilityMode":
+                cs.set(qn("w:val"), "15")
 
     def font_table(self) -> None:
         """Declare the official fonts with their Latin names (方正小标宋简体 ↔ FZXiaoBiaoSong-B05S …) so that
