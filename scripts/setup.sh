@@ -20,6 +20,8 @@ PY=${PYTHON:-python3}
 "$PY" -c "import venv, ensurepip" 2>/dev/null || pkgs+=(python3-venv)
 # the DOCX tests render the DOCX with LibreOffice (an engine independent of ours)
 [ $want_test -eq 1 ] && pkgs+=(libreoffice-writer-nogui)
+# ... and edit it the way a clerk does, through LibreOffice's UNO bridge (tests/lo_uno.py, system Python)
+[ $want_test -eq 1 ] && pkgs+=(python3-uno)
 # the printing test sends a job through a real CUPS server to the cups-pdf virtual printer
 [ $want_test -eq 1 ] && pkgs+=(cups cups-client printer-driver-cups-pdf)
 missing=()

@@ -1,0 +1,115 @@
+"""The DOCX survives the editing it is handed out for: edits done as a clerk does them — with LibreOffice
+through UNO (tests/lo_uno.py) standing in for Word — then the result rendered by LibreOffice and measured.
+
+Expected values come from the content (content/2024 as loaded), never from our DOCX: the part sizes, the
+leads, the numbering rule (items run on through the plan).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, displayed_numbers, libreoffice_text
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def cn(n: int) -> str:
+    digits = "〇一二三四五六七八九"
+    return digits[n] if n < 10 else ("" if n < 20 else digits[n // 10]) + "十" + (digits[n % 10] if n % 10 else "")
+
+
+def expected_numbers(part_sizes: list[int]) -> list[str]:
+    """一、 then its items 1. 2. … running on, for parts of these sizes (the 2024 plan's rule)."""
+    out, item = [], 0
+    for k, size in enumerate(part_sizes, 1):
+        out.append(f"{cn(k)}、")
+        for _ in range(size):
+            item += 1
+            out.append(f"{item}.")
+    return out
+
+
+def run_uno(jobs: list[dict], tmp: Path) -> None:
+    assert shutil.which(SYSTEM_PYTHON) and subprocess.run([SYSTEM_PYTHON, "-c", "import uno"]).returncode == 0, \
+        "LibreOffice's Python bridge is missing: bash scripts/setup.sh --test installs python3-uno"
+    job_file = tmp / "jobs.json"
+    job_file.write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
+    r = subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "lo_uno.py"), str(job_file)], capture_output=True,
+                       text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.fixture(scope="module")
+def plan():
+    from gongwen.source import load_year
+    from gongwen.transforms import resolve
+    return resolve(load_year(ROOT / "content" / "2024")[0])
+
+
+@pytest.fixture(scope="module")
+def edited(pdf_path, plan, tmp_path_factory) -> dict[str, Path]:
+    """The 2024 DOCX as built, edited in LibreOffice: an item inserted after 8., part 四 deleted."""
+    tmp = tmp_path_factory.mktemp("edited")
+    docx = pdf_path.with_suffix(".docx")
+    parts = plan.attachments[0].parts
+    lead = lambda s: "".join(x.text for x in s.heading)  # noqa: E731
+    item8 = next(i for i in plan.items if i.label == "8.")
+    jobs = [
+        {"input": str(docx), "docx": str(tmp / "inserted.docx"),
+         "ops": [["enter_after", lead(item8), "开展人工智能教育试点。在全区中小学开设人工智能通识课程。"]]},
+        {"input": str(docx), "docx": str(tmp / "deleted.docx"),
+         "ops": [["delete_from_to", lead(parts[3]), lead(parts[4])]]},
+    ]
+    run_uno(jobs, tmp)
+    return {"inserted": tmp / "inserted.docx", "deleted": tmp / "deleted.docx", "tmp": tmp}
+
+
+def test_an_item_inserted_after_8_renumbers_everything_after_it(edited, plan, tmp_path):
+    sizes = [len(p.children) for p in plan.attachments[0].parts]
+    shown = displayed_numbers(libreoffice_text(edited["inserted"], tmp_path))
+    shown = shown[shown.index("一、"):]
+    sizes[1] += 1  # item 8 is in part 二
+    assert shown == expected_numbers(sizes)
+    lines = libreoffice_text(edited["inserted"], tmp_path / "again")
+    k = next(i for i, line in enumerate(lines) if "开展人工智能教育试点" in line)
+    assert lines[k].startswith("9.") and lines[k + 1].startswith("10.")  # the new item is 9., the old 9. is 10.
+
+
+def test_deleting_part_four_renumbers_the_parts_and_items_after_it(edited, plan, tmp_path):
+    sizes = [len(p.children) for p in plan.attachments[0].parts]
+    del sizes[3]
+    shown = displayed_numbers(libreoffice_text(edited["deleted"], tmp_path))
+    shown = shown[shown.index("一、"):]
+    assert shown == expected_numbers(sizes)
+    lines = libreoffice_text(edited["deleted"], tmp_path / "again")
+    five = "".join(x.text for x in plan.attachments[0].parts[4].heading)
+    assert any(line.startswith("四、") and five[:10] in line for line in lines)  # old 五、 now reads 四、
+
+
+def test_the_edited_docx_imports_with_the_numbers_it_shows(edited, tmp_path):
+    """The edited DOCX comes back (--import) with its structure: the numbers the imported content is
+    printed with are those LibreOffice shows in the edited DOCX."""
+    from gongwen.source import load_year
+    from gongwen.source.docx_import import import_docx, write_content
+    from gongwen.transforms import resolve
+    for name in ("inserted", "deleted"):
+        result = import_docx(edited[name])
+        assert result.unplaced == [], result.unplaced
+        target = tmp_path / name / "2030"
+        write_content(result, target, edited[name])
+        doc = resolve(load_year(target)[0])
+        labels = [s.label for s in _walk(doc.attachments[0].parts)]
+        shown = displayed_numbers(libreoffice_text(edited[name], tmp_path / f"{name}-lo"))
+        assert labels == shown[shown.index("一、"):]
+
+
+def _walk(sections):
+    for s in sections:
+        yield s
+        yield from _walk(s.children)
