@@ -16,6 +16,10 @@ PDF (optional), "ops": [...]}. The operations are what a user does with the keyb
     ["type_lines", TEXT, N]      at the end of the paragraph starting with TEXT, press Enter and type a
                                  line of text, N times
     ["append_text", TEXT, MORE]  at the end of the paragraph starting with TEXT, type MORE
+    ["accept_all"] / ["reject_all"]   审阅 → 接受/拒绝所有修订
+
+"txt" (optional): where to save the result as UTF-8 text (list numbers as displayed); "footnotes"
+(optional): where to write the texts of its footnotes as JSON.
 
 One soffice process serves every job (started here with its own profile, stopped at the end).
 """
@@ -33,6 +37,8 @@ import uno
 from com.sun.star.beans import PropertyValue
 from com.sun.star.text.ControlCharacter import PARAGRAPH_BREAK
 
+DESKTOP_SM = DESKTOP_CTX = None
+
 
 def prop(name, value):
     p = PropertyValue()
@@ -46,9 +52,11 @@ def connect(pipe: str, profile: str):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    global DESKTOP_SM, DESKTOP_CTX
     for _ in range(240):
         try:
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            DESKTOP_SM, DESKTOP_CTX = ctx.ServiceManager, ctx
             return proc, ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         except Exception:  # noqa: BLE001 — not listening yet
             time.sleep(0.25)
@@ -93,6 +101,11 @@ def run_ops(doc, ops) -> None:
             for k in range(int(args[1])):
                 text.insertControlCharacter(cur, PARAGRAPH_BREAK, False)
                 text.insertString(cur, f"补充的第{k + 1}行文字，说明本条工作的具体安排。", False)
+        elif op in ("accept_all", "reject_all"):
+            frame = doc.getCurrentController().getFrame()
+            dispatcher = DESKTOP_SM.createInstanceWithContext("com.sun.star.frame.DispatchHelper", DESKTOP_CTX)
+            dispatcher.executeDispatch(frame, ".uno:AcceptAllTrackedChanges" if op == "accept_all"
+                                       else ".uno:RejectAllTrackedChanges", "", 0, ())
         elif op == "append_text":
             p = find(doc, args[0])
             cur = text.createTextCursorByRange(p.End)
@@ -113,6 +126,13 @@ def main() -> None:
             if job.get("docx"):
                 doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(job["docx"])),
                                (prop("FilterName", "MS Word 2007 XML"),))
+            if job.get("txt"):
+                doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(job["txt"])),
+                               (prop("FilterName", "Text (encoded)"), prop("FilterOptions", "UTF8")))
+            if job.get("footnotes"):
+                notes = doc.getFootnotes()
+                with open(job["footnotes"], "w", encoding="utf-8") as f:
+                    json.dump([notes.getByIndex(k).getString() for k in range(notes.getCount())], f, ensure_ascii=False)
             if job.get("pdf"):
                 doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(job["pdf"])),
                                (prop("FilterName", "writer_pdf_Export"),))

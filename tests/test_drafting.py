@@ -129,24 +129,33 @@ def test_compare_redline_covers_exactly_the_changes(project):
         if style is not None and style.get(f"{{{W}}}val") == "GwAttachLabel":
             target = attachment
         target.append(etree.fromstring(etree.tostring(p)))
-    assert any("月" in t for t in _texts(notice_part, "del")) and "　月　" in "".join(_texts(notice_part, "ins"))
+    # (2024年2月4日 → 2025年　月　日: the year, the month's and the day's digits replaced, word by word)
+    assert "2024" in _texts(notice_part, "del") and "2" in _texts(notice_part, "del")
+    assert "2025" in _texts(notice_part, "ins") and "　" in _texts(notice_part, "ins")
     body = attachment  # the plan: exactly the four changes made above
     ins, dels = _texts(body, "ins"), _texts(body, "del")
     removed_text = "推进心育大健康试点工作。"
     moved_lead = "完善“双减”长效机制。"
+    number = re.compile(r"^(\d+\.|[一二三四五六七八九十]+、)$")
+    words_ins, words_del = [t for t in ins if not number.match(t)], [t for t in dels if not number.match(t)]
     # insertions: the added item and the moved item at its new place (each with its new number), the new
     # words of the edited item, and the year in the title
     assert "6." + added in ins, ins
     assert any(t.startswith("18." + moved_lead) for t in ins), ins
-    assert "全面" in ins and "5" in ins
-    assert len(ins) == 4, ins
+    assert "全面落实" in ins and "2025" in ins  # words, not characters
+    assert len(words_ins) == 4, words_ins
     # deletions: the removed item and the moved item's old place (each with its old number), the old words
     assert any(t.startswith("3." + removed_text) for t in dels), dels
     assert any(t.startswith("12." + moved_lead) for t in dels), dels
-    assert "严格" in dels and "常见" in dels and "4" in dels
-    assert len(dels) == 5, dels
-    # unchanged, renumbered items carry no revision: item "4." of 2025 was "5." of 2024 …
+    assert "严格落实" in dels and "常见" in dels and "2024" in dels
+    assert len(words_del) == 5, words_del
+    # a kept item that was renumbered keeps its words untracked; its number is a revision of its own (old
+    # number deleted, new inserted), so that Reject All gives 2024's numbers: “3.” of 2025 was “4.” of 2024
     assert not any("深化家庭教育指导" in t for t in ins + dels)
+    renumbered = [p for p in body.iter(f"{{{W}}}p") if "".join(t.text or "" for t in p.iter(f"{{{W}}}t")).startswith(
+        "3.深化家庭教育指导")]
+    assert len(renumbered) == 1 and _texts(renumbered[0], "del") == ["4."] and _texts(renumbered[0], "ins") == ["3."]
+    assert len([t for t in ins if number.match(t)]) == len([t for t in dels if number.match(t)]) > 0
     # a paragraph inserted or deleted whole carries its paragraph mark in the revision too
     marks = {}
     for p in body.iter(f"{{{W}}}p"):
@@ -155,7 +164,7 @@ def test_compare_redline_covers_exactly_the_changes(project):
         marks[text[:8]] = None if mark is None else etree.QName(mark[0]).localname
     assert marks[("6." + added)[:8]] == "ins"
     assert marks[("3." + removed_text)[:8]] == "del"
-    assert marks["4.加强卫生和健"] is None  # an edited item keeps its paragraph
+    assert marks["5.4.加强卫生"] is None  # an edited (and renumbered) item keeps its paragraph
     from conftest import wml_order_problems
     from ooxml_validate import validate_docx
     assert wml_order_problems(docx) == []
@@ -304,7 +313,7 @@ def test_compare_shows_a_deleted_part_where_it_stood_and_a_rewritten_item_as_cha
     head = next(i for i, t in enumerate(texts) if t == "四、深化产教融合和校企合作，推动高水平学习型社会建设")
     i19 = next(i for i, t in enumerate(texts) if t.startswith("19.深化产教融合与校企合作。"))
     i20 = next(i for i, t in enumerate(texts) if t.startswith("20.完善终身教育体系。"))
-    new4 = next(i for i, t in enumerate(texts) if t.startswith("四、坚持师德师风第一标准"))
+    new4 = next(i for i, t in enumerate(texts) if t.startswith("五、四、坚持师德师风第一标准"))  # renumbered: 五、 → 四、
     assert i18 < head < i19 < i20 < new4, (i18, head, i19, i20, new4)  # where it stood in 2024, in old order
     assert paras[head][0] == "del" and paras[i19][0] == "del" and paras[i20][0] == "del"
 
@@ -358,4 +367,4 @@ def test_compare_covers_every_attachment(tmp_path):
     texts = [t for _, t in _paragraph_texts(docx)]
     assert any(t.startswith("附件2·3.教育人才引进计划") and "不少于2" in t and "5名" in t for t in texts), texts
     text = pdf_text(next(out.glob("*-与2022年度对照.pdf")))
-    assert "附件2·3.教育人才引进计划。每年引进优秀教育人才不少于205名" in text  # 0 struck out, 5 inserted
+    assert "附件2·3.教育人才引进计划。每年引进优秀教育人才不少于2025名" in text  # 20 struck out, 25 inserted

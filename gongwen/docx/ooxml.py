@@ -259,6 +259,12 @@ class Revisions:
         self.next_id += 1
         return e
 
+    def wrap(self, kind: str, run: etree._Element) -> etree._Element:
+        """A run (a footnote reference…) inside a w:ins or w:del of its own."""
+        mark = self._mark(kind)
+        mark.append(run)
+        return mark
+
     def inserted(self, text: str) -> etree._Element:
         ins = self._mark("ins")
         ins.append(text_run(text))

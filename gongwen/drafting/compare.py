@@ -1,28 +1,49 @@
 """Year-over-year comparison of the plan (the attachments): which items were added, removed, changed or
-moved, with a character-level diff of changed text.
+moved, with a word-level diff of changed text.
 
 Items are matched across years by content (lead sentence first, then overall similarity), never by their
-numbers, so an item that moved to another part or was renumbered is still the same item.
+numbers, so an item that moved to another part or was renumbered is still the same item. A footnote is one
+character of the compared text (from a private-use range, one per distinct note text), so that a note shows
+as kept, added or removed whole and each writer can put a real footnote there.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from ..model import Document, Inline, Item, Text
 
 MATCH_THRESHOLD = 0.45  # similarity below which two items are different items
+NOTE_BASE = 0xF0000  # supplementary private use area A: a footnote's place in compared text
+NOTE_CHAR = re.compile("[\U000F0000-\U000FFFFD]")
 
 
-def inline_text(inlines: list[Inline]) -> str:
-    """Plain text of inlines, a footnote written as （注：…） so that a changed note shows as a change."""
-    return "".join(x.text if isinstance(x, Text) else f"（注：{x.text}）" for x in inlines)
+class Notes:
+    """Footnotes of both years, each distinct text one private-use character."""
 
+    def __init__(self):
+        self.chars: dict[str, str] = {}  # note text → its character
+        self.texts: dict[str, str] = {}  # character → note text
 
-def item_text(item: Item) -> str:
-    return "\n".join([inline_text(item.lead) + (inline_text(item.paragraphs[0].inlines) if item.paragraphs else "")]
-                     + [inline_text(p.inlines) for p in item.paragraphs[1:]])
+    def char(self, text: str) -> str:
+        if text not in self.chars:
+            c = chr(NOTE_BASE + len(self.chars))
+            self.chars[text], self.texts[c] = c, text
+        return self.chars[text]
+
+    def text(self, inlines: list[Inline]) -> str:
+        """Plain text of inlines, each footnote as its character."""
+        return "".join(x.text if isinstance(x, Text) else self.char(x.text) for x in inlines)
+
+    def item(self, item: Item) -> str:
+        return "\n".join([self.text(item.lead) + (self.text(item.paragraphs[0].inlines) if item.paragraphs else "")]
+                         + [self.text(p.inlines) for p in item.paragraphs[1:]])
+
+    def display(self, text: str) -> str:
+        """The text with each footnote written out as （注：…） (the summary, the PDF)."""
+        return NOTE_CHAR.sub(lambda m: f"（注：{self.texts.get(m.group(), '')}）", text)
 
 
 @dataclass
@@ -66,6 +87,10 @@ class Comparison:
     parts: list[PartEntry]
     title: str = ""  # the plan's title in the new year (the attachment's, or the document's own)
     notice: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # (field, diff ops)
+    notes: Notes = field(default_factory=Notes)
+
+    def display(self, text: str) -> str:
+        return self.notes.display(text)
 
     @property
     def added(self) -> list[Entry]:
@@ -96,50 +121,99 @@ class Comparison:
             counts.append(f"发文通知改动{len(self.notice_changed)}处（{'、'.join(self.notice_changed)}）")
         if parts_added or parts_removed:
             counts.append(f"新增部分{len(parts_added)}个，删除部分{len(parts_removed)}个")
+        parts_changed = [p for p in self.parts if p.kind == "changed"]
+        plan = [name for name, ops in (("标题", self.title_ops), ("导语", self.preamble_ops))
+                if any(op != "equal" for op, _ in ops)]
+        if plan or parts_changed:
+            counts.append("方案改动" + "、".join(plan + ([f"部分标题{len(parts_changed)}个"] if parts_changed else [])))
         counts.append(f"条目新增{len(self.added)}条，删除{len(self.removed)}条，修改{len(self.changed)}条，"
                       f"移动{len(self.moved)}条")
+        d = self.display
         lines = [head + "；".join(counts) + "。"]
+        for name, ops in self.notice:
+            if any(op != "equal" for op, _ in ops):
+                lines.append(f"发文通知·{name}：{_said(ops, d)}")
+        for name in plan:
+            ops = self.title_ops if name == "标题" else self.preamble_ops
+            lines.append(f"方案{name}：{_said(ops, d)}")
         for p in parts_added:
-            lines.append(f"新增部分：{p.new_label}{p.new_title}")
+            lines.append(f"新增部分：{p.new_label}{d(p.new_title)}")
         for p in parts_removed:
-            lines.append(f"删除部分：{p.old_label}{p.old_title}（含条目{len(p.entries)}条）")
+            lines.append(f"删除部分：{p.old_label}{d(p.old_title)}（含条目{len(p.entries)}条）")
+        for p in parts_changed:
+            lines.append(f"修改部分：{p.new_label}{d(p.new_title)}（原{p.old_label}{d(p.old_title)}）")
         for e in self.added:
-            lines.append(f"新增：{e.new_label}{e.lead}")
+            lines.append(f"新增：{e.new_label}{d(e.lead)}")
         for e in self.removed:
-            lines.append(f"删除：原{e.old_label}{e.lead}")
+            lines.append(f"删除：原{e.old_label}{d(e.lead)}")
         for e in self.changed:
-            lines.append(f"修改：{e.new_label}{e.lead}（原{e.old_label}）")
+            lines.append(f"修改：{e.new_label}{d(e.lead)}（原{e.old_label}）")
         for e in self.moved:
-            lines.append(f"移动：原{e.old_label}→{e.new_label}{e.lead}")
+            lines.append(f"移动：原{e.old_label}→{e.new_label}{d(e.lead)}")
         return lines
 
 
+def _said(ops: list[tuple[str, str]], display) -> str:
+    """What changed in a field, shortly: “删去‘…’，加上‘…’” for each stretch (at most three)."""
+    out = []
+    for op, text in ops:
+        if op == "equal":
+            continue
+        t = display(text).replace("\n", " ").strip()
+        t = t[:30] + "…" if len(t) > 30 else t
+        out.append(f"{'加上' if op == 'insert' else '删去'}“{t}”")
+    more = len(out) - 3
+    return "，".join(out[:3]) + (f"等{len(out)}处" if more > 0 else "")
+
+
+def _tokens(text: str) -> list[str]:
+    """Words of a text (rjieba, jieba's dictionary), a footnote's character and a paragraph break each one
+    token: a diff of words reads as phrases replaced, not characters interleaved."""
+    import rjieba
+    out: list[str] = []
+    for piece in re.split(f"({NOTE_CHAR.pattern}|\n)", text):
+        if not piece:
+            continue
+        if piece == "\n" or NOTE_CHAR.fullmatch(piece):
+            out.append(piece)
+        else:
+            out += [w for w in rjieba.cut(piece) if w]
+    return out
+
+
 def diff_ops(old: str, new: str) -> list[tuple[str, str]]:
-    """Character-level diff, tidied: equal stretches of one character between two changes are folded
-    into the change, so that a reworded phrase reads as one deletion and one insertion."""
-    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    """Word-level diff, tidied: an equal stretch of one short word (two characters at most) between two
+    changes of three characters or more is folded into them, so that a rewritten phrase reads as one
+    deletion and one insertion (全面落实宝山[教育]高质量[发展]推进会部署 → 谋划“十五五”教育发展), while two
+    small edits near each other stay two (严格落实 → 全面落实, 校园, 常见 deleted)."""
+    a, b = _tokens(old), _tokens(new)
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     raw: list[tuple[str, str, str]] = []  # (op, old part, new part)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        raw.append(("equal" if tag == "equal" else "change", old[i1:i2], new[j1:j2]))
+        raw.append(("equal" if tag == "equal" else "change", "".join(a[i1:i2]), "".join(b[j1:j2])))
+    def big(change) -> bool:
+        return change[0] == "change" and max(len(change[1]), len(change[2])) >= 3
+
     merged: list[list[str]] = []
-    for k, (op, a, b) in enumerate(raw):
-        short_equal = (op == "equal" and len(a) <= 1 and 0 < k < len(raw) - 1)
+    for k, (op, x, y) in enumerate(raw):
+        short_equal = (op == "equal" and len(x) <= 2 and "\n" not in x and not NOTE_CHAR.search(x)
+                       and 0 < k < len(raw) - 1 and merged and big(merged[-1]) and big(raw[k + 1]))
         if (op == "change" or short_equal) and merged and merged[-1][0] == "change":
-            merged[-1][1] += a
-            merged[-1][2] += b
+            merged[-1][1] += x
+            merged[-1][2] += y
         elif short_equal:
-            merged.append(["change", a, b])
+            merged.append(["change", x, y])
         else:
-            merged.append([op, a, b])
+            merged.append([op, x, y])
     out: list[tuple[str, str]] = []
-    for op, a, b in merged:
+    for op, x, y in merged:
         if op == "equal":
-            out.append(("equal", a))
+            out.append(("equal", x))
         else:
-            if a:
-                out.append(("delete", a))
-            if b:
-                out.append(("insert", b))
+            if x:
+                out.append(("delete", x))
+            if y:
+                out.append(("insert", y))
     return out
 
 
@@ -196,7 +270,7 @@ def _kept_in_order(seq: list[int]) -> set[int]:
     return keep
 
 
-def _plan(doc: Document):
+def _plan(doc: Document, notes: Notes):
     """The plan of a document: its title, lead paragraphs and parts (heading, label, items, tag) — every
     attachment's in order, or the document's own body when the plan is issued directly. With several
     attachments each part and item is tagged with its attachment (附件2·三、) and the titles are joined, so
@@ -208,26 +282,26 @@ def _plan(doc: Document):
             tag = f"附件{k}·" if many else ""
             titles.append(f"附件{k} {att.title}" if many else att.title)
             pre += att.preamble
-            parts += _parts(att.parts, tag)
+            parts += _parts(att.parts, tag, notes)
         return "；".join(titles), pre, parts
-    return "".join(doc.notice.title_lines), [], _parts(doc.notice.sections, "")
+    return "".join(doc.notice.title_lines), [], _parts(doc.notice.sections, "", notes)
 
 
-def _parts(secs, tag: str) -> list[tuple]:
+def _parts(secs, tag: str, notes: Notes) -> list[tuple]:
     parts = []
     loose = [s for s in secs if s.level >= 3]
     if loose:  # items with no 一、 heading above them
         parts.append(("", tag, [s for s in loose if s.level == 3], tag))
     for sec in secs:
         if sec.level <= 2:
-            parts.append((inline_text(sec.heading), tag + sec.label, sec.items, tag))
+            parts.append((notes.text(sec.heading), tag + sec.label, sec.items, tag))
     return parts
 
 
-def _notice_fields(doc: Document) -> list[tuple[str, str]]:
+def _notice_fields(doc: Document, notes: Notes) -> list[tuple[str, str]]:
     n, c = doc.notice, doc.colophon
     return [("标题", "".join(n.title_lines)), ("主送机关", n.recipients),
-            ("正文", "\n".join(inline_text(p.inlines) for p in n.body)), ("附件说明", "\n".join(doc.attachment_note)),
+            ("正文", "\n".join(notes.text(p.inlines) for p in n.body)), ("附件说明", "\n".join(doc.attachment_note)),
             ("发文机关署名", "、".join(n.signatures)), ("成文日期", n.date_text), ("附注", n.note),
             ("抄送", c.cc_text), ("印发机关", c.printer), ("印发日期", c.print_date_text), ("印数", c.copies_text)]
 
@@ -236,8 +310,9 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
     """The whole document compared: the notice field by field, the plan item by item. Items are matched
     by lead sentence, then by similarity of their text, then — a rewritten item in the same place — by
     position in a matched part; a removed item or part is shown where it stood in the old document."""
-    o_title, o_pre, o_parts = _plan(old_doc)
-    n_title, n_pre, n_parts = _plan(new_doc)
+    notes = Notes()
+    o_title, o_pre, o_parts = _plan(old_doc, notes)
+    n_title, n_pre, n_parts = _plan(new_doc, notes)
     old_items = [(pi, k, it) for pi, (_, _, its, _) in enumerate(o_parts) for k, it in enumerate(its)]
     new_items = [(pi, k, it) for pi, (_, _, its, _) in enumerate(n_parts) for k, it in enumerate(its)]
 
@@ -249,10 +324,10 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
         pi, _, it = new_items[j]
         return n_parts[pi][3] + it.label
 
-    old_texts = [item_text(it) for *_, it in old_items]
-    new_texts = [item_text(it) for *_, it in new_items]
-    pairs = _match(old_texts, new_texts, [inline_text(it.lead) for *_, it in old_items],
-                   [inline_text(it.lead) for *_, it in new_items])
+    old_texts = [notes.item(it) for *_, it in old_items]
+    new_texts = [notes.item(it) for *_, it in new_items]
+    pairs = _match(old_texts, new_texts, [notes.text(it.lead) for *_, it in old_items],
+                   [notes.text(it.lead) for *_, it in new_items])
     heads_o, heads_n = [t + h for h, _, _, t in o_parts], [t + h for h, _, _, t in n_parts]
     part_pairs = _match(heads_o, heads_n, heads_o, heads_n)  # new part → old part
     # a rewritten item in the same place of a matched part: when in doubt, a change, not a delete and an add
@@ -270,7 +345,7 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
 
     entries_by_new: dict[int, Entry] = {}
     for j, (npi, _, it) in enumerate(new_items):
-        lead = inline_text(it.lead) or new_texts[j][:30]
+        lead = notes.text(it.lead) or new_texts[j][:30]
         if j not in pairs:
             entries_by_new[j] = Entry("added", new_label=new_label(j), new_text=new_texts[j], lead=lead)
             continue
@@ -321,7 +396,7 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
         if j is not None and entries_by_new[j].kind != "moved":
             continue
         entry = Entry("moved-from" if j is not None else "removed", old_label=old_label(i), old_text=old_texts[i],
-                      lead=inline_text(it.lead) or old_texts[i][:30])
+                      lead=notes.text(it.lead) or old_texts[i][:30])
         if opi not in old_to_new_part:
             part_slot[("old", opi)].entries.append(entry)
             continue
@@ -342,9 +417,9 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
         part_slot[("new", npi)].entries.append(entries_by_new[j])
         part_slot[("new", npi)].entries.extend(after_item.get(j, []))
 
-    old_pre = "\n".join(inline_text(p.inlines) for p in o_pre)
-    new_pre = "\n".join(inline_text(p.inlines) for p in n_pre)
-    notice = [(name, diff_ops(a, b)) for (name, a), (_, b) in zip(_notice_fields(old_doc), _notice_fields(new_doc))
-              if a or b]
+    old_pre = "\n".join(notes.text(p.inlines) for p in o_pre)
+    new_pre = "\n".join(notes.text(p.inlines) for p in n_pre)
+    notice = [(name, diff_ops(a, b)) for (name, a), (_, b) in zip(_notice_fields(old_doc, notes),
+                                                                  _notice_fields(new_doc, notes)) if a or b]
     return Comparison(old_doc.year, new_doc.year, diff_ops(o_title, n_title), diff_ops(old_pre, new_pre), parts_out,
-                      title=n_title, notice=notice)
+                      title=n_title, notice=notice, notes=notes)

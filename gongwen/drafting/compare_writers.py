@@ -9,30 +9,65 @@ from pathlib import Path
 
 import jinja2
 
-from ..docx import ooxml as ox
-from .compare import Comparison, diff_ops
+from docx.oxml.ns import qn
+
 from ..docx import DocxWriter
+from ..docx import ooxml as ox
+from ..docx.writer import LEVEL_STYLES
+from .compare import NOTE_CHAR, Comparison, diff_ops
 from ..fonts import FontSet
 from ..house import House
 from ..model import Document
 
 
+def label_ops(old: str, new: str) -> list[tuple[str, str]]:
+    """A number as a change of its own: kept, or the old one deleted and the new one inserted, so that
+    Reject All shows every old number and Accept All every new one."""
+    if old == new:
+        return [("equal", new)] if new else []
+    return ([("delete", old)] if old else []) + ([("insert", new)] if new else [])
+
+
 class CompareDocx(DocxWriter):
+    """The comparison as tracked changes: Accept All gives the new year, Reject All the old one — words,
+    numbers (typed here, each a change of its own) and footnotes (real Word footnotes, a note added or
+    removed as a tracked reference)."""
+
     def __init__(self, doc: Document, house: House, cmp: Comparison):
         super().__init__(doc, house)
         self.cmp = cmp
         date = dt.datetime.combine(doc.notice.stamp_date, dt.time(0, 0)).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.rev = ox.Revisions(f"{cmp.old_year}→{cmp.new_year}年度对照", date)
 
-    def tracked(self, style: str, ops: list[tuple[str, str]], prefix: str = "", whole: str = "") -> None:
+    def para(self, style: str, runs: list | None = None, text: str | None = None):
+        p = super().para(style, runs, text)
+        if style in LEVEL_STYLES:  # the numbers are typed revisions here, not the list the styles name
+            ox.put(p.find(qn("w:pPr")), ox.numbering(0, 0), ox.PPR_ORDER)
+        return p
+
+    def runs(self, op: str, text: str) -> list:
+        """Runs of one diff stretch: text, and a footnote reference for each footnote character."""
+        out = []
+        pos = 0
+        for m in list(NOTE_CHAR.finditer(text)) + [None]:
+            chunk = text[pos:m.start()] if m else text[pos:]
+            if chunk:
+                out.append(ox.text_run(chunk) if op == "equal" else
+                           self.rev.inserted(chunk) if op == "insert" else self.rev.deleted(chunk))
+            if m:
+                ref = self.notes.add(self.cmp.notes.texts.get(m.group(), ""))
+                out.append(ref if op == "equal" else self.rev.wrap("ins" if op == "insert" else "del", ref))
+                pos = m.end()
+        return out
+
+    def tracked(self, style: str, ops: list[tuple[str, str]], number: list[tuple[str, str]] | None = None,
+                whole: str = "") -> None:
         """Paragraph(s) from diff runs; a "\\n" inside the runs starts a new paragraph.
 
         A paragraph mark ends its paragraph, so a "\\n" inserted or deleted tracks the mark of the paragraph
-        it closes. `whole` ("ins" / "del") marks a paragraph inserted or deleted entirely, marks included;
-        its number (`prefix`) is then part of the revision. A kept item shows its new number untracked:
-        numbers are generated, renumbering is not a change of content."""
-        if prefix:
-            ops = [("insert" if whole == "ins" else "equal", prefix)] + list(ops)
+        it closes. `whole` ("ins" / "del") marks a paragraph inserted or deleted entirely, marks included.
+        `number`: the number's own ops (label_ops)."""
+        ops = list(number or []) + list(ops)
         merged: list[tuple[str, str]] = []
         for op, text in ops:  # one revision per stretch: "3." and its text are one deletion
             if merged and merged[-1][0] == op:
@@ -48,14 +83,8 @@ class CompareDocx(DocxWriter):
                         self.rev.mark_paragraph(p, "ins" if op == "insert" else "del")
                     p = self.para("Normal")
                     paragraphs.append(p)
-                if not chunk:
-                    continue
-                if op == "equal":
-                    p.append(ox.text_run(chunk))
-                elif op == "insert":
-                    p.append(self.rev.inserted(chunk))
-                else:
-                    p.append(self.rev.deleted(chunk))
+                for r in self.runs(op, chunk):
+                    p.append(r)
         if whole:
             for q in paragraphs:
                 self.rev.mark_paragraph(q, whole)
@@ -70,9 +99,9 @@ class CompareDocx(DocxWriter):
         for line in cmp.summary_lines():
             self.para("GwRecipients", text=line)
         if cmp.notice:  # the notice, field by field
-            self.para("GwHeading1", text="发文通知")
+            self.para("GwRecipients", text="发文通知")
             for name, ops in cmp.notice:
-                self.tracked("GwRecipients", ops, prefix=f"{name}：")
+                self.tracked("GwRecipients", ops, number=[("equal", f"{name}：")])
         if m.attachments:
             self.para("GwAttachLabel", text="附件")
             self.tracked("GwAttachTitle", cmp.title_ops)
@@ -81,18 +110,19 @@ class CompareDocx(DocxWriter):
             if not part.old_title and not part.new_title:
                 pass  # items with no 一、 heading above them
             elif part.kind == "added":
-                self.tracked("GwHeading1", [("insert", part.new_title)], prefix=part.new_label, whole="ins")
+                self.tracked("GwHeading1", [("insert", part.new_title)], [("insert", part.new_label)], whole="ins")
             elif part.kind == "removed":
-                self.tracked("GwHeading1", [("delete", part.old_label + part.old_title)], whole="del")
+                self.tracked("GwHeading1", [("delete", part.old_title)], [("delete", part.old_label)], whole="del")
             else:
-                self.tracked("GwHeading1", diff_ops(part.old_title, part.new_title), prefix=part.new_label)
+                self.tracked("GwHeading1", diff_ops(part.old_title, part.new_title),
+                             label_ops(part.old_label, part.new_label))
             for e in part.entries:
                 if e.kind in ("removed", "moved-from"):
-                    self.tracked("GwItem", [("delete", e.old_label)] + e.ops(), whole="del")
+                    self.tracked("GwItem", e.ops(), [("delete", e.old_label)], whole="del")
                 elif e.kind in ("added", "moved"):
-                    self.tracked("GwItem", e.ops(), prefix=e.new_label, whole="ins")
+                    self.tracked("GwItem", e.ops(), [("insert", e.new_label)], whole="ins")
                 else:
-                    self.tracked("GwItem", e.ops(), prefix=e.new_label)
+                    self.tracked("GwItem", e.ops(), label_ops(e.old_label, e.new_label))
         return self.finish(title=f"{title}（与{cmp.old_year}年度对照稿）")
 
 

@@ -1,0 +1,114 @@
+"""The comparison DOCX (--compare) is a real redline: in LibreOffice (through UNO, standing in for Word),
+审阅 → 拒绝所有修订 gives the old year and 接受所有修订 the new one — the words, the numbers of parts and
+items, and the footnotes as real footnotes. Expected values come from each year's content as loaded, not
+from the comparison.
+
+The 2025 plan differs from 2024 as a year's drafting does: an item reworded, one removed, one moved to
+another part, one added, part 四 removed, the 导语 rewritten, a footnote's text changed and one added.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_docx_editing import run_uno
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build(*args):
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, timeout=300)
+
+
+def plan_lines(doc) -> list[str]:
+    """What a reader sees of the plan: 一、+heading for each part, 1.+lead for each item, in order."""
+    out = []
+    for part in doc.attachments[0].parts:
+        out.append(part.label + "".join(x.text for x in part.heading))
+        for item in part.items:
+            out.append(item.label + "".join(x.text for x in item.lead))
+    return out
+
+
+def footnotes(doc) -> list[str]:
+    return [f.text for f in doc.footnotes]
+
+
+@pytest.fixture(scope="module")
+def years(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("compare")
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content" / "2024", content / "2024")
+    assert build("--new", "2025", "--content", str(content)).returncode == 0
+    att = content / "2025" / "attachment.yaml"
+    s = att.read_text(encoding="utf-8")
+    s = s.replace("严格落实校园常见传染病防控措施", "全面落实校园传染病防控措施", 1)  # 5. reworded
+    a, b = s.index("      - 要点: 推进心育大健康试点工作。"), s.index("      - 要点: 深化家庭教育指导")
+    s = s[:a] + s[b:]  # 3. removed
+    a, b = s.index("      - 要点: 完善“双减”长效机制。"), s.index("  - 标题: 聚焦优质均衡普惠特色")
+    moved = s[a:b]
+    s = s[:a] + s[b:]
+    c = s.index("  - 标题: 深化产教融合和校企合作")
+    s = s[:c] + moved + s[c:]  # 12. moved to the end of part 三
+    c = s.index("      - 要点: 推进数字学校标准化建设。")
+    s = s[:c] + ("      - 要点: 开展人工智能教育试点。\n        内容: 在全区中小学开设人工智能通识课程^[首批20所试点校]。\n"
+                 + s[c:])  # an item added at the head of part 二, with a new footnote
+    a, b = s.index("  - 标题: 深化产教融合和校企合作"), s.index("  - 标题: 坚持师德师风第一标准")
+    s = s[:a] + s[b:]  # part 四 removed
+    s = s.replace("五大学区、七大板块系列实践活动、N个实践特色亮点课程", "五大学区、七大板块系列实践活动")  # a note changed
+    s = s.replace("也是全面落实宝山教育高质量发展推进会部署的重要一年", "也是谋划“十五五”教育发展的重要一年")  # 导语
+    att.write_text(s, encoding="utf-8")
+    out = tmp / "out"
+    r = build("--year", "2025", "--content", str(content), "--output", str(out), "--compare", "2024",
+              "--format", "docx")
+    assert r.returncode == 0, r.stderr
+    docx = out / "2025" / "宝教〔2025〕1号-与2024年度对照.docx"
+    jobs = [{"input": str(docx), "ops": [[kind]], "txt": str(tmp / f"{kind}.txt"), "footnotes": str(tmp / f"{kind}.json")}
+            for kind in ("reject_all", "accept_all")]
+    run_uno(jobs, tmp)
+    from gongwen.source import load_year
+    from gongwen.transforms import resolve
+    return {"old": resolve(load_year(content / "2024")[0]), "new": resolve(load_year(content / "2025")[0]),
+            "summary": r.stdout, "tmp": tmp}
+
+
+def shown_plan(txt: Path) -> list[str]:
+    """The plan's headings and items in LibreOffice's text of the comparison after accepting or rejecting:
+    the lines that start with a number, from the 附件 label on."""
+    lines = [x.strip() for x in txt.read_text(encoding="utf-8-sig").splitlines()]
+    lines = lines[lines.index("附件"):]
+    return [x for x in lines if re.match(r"^([一二三四五六七八九十]+、|\d+\.)", x)]
+
+
+@pytest.mark.parametrize("state,year", [("reject_all", "old"), ("accept_all", "new")])
+def test_rejecting_all_gives_the_old_year_and_accepting_all_the_new(years, state, year):
+    doc = years[year]
+    shown = shown_plan(years["tmp"] / f"{state}.txt")
+    want = plan_lines(doc)
+    assert len(shown) == len(want)
+    for got, line in zip(shown, want):
+        assert re.sub(r"[①-⑳]", "", got).startswith(line), (got, line)  # numbers, headings and leads
+    notes = json.loads((years["tmp"] / f"{state}.json").read_text(encoding="utf-8"))
+    assert notes == footnotes(doc)  # real footnotes, each state its own year's
+
+
+def test_the_summary_names_every_changed_field(years):
+    s = years["summary"]
+    assert "方案导语：删去“也是全面落实宝山教育高质量发展推进会部署”" in s or "方案导语：" in s, s
+    assert "删除部分：四、深化产教融合和校企合作" in s
+    assert "新增：6.开展人工智能教育试点。" in s and "删除：原3.推进心育大健康试点工作。" in s
+    assert "发文通知·成文日期" in s
+
+
+def test_a_reworded_phrase_is_one_deletion_and_one_insertion_of_words(years):
+    from gongwen.drafting.compare import diff_ops
+    ops = diff_ops("也是全面落实宝山教育高质量发展推进会部署的重要一年", "也是谋划“十五五”教育发展的重要一年")
+    changes = [(op, t) for op, t in ops if op != "equal"]
+    assert changes == [("delete", "全面落实宝山教育高质量发展推进会部署"), ("insert", "谋划“十五五”教育发展")], ops
