@@ -226,3 +226,51 @@ def test_check_file_refuses_what_it_cannot_read(tmp_path):
     bad.write_bytes(b"not a zip")
     r = run("--check-file", str(bad))
     assert r.returncode != 0 and "不是有效的 Word 文件" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_each_review_comment_spans_just_its_finding_and_a_footnote_slip_sits_in_its_footnote(tmp_path):
+    """A half-width comma inside a long paragraph gets a comment on that comma alone (its run split), and
+    a slip inside a footnote gets its comment in the footnote, on the slip's characters."""
+    from gongwen.proofread import proofread_document
+    from gongwen.source import load_year
+    from gongwen.transforms import resolve
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "2024", content / "2024")
+    att = content / "2024" / "attachment.yaml"
+    s = att.read_text(encoding="utf-8")
+    for old, new in (("推进学区教育教学高质量发展。", "推进学区教育教学,高质量发展。"),
+                     ("1个优质校结对N个薄弱校", "1个优质校结对N个薄弱學校")):
+        assert old in s
+        s = s.replace(old, new, 1)
+    att.write_text(s, encoding="utf-8")
+    found = proofread_document(resolve(load_year(content / "2024")[0]), 2024)
+    spans = sorted(f.text[f.finding.start:f.finding.end] for f in found)
+    assert spans == sorted([",", "學"]), spans
+    out = tmp_path / "out"
+    r = run("--year", "2024", "--content", str(content), "--output", str(out), "--format", "docx")
+    assert r.returncode == 0, r.stderr
+    review = out / "2024" / "宝教〔2024〕1号-校对意见.docx"
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def anchored(root) -> list[str]:
+        got = []
+        for start in root.iter(f"{W}commentRangeStart"):
+            cid, text, node = start.get(f"{W}id"), "", start
+            while True:
+                node = node.getnext()
+                if node is None or (node.tag == f"{W}commentRangeEnd" and node.get(f"{W}id") == cid):
+                    break
+                text += "".join(t.text or "" for t in node.iter(f"{W}t"))
+            got.append(text)
+        return got
+
+    with zipfile.ZipFile(review) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+        notes = etree.fromstring(z.read("word/footnotes.xml"))
+        comments = etree.fromstring(z.read("word/comments.xml"))
+    assert anchored(body) == [","]  # the comma, not the ~430 characters of its paragraph
+    assert anchored(notes) == ["學"]  # in the footnote, on the character
+    texts = ["".join(t.text for t in c.iter(f"{W}t")) for c in comments.iter(f"{W}comment")]
+    assert len(texts) == 2 and not any("^[" in t for t in texts), texts  # no footnote markup in a comment
+    from ooxml_validate import validate_docx
+    assert validate_docx(review) == []
