@@ -17,6 +17,7 @@ PDF (optional), "ops": [...]}. The operations are what a user does with the keyb
                                  line of text, N times
     ["append_text", TEXT, MORE]  at the end of the paragraph starting with TEXT, type MORE
     ["accept_all"] / ["reject_all"]   审阅 → 接受/拒绝所有修订
+    ["replace", OLD, NEW]        查找和替换: every OLD becomes NEW
 
 "txt" (optional): where to save the result as UTF-8 text (list numbers as displayed); "footnotes"
 (optional): where to write the texts of its footnotes as JSON.
@@ -106,6 +107,10 @@ def run_ops(doc, ops) -> None:
             dispatcher = DESKTOP_SM.createInstanceWithContext("com.sun.star.frame.DispatchHelper", DESKTOP_CTX)
             dispatcher.executeDispatch(frame, ".uno:AcceptAllTrackedChanges" if op == "accept_all"
                                        else ".uno:RejectAllTrackedChanges", "", 0, ())
+        elif op == "replace":
+            rd = doc.createReplaceDescriptor()
+            rd.SearchString, rd.ReplaceString = args[0], args[1]
+            doc.replaceAll(rd)
         elif op == "append_text":
             p = find(doc, args[0])
             cur = text.createTextCursorByRange(p.End)

@@ -35,14 +35,23 @@ def expected_numbers(part_sizes: list[int]) -> list[str]:
     return out
 
 
-def run_uno(jobs: list[dict], tmp: Path) -> None:
+def run_uno(jobs: list[dict], tmp: Path, fontconfig: Path | None = None) -> None:
+    """Run the edits of `jobs` in one LibreOffice (with the build's font aliases, for PDFs to measure)."""
+    import os
     assert shutil.which(SYSTEM_PYTHON) and subprocess.run([SYSTEM_PYTHON, "-c", "import uno"]).returncode == 0, \
         "LibreOffice's Python bridge is missing: bash scripts/setup.sh --test installs python3-uno"
     job_file = tmp / "jobs.json"
     job_file.write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
+    env = dict(os.environ, **({"FONTCONFIG_FILE": str(fontconfig)} if fontconfig else {}))
     r = subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "lo_uno.py"), str(job_file)], capture_output=True,
-                       text=True, timeout=600)
+                       text=True, timeout=600, env=env)
     assert r.returncode == 0, r.stderr
+
+
+def font_aliases(pdf_path: Path) -> Path:
+    confs = sorted((pdf_path.parent.parent / ".cache").glob("fontconfig-*/fonts-aliases.conf"))
+    assert confs, "the build wrote no fontconfig alias file"
+    return confs[0]
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +122,26 @@ def _walk(sections):
     for s in sections:
         yield s
         yield from _walk(s.children)
+
+
+def test_the_signature_stays_centred_on_the_date_when_the_clerk_changes_the_date(pdf_path, tmp_path):
+    """2024年2月4日 → 2024年12月24日 (two digits more) in LibreOffice: the 署名 is still centred on the date
+    (centres within 0.5 mm). Both are centred on one tab stop, so the longer date reaches half its extra
+    width further right: 右空四字 as built, 3½ characters in Word after this edit. LibreOffice sets digits
+    beside Chinese wider (it ignores w:autoSpaceDE), so there the date stands ~0.6 character further right
+    already as built, ~3 after the edit."""
+    import pdfplumber
+    from conftest import TYPE_RIGHT_MM, mm, text_lines
+    docx = pdf_path.with_suffix(".docx")
+    jobs = [{"input": str(docx), "pdf": str(tmp_path / "as-built.pdf")},
+            {"input": str(docx), "pdf": str(tmp_path / "edited.pdf"), "ops": [["replace", "2024年2月4日", "2024年12月24日"]]}]
+    run_uno(jobs, tmp_path, font_aliases(pdf_path))
+    for name, date in (("as-built", "2024年2月4日"), ("edited", "2024年12月24日")):
+        with pdfplumber.open(tmp_path / f"{name}.pdf") as pdf:
+            lines = [ln for page in pdf.pages for ln in text_lines(page)]
+        k = next(i for i, ln in enumerate(lines) if ln.text.strip() == date)
+        sig, day = lines[k - 1], lines[k]
+        assert sig.text.strip() == "上海市宝山区教育局", sig.text
+        assert abs((sig.x0 + sig.x1) / 2 - (day.x0 + day.x1) / 2) < 0.5, (name, sig.x0, sig.x1, day.x0, day.x1)
+        right_chars = (TYPE_RIGHT_MM - day.x1) / mm(16.0)
+        assert (3.2 < right_chars < 4.2) if name == "as-built" else (2.5 < right_chars < 3.7), (name, right_chars)

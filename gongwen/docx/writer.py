@@ -502,9 +502,12 @@ class DocxWriter:
         seals = list(zip(sigs, n.seals))
         for gi, group in enumerate(groups):
             if len(group) == 1 and cells(group[0]) * g.cell <= g.type_w:
-                p = self.para("GwSignature", text=group[0])
-                self._center_over_date(p, group[0], n.date_text)
-                centres = [min(centre, g.type_w - cells(group[0]) * g.cell / 2)]
+                # centred on the date by a centre tab stop at the date's centre, where the date is centred
+                # too: the two stay centred on each other when the clerk changes the date
+                x = round(min(centre, g.type_w - cells(group[0]) * g.cell / 2))
+                p = self.para("GwSignature", [ox.tab_run(), ox.text_run(group[0])])
+                self._centre_on_tab(p, x)
+                centres = [x]
             else:
                 right_x = max(0.0, centre - cells(group[-1]) * g.cell / 2)
                 runs = []
@@ -529,7 +532,8 @@ class DocxWriter:
                 path = dict(seals).get(name)
                 if path:
                     p.append(self._seal_run(path, x))
-        self.para("GwDate", text=n.date_text)
+        date = self.para("GwDate", [ox.tab_run(), ox.text_run(n.date_text)])
+        self._centre_on_tab(date, round(centre))  # 右空四字 as built; its centre is the signatures'
 
     def _seal_run(self, path: str, centre_x: float):
         """An electronic seal in front of the text, centred on its 署名 at `centre_x` (twips from the left
@@ -590,14 +594,14 @@ class DocxWriter:
         d = self.m.notice.stamp_date
         return ox.reproducible_zip(buf.getvalue(), (max(d.year, 1980), d.month, d.day, 0, 0, 0))
 
-    def _center_over_date(self, p, signature: str, date: str) -> None:
-        """Sealed document: date 右空四字, signature centred over the date (GB/T 9704 §7.3.5.1)."""
-        g = self.g
-        date_right = self.h["body"]["date_right_chars"] * g.cell
-        right = date_right + (cells(date) - cells(signature)) / 2 * g.cell
+    @staticmethod
+    def _centre_on_tab(p, x: int) -> None:
+        """The paragraph's text centred on a centre tab stop `x` twips from the left margin (GB/T 9704
+        §7.3.5.1: 署名 centred on the 成文日期, the date 右空四字)."""
         ppr = p.find(qn("w:pPr"))
-        ox.put(ppr, ox.el("ind", right=max(0, round(right)), firstLine=0, firstLineChars=0), ox.PPR_ORDER)
-        ox.put(ppr, ox.el("jc", val="right"), ox.PPR_ORDER)
+        ox.put(ppr, ox.tabs(("center", x)), ox.PPR_ORDER)
+        ox.put(ppr, ox.el("ind", left=0, right=0, firstLine=0, firstLineChars=0), ox.PPR_ORDER)
+        ox.put(ppr, ox.el("jc", val="left"), ox.PPR_ORDER)
 
     def colophon(self) -> None:
         """版记 at the foot of the last page (GB/T 9704 §7.4): a table with thick first and last rules and
