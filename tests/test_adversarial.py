@@ -296,3 +296,22 @@ def test_libreoffice_renders_a_long_colophon_whole_at_the_foot_of_the_last_page(
     assert rules and abs(rules[-1] - TYPE_BOTTOM_MM) < 0.6, rules
     date = next(ln for ln in lines if "印发" in ln.text)
     assert squash(date.text).endswith("办公室2030年2月4日印发"), date.text  # date on the printer's last line
+
+
+def test_libreoffice_breaks_long_titles_where_the_pdf_does(built_cases, tmp_path):
+    """Titles written as one string (the notice's and the attachment's): LibreOffice shows the DOCX's
+    title in the lines the PDF composed — between words, 上海市长宁区 whole — not filled by character."""
+    from gongwen.libreoffice import docx_to_pdf
+    folder, r = built_cases["long-titles"]
+    assert r.returncode == 0, r.stderr
+    conf = sorted((folder.parent / ".cache").glob("fontconfig-*/fonts-aliases.conf"))[0]
+    lo = docx_to_pdf(next(folder.glob("*.docx")), tmp_path, conf, profile=tmp_path / "profile")
+
+    def titles(path):
+        with pdfplumber.open(path) as pdf:
+            return [[ln.text for ln in text_lines(p) if abs(ln.size - 22) < 0.3] for p in pdf.pages]
+
+    ours, theirs = titles(next(folder.glob("*.pdf"))), titles(lo)
+    got = [t for t in theirs if t]
+    assert got == [t for t in ours if t] and len(got) == 2 and len(got[0]) == 2, (got, ours)
+    assert not any(line.startswith(("市", "宁区")) for t in got for line in t)

@@ -265,6 +265,21 @@ def test_libreoffice_mark_is_red_at_72mm(lo_pdf):
     assert red, "no red rule as wide as the 版心 on page 1"
 
 
+def title_lines(page) -> list[str]:
+    """The 二号 (22 pt) lines of a page: the title."""
+    return [ln.text for ln in text_lines(page) if abs(ln.size - 22) < 0.3]
+
+
+def test_libreoffice_breaks_the_titles_where_the_pdf_does(lo_pdf, pdf):
+    """Titles written as one string carry the PDF's line breaks in the DOCX: LibreOffice shows the same
+    lines (between words, balanced), not lines filled character by character."""
+    assert title_lines(lo_pdf.pages[0]) == title_lines(pdf.pages[0])
+    assert len(title_lines(pdf.pages[0])) == 2
+    att = next(i for i, p in enumerate(pdf.pages) if any(ln.text == "附件" for ln in text_lines(p)))
+    lo_att = next(i for i, p in enumerate(lo_pdf.pages) if any(ln.text == "附件" for ln in text_lines(p)))
+    assert title_lines(lo_pdf.pages[lo_att]) == title_lines(pdf.pages[att])
+
+
 def test_libreoffice_full_lines_hold_28_characters(lo_pdf):
     counts = Counter()
     for page in lo_pdf.pages[2:-1]:
