@@ -145,3 +145,49 @@ def test_the_signature_stays_centred_on_the_date_when_the_clerk_changes_the_date
         assert abs((sig.x0 + sig.x1) / 2 - (day.x0 + day.x1) / 2) < 0.5, (name, sig.x0, sig.x1, day.x0, day.x1)
         right_chars = (TYPE_RIGHT_MM - day.x1) / mm(16.0)
         assert (3.2 < right_chars < 4.2) if name == "as-built" else (2.5 < right_chars < 3.7), (name, right_chars)
+
+
+def colophon_facts(pdf_path: Path, last_lead: str = "") -> dict:
+    """Where LibreOffice put the 版记: its page, whether that is the last page, the body lines on it, its
+    last rule (mm from the paper top), whether each row's text is there, and the lines of the body from
+    the line where `last_lead` starts to the end of the page."""
+    import pdfplumber
+    from conftest import mm, read_page, text_lines
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = list(pdf.pages)
+        at = [i for i, p in enumerate(pages) if any("印发" in ln.text for ln in text_lines(p))]
+        page = pages[at[-1]] if at else pages[-1]
+        rules = sorted(mm(r["top"] + r["bottom"]) / 2 for r in page.lines + page.rects
+                       if abs(mm(r["x1"] - r["x0"]) - 156) < 1 and mm(r["bottom"] - r["top"]) < 1)
+        texts = [ln.text.replace(" ", "") for ln in text_lines(page)]
+        body = [ln.text.replace(" ", "") for ln in read_page(page).body if ln.size >= 15.5]
+        tail = next((len(body) - i for i, t in enumerate(body) if last_lead and last_lead in t), 0)
+        return {"pages": len(pages), "page": at[-1] + 1 if at else None, "rules": rules, "body": len(body),
+                "tail": tail,
+                "rows": all(any(x in t for t in texts) for x in ("上海市宝山区教育局办公室", "2024年2月4日印发", "共印350份"))}
+
+
+def test_the_colophon_stays_at_the_foot_of_the_last_page_over_a_sweep_of_added_lines(pdf_path, plan, tmp_path):
+    """1–12 lines added after the last item as a clerk adds them (Enter at its end, then a line of text),
+    rendered by LibreOffice. Whenever the last item, the added lines and the 版记 fit on one page, the 版记
+    is on the last page, its last rule on the 版心 bottom edge, every row there, with body text above it.
+    Past that (the end of the body longer than a page can hold with the 版记) it stays on the page where
+    the last item starts — with that item, never alone on a page and never clipped."""
+    from conftest import LINES_PER_PAGE
+    docx = pdf_path.with_suffix(".docx")
+    lead = "".join(x.text for x in plan.items[-1].lead)
+    jobs = [{"input": str(docx), "pdf": str(tmp_path / f"add{k}.pdf"), "ops": [["type_lines", lead, k]] if k else []}
+            for k in range(0, 13)]
+    run_uno(jobs, tmp_path, font_aliases(pdf_path))
+    first = colophon_facts(tmp_path / "add0.pdf", lead)
+    item_lines, rows = first["tail"], 3
+    assert item_lines >= 5, first  # the last item, kept whole with the 版记
+    fitting = [k for k in range(0, 13) if item_lines + k + rows < LINES_PER_PAGE]
+    assert fitting[-1] >= 7  # the sweep of the issue (7–9 lines left the 版记 alone) is inside it
+    bad = []
+    for k in range(0, 13):
+        f = colophon_facts(tmp_path / f"add{k}.pdf", lead)
+        foot = bool(f["rules"]) and abs(f["rules"][-1] - 262.0) < 0.5 and f["rows"] and f["body"] > 0
+        if not foot or (k in fitting and f["page"] != f["pages"]):
+            bad.append((k, f))
+    assert bad == [], bad

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import yaml
 from lxml import etree
 
 from conftest import (ROOT, TYPE_BOTTOM_MM, TYPE_LEFT_MM, TYPE_RIGHT_MM, TYPE_TOP_MM, displayed_numbers,
@@ -418,7 +419,8 @@ def test_docx_heading_levels_are_styles_with_outline_levels(built, tmp_path):
         outline = styles[sid].find("w:pPr/w:outlineLvl", NS)  # the navigation pane's tree: headings only
         assert (outline.get(q("val")) if outline is not None else None) == level
     assert "楷体" in styles["GwHeading2"].find("w:rPr/w:rFonts", NS).get(q("eastAsia"))
-    got = [(s, t[:2]) for s, t in paragraphs(parts["word/document.xml"]) if s in ("GwHeading1", "GwHeading2", "GwItem", "GwItem4")]
+    levels = ("GwHeading1", "GwHeading2", "GwItem", "GwItem4")
+    got = [(s.removesuffix("End"), t[:2]) for s, t in paragraphs(parts["word/document.xml"]) if s.removesuffix("End") in levels]
     assert [t for _, t in got] == ["总体", "主要", "夯实", "升级", "建设", "学生", "教师", "深化", "推进", "建设", "提升",
                                    "保障", "加强", "强化"]
     assert [s for s, t in got if t == "学生"] == ["GwItem4"]
@@ -519,3 +521,49 @@ def test_libreoffice_renders_the_direct_plan_without_recipients(lo_pdfs):
     assert "2018年徐汇区教育局工作要点2018年，徐汇教育工作" in text  # the 导语 follows the title directly
     assert "公开属性：主动公开" in text and "附件" not in text
     assert len(lo_pdfs["徐教〔2018〕2号"]) >= 1
+
+
+ONE_MORE = ("为确保各项任务落到实处，各单位要建立健全工作责任制，明确分管领导和具体责任人，细化工作措施，加强督促"
+            "检查，定期通报工作进展情况，及时研究解决工作中遇到的新情况新问题，确保各项目标任务按期完成，推动全区教育"
+            "事业高质量发展，不断增强人民群众的获得感、幸福感和安全感。")
+
+
+def test_page_counts_agree_with_one_paragraph_more(built, lo_pdfs, pdfs, tmp_path):
+    """Each example as built, and with one paragraph of ~150 characters more at the end of its last body
+    (the edit that once gave an 18-page DOCX with a 版记-only page beside a 17-page PDF): LibreOffice's
+    rendering of the DOCX has the PDF's page count, and its 版记 shares the last page with body text."""
+    import shutil
+    from gongwen.libreoffice import docx_to_pdf
+
+    def last_node(d):
+        for k in ("部分", "小节", "条目", "分项"):
+            if d.get(k):
+                return last_node(d[k][-1])
+        return d
+
+    for f in pdfs:  # as built
+        assert len(lo_pdfs[f]) == len(pdfs[f]), f
+    sources = {"2024": (ROOT / "content", "2024")} | {n: (ROOT / "examples" / n, y) for n, (y, _) in EXAMPLES.items()}
+    for name, (root, year) in sources.items():
+        content = tmp_path / name / "content"
+        shutil.copytree(root / year, content / year)
+        files = sorted(content.joinpath(year).glob("*.yaml"), key=lambda p: "发文字号" in p.read_text(encoding="utf-8"))
+        target = files[0]  # an attachment if there is one, else the notice (a plan issued directly)
+        data = yaml.safe_load(target.read_text(encoding="utf-8"))
+        node = last_node(data)
+        key = "正文" if node is data and "发文字号" in data else ("内容" if "要点" in node or "内容" in node else "导语")
+        value = node.get(key)
+        node[key] = ([value] if isinstance(value, str) else list(value or [])) + [ONE_MORE]
+        target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        r = subprocess.run([sys.executable, "build.py", "--content", str(content), "--year", year,
+                            "--output", str(tmp_path / name / "out"), "-q"], cwd=ROOT, capture_output=True, text=True,
+                           timeout=600)
+        assert r.returncode == 0, (name, r.stderr)
+        conf = sorted((tmp_path / name / "out" / ".cache").glob("fontconfig-*/fonts-aliases.conf"))[0]
+        for pdf in sorted((tmp_path / name / "out" / year).glob("*.pdf")):
+            lo = docx_to_pdf(pdf.with_suffix(".docx"), tmp_path / name / "lo", conf, profile=tmp_path / "profile")
+            with pdfplumber.open(pdf) as a, pdfplumber.open(lo) as b:
+                assert len(b.pages) == len(a.pages), (name, pdf.name, len(a.pages), len(b.pages))
+                last = read_page(b.pages[-1])
+                assert any("印发" in ln.text for ln in text_lines(b.pages[-1])), (name, pdf.name)
+                assert [ln for ln in last.body if ln.size >= 15.5], (name, pdf.name)  # never the 版记 alone

@@ -605,12 +605,19 @@ class DocxWriter:
 
     def colophon(self) -> None:
         """版记 at the foot of the last page (GB/T 9704 §7.4): a table with thick first and last rules and
-        thin rules between, inside a text box anchored to the last paragraph and positioned so that its
-        last rule lies on the 版心 bottom edge.
+        thin rules between, floating at the bottom of the type area (w:tblpPr: vertically the margin,
+        tblpYSpec bottom; horizontally the page, at the left margin) so that its last rule lies on the 版心
+        bottom edge whatever is edited above it, and growing upward when a row is added or wraps.
 
-        Not a floating table (LibreOffice turns a floating table as wide as the text into an ordinary
-        table that follows the text) and not a w:framePr frame (LibreOffice 7.4 drops it here): an
-        anchored text box is placed alike by Word, WPS and LibreOffice."""
+        Its anchor is the paragraph that follows it (ECMA-376 §17.4.58): the table is written just before
+        the last body paragraph, which is kept whole (keepLines) and with whatever follows (keepNext, which
+        a paragraph made by Enter after it inherits). So the 版记 always shares a page with the end of the
+        body, there is no empty anchor paragraph to type into, and Ctrl+End lands at the end of the text.
+        LibreOffice makes a floating table as wide as the text an ordinary table unless it is anchored to
+        the page horizontally (its writerfilter converts a table to a frame only when text could wrap
+        beside it, or when it is placed relative to the page); the measurements behind this construct —
+        text boxes, frames, page- and margin-anchored tables, over sweeps of added lines — are in the
+        README. The duplex house setting puts the 版记 on a page of its own instead (section())."""
         c, h, g = self.m.colophon, self.h, self.g
         thick = max(2, round(h["colophon"]["thick_rule_mm"] * MM * 8))
         thin = max(2, round(h["colophon"]["thin_rule_mm"] * MM * 8))
@@ -638,7 +645,13 @@ class DocxWriter:
         if c.copies_text:
             rows.append(([(c.copies_text, "right", 0)], 1))
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in (left_col, date_col))
-        tbl = [f'<w:tbl><w:tblPr><w:tblW w:w="{g.type_w}" w:type="dxa"/><w:jc w:val="center"/>'
+        own_page = bool(self.colophon_page)
+        # a fifth of a line between the body's last line and the 版记's first rule, as in the PDF
+        gap = round(0.2 * g.pitch)
+        tbl = [f'<w:tbl {nsdecls("w")}><w:tblPr>'
+               f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="{gap}" w:bottomFromText="0" '
+               f'w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{g.left}" w:tblpYSpec="bottom"/>'
+               f'<w:tblW w:w="{g.type_w}" w:type="dxa"/>'
                f'<w:tblBorders><w:top w:val="single" w:sz="{thick}" w:space="0" w:color="000000"/>'
                '<w:left w:val="nil"/>'
                f'<w:bottom w:val="single" w:sz="{thick}" w:space="0" w:color="000000"/>'
@@ -647,11 +660,9 @@ class DocxWriter:
                '</w:tblBorders><w:tblLayout w:type="fixed"/>'
                '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
                f'<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
-        total_lines = 0
         for ri, (row, n_lines) in enumerate(rows):
-            total_lines += n_lines
             rule = "exact" if n_lines == 1 else "atLeast"  # a wrapped row never clips its text
-            tbl.append(f'<w:tr><w:trPr><w:trHeight w:val="{n_lines * g.pitch}" w:hRule="{rule}"/></w:trPr>')
+            tbl.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{n_lines * g.pitch}" w:hRule="{rule}"/></w:trPr>')
             span = len(row) == 1
             no_rule = '<w:tcBorders><w:bottom w:val="nil"/></w:tcBorders>' if (ri == 0 and c.recipients_text and c.cc_text) else ""
             for ci, (text, align, hang) in enumerate(row):
@@ -664,50 +675,41 @@ class DocxWriter:
                            f'<w:p><w:pPr><w:pStyle w:val="GwColophon"/>{ind}<w:jc w:val="{align}"/></w:pPr>'
                            f'<w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r></w:p></w:tc>')
             tbl.append("</w:tr>")
-        tbl.append('</w:tbl><w:p><w:pPr><w:pStyle w:val="GwColophon"/><w:spacing w:before="0" w:after="0" '
-                   'w:line="20" w:lineRule="exact"/></w:pPr></w:p>')
-        emu = 635  # EMU per twip
-        height = total_lines * g.pitch
-        y = tw_mm(h["page"]["type_height_mm"]) - height
-        cx, cy, pos = g.type_w * emu, height * emu, y * emu
-        box = "".join(tbl)
-        # Word's own form for a text box: the DrawingML shape (wps, Word 2010) inside mc:AlternateContent,
-        # and a VML text box as the fallback for readers that do not know wps; both hold the same table.
-        # LibreOffice and WPS read the wps choice.
-        drawing = (
-            '<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251659264" '
-            'behindDoc="0" locked="1" layoutInCell="1" allowOverlap="0"><wp:simplePos x="0" y="0"/>'
-            '<wp:positionH relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionH>'
-            f'<wp:positionV relativeFrom="margin"><wp:posOffset>{pos}</wp:posOffset></wp:positionV>'
-            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-            '<wp:wrapTopAndBottom/><wp:docPr id="1" name="版记"/><wp:cNvGraphicFramePr/>'
-            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-            '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
-            f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
-            f'<wps:txbx><w:txbxContent>{box}</w:txbxContent></wps:txbx>'
-            '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b" '
-            'anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor>'
-            '</w:drawing>')
-        pt = 1 / TW  # twips → pt
-        vml = (
-            '<w:pict><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
-            '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
-            '<v:shape id="版记" o:spid="_x0000_s1025" type="#_x0000_t202" filled="f" stroked="f" '
-            f'style="position:absolute;margin-left:0;margin-top:{y * pt:.2f}pt;width:{g.type_w * pt:.2f}pt;'
-            f'height:{height * pt:.2f}pt;z-index:251659264;mso-position-horizontal-relative:margin;'
-            'mso-position-vertical-relative:margin;v-text-anchor:bottom">'
-            f'<v:textbox inset="0,0,0,0"><w:txbxContent>{box}</w:txbxContent></v:textbox>'
-            '<w10:wrap type="topAndBottom" anchorx="margin" anchory="margin"/></v:shape></w:pict>')
-        anchor = (
-            f'<w:p {nsdecls("w", "wp", "a")} xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
-            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:v="urn:schemas-microsoft-com:vml" '
-            'xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w10="urn:schemas-microsoft-com:office:word">'
-            '<w:pPr><w:pStyle w:val="GwColophon"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>'
-            f'<w:r><mc:AlternateContent><mc:Choice Requires="wps">{drawing}</mc:Choice>'
-            f'<mc:Fallback>{vml}</mc:Fallback></mc:AlternateContent></w:r></w:p>')
-        self.colophon_anchor = parse_xml(anchor)
-        self.sect.addprevious(self.colophon_anchor)
+        tbl.append("</w:tbl>")
+        table = parse_xml("".join(tbl))
+        last = self.sect.getprevious()
+        if own_page or last is None or last.tag != qn("w:p"):
+            # its own page (duplex): after a section break, an empty paragraph that opens the page
+            # (LibreOffice hangs a new section's page on a paragraph, not on a floating table), the table,
+            # and an empty paragraph to anchor it
+            self.para("GwColophon")
+            self.sect.addprevious(table)
+            self.para("GwColophon")
+            table = table.getprevious()
+        else:
+            last.addprevious(table)
+            self.end_style(last)
+        self.colophon_anchor = table
+
+    def end_style(self, p) -> None:
+        """The last body paragraph's style becomes a variant of it that keeps the paragraph whole and with
+        what follows (keepLines, keepNext) and is its own next style: a paragraph the clerk adds after it
+        (Enter, in Word and WPS; a split, in LibreOffice) carries the same, so the end of the body and its
+        版记 stay on one page."""
+        ppr = p.find(qn("w:pPr"))
+        st = ppr.find(qn("w:pStyle"))
+        base = st.get(qn("w:val")) if st is not None else "Normal"
+        styles = self.d.part._styles_part._element
+        name_el = next((x.find(qn("w:name")) for x in styles.iter(qn("w:style")) if x.get(qn("w:styleId")) == base), None)
+        name = name_el.get(qn("w:val")) if name_el is not None else base
+        sid = f"{base}End"
+        styles.append(parse_xml(
+            f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" w:styleId="{sid}">'
+            f'<w:name w:val="{_attr(name)}（末段，与版记同页）"/><w:basedOn w:val="{base}"/><w:next w:val="{sid}"/>'
+            '<w:qFormat/><w:pPr><w:keepNext/><w:keepLines/></w:pPr></w:style>'))
+        if st is None:
+            st = ox.put(ppr, ox.el("pStyle"), ox.PPR_ORDER)
+        st.set(qn("w:val"), sid)
 
     def section(self) -> None:
         g, h = self.g, self.h

@@ -585,10 +585,7 @@ class _Placer:
         colophon: list[Para] = []
         name_set = {_bare(n) for n in names}
 
-        def colophon_line(p: Para) -> bool:
-            t = p.text.replace("\t", " ").strip()
-            return (p.style == "GwColophon" or any(rx.match(t) for rx in (RX_CC, RX_MAIN, RX_PRINTED))
-                    or bool(RX_COPIES.match(t.replace(" ", ""))) or (t.endswith("印发") and _date(t[:-2]) is not None))
+        colophon_line = _colophon_line
 
         boxes_with_colophon = {x.no for x in P[i:] if x.box and colophon_line(x)}
         # rest[k]: every paragraph from k on is a 版记 line or a short line (a printer's name)
@@ -801,8 +798,24 @@ def _joint_mark(paras: list[Para]):
     return cells, {"机关": organs, **({"后缀": suffix} if suffix else {})}
 
 
+def _colophon_line(p: Para) -> bool:
+    t = p.text.replace("\t", " ").strip()
+    return (p.style == "GwColophon" or any(rx.match(t) for rx in (RX_CC, RX_MAIN, RX_PRINTED))
+            or bool(RX_COPIES.match(t.replace(" ", ""))) or (t.endswith("印发") and _date(t[:-2]) is not None))
+
+
 def _prepare(draft: Draft) -> list[Para]:
     paras = [p for p in draft.paragraphs if p.kind != "toc"]
+    # a 版记 in a floating table (ours is written before the last body paragraph, its anchor): read at the end
+    floating = {p.cell[0] for p in paras if p.floating and p.cell and _colophon_line(p)}
+    if floating:
+        moved = [p for p in paras if p.floating and p.cell and p.cell[0] in floating]
+        paras = [p for p in paras if not (p.floating and p.cell and p.cell[0] in floating)] + moved
+    colophons = {p.cell[0] for p in paras if p.cell and _colophon_line(p)}
+    for t in draft.tables:  # a table of data: its rows became paragraphs (a 版记 table is no data)
+        if t.data and t.no not in colophons:
+            draft.notes.append(f"第 {t.first} 段起的表格（{t.rows} 行 {t.cols} 列）按行改为段落导入"
+                               "（同一行的单元格之间空一字）：内容格式不含表格，请核对")
     # a “目录” heading just before the table of contents goes with it
     if draft.toc:
         first_toc = next(p.no for p in draft.paragraphs if p.kind == "toc")

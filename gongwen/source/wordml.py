@@ -48,6 +48,7 @@ class Para:
     cell: tuple[int, int, int] | None = None  # (table, row, column) inside a table, 1-based
     table_row: bool = False  # a whole table row, its cells joined (a data table)
     kind: str = ""  # "toc" (table of contents), "" otherwise
+    floating: bool = False  # in a floating table (w:tblpPr): shown where it floats, not where it is written
     page_break: bool = False  # a page break before or at the start of the paragraph
     red: bool = False  # most of its text is red (a red-header mark)
     size: float = 0.0  # the largest font size of its text, pt
@@ -799,6 +800,8 @@ class Reader:
         no = self.no
         style_el = ppr.find(q("pStyle")) if ppr is not None else None
         style = style_el.get(q("val")) if style_el is not None else (self.styles.default_para or "")
+        if style.endswith("End") and style.startswith(("Gw", "Normal")) and style[:-3] in self.styles.by_id:
+            style = style[:-3]  # our last-paragraph variant (keeps the end of the body with the 版记)
         self.pending_boxes = []
         toc_before = self.in_toc()
         text, lead, red, size, page_break = self.runs(p, style)
@@ -881,7 +884,9 @@ class Reader:
             if p.cell and p.cell[0] == tno and not p.box:
                 by_row.setdefault(p.cell[1], []).append(p)
         filled = max((len({p.cell[2] for p in ps}) for ps in by_row.values()), default=0)
-        data = bool(borders and len(rows) >= 2 and filled >= 2 and not any(p.style == "GwMarkJoint" for p in got))
+        ours = any(p.style in ("GwMarkJoint", "GwColophon") for p in got)  # our joint mark, our 版记
+        data = bool(borders and len(rows) >= 2 and filled >= 2 and not ours)
+        floating = tblpr is not None and tblpr.find(q("tblpPr")) is not None
         self.draft.tables.append(Table(tno, first_no, len(rows), cols, data))
         if data:  # each row one paragraph, its cells one character apart
             joined: list[Para] = []
@@ -894,8 +899,9 @@ class Reader:
                 joined.append(Para(ps[0].no, text, style=ps[0].style, cell=(tno, r, 0), table_row=True))
             others = [p for p in got if not (p.cell and p.cell[0] == tno and not p.box)]
             self.draft.paragraphs[start:] = joined + others
-            self.draft.notes.append(f"第 {first_no} 段起的表格（{len(rows)} 行 {cols} 列）按行改为段落导入"
-                                    "（同一行的单元格之间空一字）：内容格式不含表格，请核对")
+            got = joined + others
+        for p in got:
+            p.floating = floating
 
     def _headers_footers(self) -> None:
         seen = set()
