@@ -6,7 +6,6 @@ a clear message and never a half-written folder."""
 from __future__ import annotations
 
 import copy
-import io
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from lxml import etree
 
 from gongwen.docx import DocxWriter
 from gongwen.house import load_house
-from gongwen.model import FootnoteRef, Text, walk
+from gongwen.model import Text
 from gongwen.source import load_year
 from gongwen.source.docx_import import import_docx, write_content
 from gongwen.transforms import resolve

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from gongwen.proofread import proofread_document, proofread_paragraphs
-from gongwen.proofread.rules import ERROR, check_text, heading_sequence
+from gongwen.proofread import proofread_document
+from gongwen.proofread.rules import check_text, heading_sequence
 from gongwen.source import load_year
 from gongwen.transforms import resolve
 

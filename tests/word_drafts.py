@@ -1353,7 +1353,7 @@ def make_toc_front(path: Path) -> dict:
                        f'w:pos="8834"/></w:tabs><w:rPr><w:noProof/></w:rPr></w:pPr>{field}{link}</w:p>')
     toc = ('<w:sdt><w:sdtPr><w:id w:val="-1523081329"/><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
            '<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtEndPr><w:rPr><w:b/><w:bCs/></w:rPr></w:sdtEndPr><w:sdtContent>'
-           f'<w:p><w:pPr><w:pStyle w:val="TOC"/></w:pPr><w:r><w:rPr><w:lang w:val="zh-CN"/></w:rPr><w:t>目录</w:t></w:r></w:p>'
+           '<w:p><w:pPr><w:pStyle w:val="TOC"/></w:pPr><w:r><w:rPr><w:lang w:val="zh-CN"/></w:rPr><w:t>目录</w:t></w:r></w:p>'
            + "".join(entries) +
            '<w:p><w:r><w:rPr><w:b/><w:bCs/><w:lang w:val="zh-CN"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r></w:p>'
            '</w:sdtContent></w:sdt>')

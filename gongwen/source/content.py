@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import ContentError, Problem
 from ..model import (HEADING_KEY, ITEMS_CONTINUOUS, ITEMS_RESTART, LEVEL_KEYS, TEXT_KEY, Attachment, Colophon,
                     DocNumber, Document, FootnoteRef, Inline, Notice, Paragraph, Section, Text)
-from .yamlsrc import YInt, YList, YMap, load_yaml
+from .yamlsrc import YList, YMap, load_yaml
 
 NOTICE_FILE = "notice.yaml"
 

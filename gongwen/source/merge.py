@@ -10,7 +10,6 @@ version is kept beside it as .bak).
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path

@@ -230,28 +230,11 @@ CHINESE = "〇一二三四五六七八九"
 
 
 def chinese_number(n: int) -> str:
-    """一 … 九十九, 一百, 一百零一 … (as Word's chineseCounting shows them)."""
-    if n <= 0:
-        return "〇" if n == 0 else str(n)
-    if n < 10:
-        return CHINESE[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else CHINESE[tens]) + "十" + (CHINESE[ones] if ones else "")
-    if n < 10000:
-        units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")]
-        out, zero = "", False
-        for value, name in units:
-            d = (n // value) % 10
-            if d:
-                if zero:
-                    out += "零"
-                out += CHINESE[d] + name
-                zero = False
-            elif out:
-                zero = True
-        return out
-    return str(n)
+    """一 … 九十九, 一百, 一百零一 … as Word's chineseCounting shows them (the model's own numerals)."""
+    from ..transforms import chinese_number as numeral
+    if 1 <= n <= 9999:
+        return numeral(n)
+    return "〇" if n == 0 else str(n)
 
 
 def _roman(n: int) -> str:
