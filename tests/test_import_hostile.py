@@ -5,7 +5,7 @@ Made the way they arrive: a real .doc written by LibreOffice (and the same file 
 encrypted by msoffcrypto-tool as Word encrypts, an .odt, a PDF; DOCX whose document.xml carries a DTD with
 an external entity naming a file of this machine, an entity-expansion bomb, a DOCTYPE hidden after 70 KB of
 comment; a part that inflates to 110 MB from a few hundred KB, and one whose ZIP directory lies about its
-size; a package of 20,000 parts; a 50,001-paragraph document.
+size; a package of 20,000 parts; a 50,001-paragraph document; tables nested 120 deep.
 """
 
 from __future__ import annotations
@@ -167,6 +167,9 @@ def hostile_cases(secret: Path) -> dict[str, tuple[bytes, str]]:
     cases["部件过多"] = (buf.getvalue(), "超过上限")
     cases["段落过多"] = (minimal_docx("<w:p/>" * 50001), "50000 段")
     cases["不是 XML"] = (minimal_docx(para("正文") + "<w:p>"), "不是合法的 XML")
+    deep = 120  # tables in tables: 360 levels of elements
+    cases["嵌套过深"] = (minimal_docx("<w:tbl><w:tr><w:tc>" * deep + para("深") + "</w:tc></w:tr></w:tbl>" * deep
+                                  + "<w:p/>"), "嵌套超过 256 层")
     return cases
 
 

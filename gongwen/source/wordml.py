@@ -688,8 +688,11 @@ class Reader:
         elif kind == "end" and self.fields:
             self.fields.pop()
 
+    GENERATED = ("TOC", "INDEX", "TOA", "BIBLIOGRAPHY")  # fields whose result Word generates from the text
+
     def in_toc(self) -> bool:
-        return any(instr.strip().upper().startswith("TOC") and shown for instr, shown in self.fields)
+        """Inside the shown result of a generated field: a table of contents (or of figures), an index."""
+        return any(instr.strip().upper().startswith(self.GENERATED) and shown for instr, shown in self.fields)
 
     def _object(self, el) -> None:
         """A drawing, VML picture or embedded object in a run: text boxes are read in place (pending),
@@ -736,7 +739,7 @@ class Reader:
         if d.toc:
             first = next(p.no for p in d.paragraphs if p.kind == "toc")
             last = max(p.no for p in d.paragraphs if p.kind == "toc")
-            d.skipped.append(f"第 {first}–{last} 段是目录（Word 自动生成的域，共 {d.toc} 段），没有导入：生成时不排目录")
+            d.skipped.append(f"第 {first}–{last} 段是目录或索引（Word 自动生成的域，共 {d.toc} 段），没有导入：生成时不排目录")
         if d.bullets:
             d.notes.append(f"{d.bullets} 个项目符号（•、■ 等）没有保留，所在段落按普通段落导入")
         return d
@@ -933,4 +936,7 @@ def _bad(pkg: Package, why: str):
 
 def read_draft(pkg: Package) -> Draft:
     """The paragraphs of a DOCX as the draft shows them, with what was not read."""
-    return Reader(pkg).read()
+    try:
+        return Reader(pkg).read()
+    except RecursionError:
+        raise BuildError(f"{pkg.name} 中的内容嵌套过深（表格套表格、文本框套文本框……），拒绝读取") from None

@@ -219,7 +219,9 @@ def parse_xml(data: bytes, what: str):
             data = data.replace(strict, transitional)
     try:
         root = etree.fromstring(data, PARSER)
-    except etree.XMLSyntaxError:
+    except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower():
+            raise BuildError(f"{what} 的元素嵌套超过 256 层（表格套表格……），远超任何真实的稿件，拒绝读取") from None
         raise BuildError(f"{what} 不是合法的 XML，文件可能已损坏") from None
     except ValueError:
         raise BuildError(f"{what} 无法读取，文件可能已损坏") from None
