@@ -240,13 +240,14 @@ def numbering_xml(h: House, g: _Geometry, restart: list[bool]) -> str:
     fonts = {1: f["heiti"], 2: f["kaiti"], 3: f["fangsong"], 4: f["fangsong"]}
     texts = {1: "%{}、", 2: "（%{}）", 3: "%{}.", 4: "（%{}）"}
     formats = {1: "chineseCounting", 2: "chineseCounting", 3: "decimal", 4: "decimal"}
-    _, lists = list_plan(restart)
+    bodies, lists = list_plan(restart)
+    first = {num for num, _ in bodies[0].values()}  # the lists the level styles name
     out = [f'<w:numbering {nsdecls("w")}>']
     for num, levels in lists:
         out.append(f'<w:abstractNum w:abstractNumId="{num}"><w:multiLevelType w:val="multilevel"/>'
                    f'<w:name w:val="公文层次{num}"/>')
         for ilvl, level in enumerate(levels):
-            link = f'<w:pStyle w:val="{LEVEL_STYLES[level - 1]}"/>' if num <= 2 and not (num == 2 and levels[0] == 1) else ""
+            link = f'<w:pStyle w:val="{LEVEL_STYLES[level - 1]}"/>' if num in first else ""
             out.append(f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{formats[level]}"/>{link}'
                        f'<w:suff w:val="nothing"/><w:lvlText w:val="{texts[level].format(ilvl + 1)}"/>'
                        f'<w:lvlJc w:val="left"/>'

@@ -22,15 +22,10 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .wordml import Draft, Para, read_draft
+from .wordml import Draft, Para, _short, read_draft
 from .wordpkg import open_package
 
-__all__ = ["Imported", "import_docx", "open_docx", "to_yaml", "write_content", "write_fragment"]
-
-
-def open_docx(path: Path):
-    """The DOCX package at `path` (closed by the caller); a BuildError in Chinese for anything else."""
-    return open_package(path)
+__all__ = ["Imported", "import_docx", "to_yaml", "write_content", "write_fragment"]
 
 
 @dataclass
@@ -276,22 +271,17 @@ class _Builder:
 
     def _check_sequence(self, restart: bool) -> None:
         """Numbers in the draft that skip or repeat: said, since the build numbers in order."""
+        from ..transforms import level_label
         expect: dict[tuple, int] = {}
-        labels = {1: lambda v: f"{_cn(v)}、", 2: lambda v: f"（{_cn(v)}）", 3: lambda v: f"{v}.", 4: lambda v: f"（{v}）"}
         for level, value, parent, p in self.numbers:
             if not value:
                 continue
             key = (level, 0 if (level == 3 and not restart) else parent)
             want = expect.get(key, 1)
             if value != want:
-                self.placer.notes.append(f"{p.where}的序号“{labels[level](value)}”与前面不连续（按顺序应为"
-                                         f"“{labels[level](want)}”）：生成时按顺序重新编号")
+                self.placer.notes.append(f"{p.where}的序号“{level_label(level, value)}”与前面不连续（按顺序应为"
+                                         f"“{level_label(level, want)}”）：生成时按顺序重新编号")
             expect[key] = value + 1
-
-
-def _cn(n: int) -> str:
-    from .wordml import chinese_number
-    return chinese_number(n)
 
 
 def _walk(nodes):
@@ -719,11 +709,6 @@ def _organ_like_before_date(P: list[Para], i: int) -> bool:
 
 def _typed_number(t: str) -> bool:
     return any(rx.match(t) for rx in (RX_L1, RX_L2, RX_L3, RX_L4))
-
-
-def _short(text: str, n: int = 20) -> str:
-    text = re.sub(r"\s+", " ", text.replace("\n", " ")).strip()
-    return text[:n] + ("…" if len(text) > n else "")
 
 
 # -- before placing: soft line breaks, typed notes, numbers kept as text ---------------------------

@@ -38,14 +38,14 @@ def _value(m: yaml.MappingNode, key: str):
     return None
 
 
-def _outline(root: yaml.MappingNode) -> tuple[list[_Node], bool]:
+def _outline(root: yaml.MappingNode) -> list[_Node]:
     """Every section of the attachment with the number the build gives it."""
     from .wordml import chinese_number
     restart = getattr(_value(root, "条目编号"), "value", "") == ITEMS_RESTART
     out: list[_Node] = []
     item_no = [0]
 
-    def walk(m: yaml.MappingNode, level: int, prefix: str, counters: dict):
+    def walk(m: yaml.MappingNode, level: int, prefix: str):
         for lv in (level + 1, level + 2, level + 3):
             if lv > 4:
                 break
@@ -67,11 +67,11 @@ def _outline(root: yaml.MappingNode) -> tuple[list[_Node], bool]:
                     else:
                         label = f"{prefix}（{k}）"
                     out.append(_Node(lv, child, seq, label))
-                    walk(child, lv, label if lv != 3 or restart else f"{label}", counters)
+                    walk(child, lv, label)
                 break
 
-    walk(root, 0, "", {})
-    return out, restart
+    walk(root, 0, "")
+    return out
 
 
 def _normalise(spec: str) -> str:
@@ -109,9 +109,8 @@ def merge_fragment(target: Path, fragment: dict, kind: str, after: str | None, s
     if any(isinstance(k, yaml.ScalarNode) and k.value in ("发文字号", "发文机关标志") for k, _ in root.value):
         raise BuildError(f"{target.name} 是发文文件，不是附件内容文件：请用 --into 指定附件文件（如 attachment.yaml）")
     level = {"部分": 1, "小节": 2, "条目": 3}.get(kind, 0)
-    top = [fragment[LEVEL_KEYS[level]]] if level else []
     told: list[str] = []
-    outline, _ = _outline(root)
+    outline = _outline(root)
     intro = fragment.get("导语")
     intro = [intro] if isinstance(intro, str) else list(intro or [])
     if fragment.get("标题"):
@@ -132,7 +131,7 @@ def merge_fragment(target: Path, fragment: dict, kind: str, after: str | None, s
         lines[at:at] = new
         where = f"“{anchor.label}”的末尾"
     else:
-        nodes = top[0]
+        nodes = fragment[LEVEL_KEYS[level]]
         if anchor is None:
             if level == 1 and any(n.level == 1 for n in outline):
                 anchor = [n for n in outline if n.level == 1][-1]

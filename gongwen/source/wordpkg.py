@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -166,11 +167,9 @@ class Package:
                                          "拒绝读取（可能是“压缩炸弹”）")
                     if self.total + len(out) > MAX_TOTAL:
                         raise BuildError(f"{self.name} 的各部件解压后合计超过上限 {_mb(MAX_TOTAL)}，拒绝读取")
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
-            raise BuildError(f"{what} 无法解压，文件可能已损坏") from None
-        except Exception as exc:  # zlib.error and the like: a damaged stream
-            if isinstance(exc, BuildError):
-                raise
+        except BuildError:
+            raise
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError, zlib.error):
             raise BuildError(f"{what} 无法解压，文件可能已损坏") from None
         self.total += len(out)
         return bytes(out)
