@@ -567,3 +567,17 @@ def test_page_counts_agree_with_one_paragraph_more(built, lo_pdfs, pdfs, tmp_pat
                 last = read_page(b.pages[-1])
                 assert any("印发" in ln.text for ln in text_lines(b.pages[-1])), (name, pdf.name)
                 assert [ln for ln in last.body if ln.size >= 15.5], (name, pdf.name)  # never the 版记 alone
+
+
+def test_libreoffice_shows_the_first_words_of_the_text_on_page_one(lo_pdfs):
+    """GB/T 9704 §7.3.1: the first page shows 正文 — in LibreOffice's rendering of each example's DOCX too,
+    although the end of the 正文 is kept with the 署名 (a 正文 of one paragraph stays where it starts)."""
+    from gongwen.model import walk
+    from gongwen.source import load_year
+    for name, (year, _) in EXAMPLES.items():
+        for doc in load_year(ROOT / "examples" / name / year):
+            n = doc.notice
+            first = (n.body[0].inlines if n.body else next(walk(n.sections)).heading)
+            words = "".join(getattr(x, "text", "") for x in first)[:8]
+            page1 = squash("".join(ln.text for ln in text_lines(lo_pdfs[n.number.text][0][0])))
+            assert words in page1, (n.number.text, words)

@@ -360,7 +360,10 @@ class DocxWriter:
         for p in n.body:
             self.para("Normal", self.inline_runs(p.inlines))
         self.sections(n.sections, n.item_numbering == ITEMS_RESTART)
-        self.keep_with_next()  # §7.3.5.5: the 署名's page carries the last lines of the 正文
+        if len(n.body) + len(n.sections) > 1:
+            # §7.3.5.5: the 署名's page carries the last lines of the 正文 — but a 正文 of one paragraph
+            # stays where it starts (§7.3.1: the first page shows 正文; LibreOffice would move it whole)
+            self.keep_with_next()
         for i, name in enumerate(m.attachment_note):  # 附件：1. … then 2. … aligned under “1.”
             self.para("GwAttachNote" if i == 0 else "GwAttachNoteMore", text=("附件：" if i == 0 else "") + name)
         self.signatures()
