@@ -169,15 +169,18 @@ def colophon_facts(pdf_path: Path, last_lead: str = "") -> dict:
 
 def test_the_colophon_stays_at_the_foot_of_the_last_page_over_a_sweep_of_added_lines(pdf_path, plan, tmp_path):
     """1–12 lines added after the last item as a clerk adds them (Enter at its end, then a line of text),
-    rendered by LibreOffice. Whenever the last item, the added lines and the 版记 fit on one page, the 版记
+    and 1–12 lines' worth of text typed at the end of the last item, rendered by LibreOffice. Whenever the last item, the added lines and the 版记 fit on one page, the 版记
     is on the last page, its last rule on the 版心 bottom edge, every row there, with body text above it.
     Past that (the end of the body longer than a page can hold with the 版记) it stays on the page where
     the last item starts — with that item, never alone on a page and never clipped."""
     from conftest import LINES_PER_PAGE
     docx = pdf_path.with_suffix(".docx")
     lead = "".join(x.text for x in plan.items[-1].lead)
+    line = "加强督导检查，确保各项工作任务落到实处并取得实效，形成长效机制。"[:28]  # one full line of the 版心
     jobs = [{"input": str(docx), "pdf": str(tmp_path / f"add{k}.pdf"), "ops": [["type_lines", lead, k]] if k else []}
             for k in range(0, 13)]
+    jobs += [{"input": str(docx), "pdf": str(tmp_path / f"in{k}.pdf"), "ops": [["append_text", lead, line * k]]}
+             for k in range(1, 13)]
     run_uno(jobs, tmp_path, font_aliases(pdf_path))
     first = colophon_facts(tmp_path / "add0.pdf", lead)
     item_lines, rows = first["tail"], 3
@@ -185,9 +188,9 @@ def test_the_colophon_stays_at_the_foot_of_the_last_page_over_a_sweep_of_added_l
     fitting = [k for k in range(0, 13) if item_lines + k + rows < LINES_PER_PAGE]
     assert fitting[-1] >= 7  # the sweep of the issue (7–9 lines left the 版记 alone) is inside it
     bad = []
-    for k in range(0, 13):
-        f = colophon_facts(tmp_path / f"add{k}.pdf", lead)
+    for name, k in [("add", k) for k in range(0, 13)] + [("in", k) for k in range(1, 13)]:
+        f = colophon_facts(tmp_path / f"{name}{k}.pdf", lead)
         foot = bool(f["rules"]) and abs(f["rules"][-1] - 262.0) < 0.5 and f["rows"] and f["body"] > 0
         if not foot or (k in fitting and f["page"] != f["pages"]):
-            bad.append((k, f))
+            bad.append((name, k, f))
     assert bad == [], bad
