@@ -326,7 +326,9 @@ class Builder:
             if composed is None:  # the page count the DOCX records: the composed document's
                 composed = Composer(house, fonts).compose(doc)
             try:
-                _atomic(target, lambda tmp: write_docx(doc, house, tmp, len(composed), not composed[-1].numbered))
+                from .layout import closed_pitches
+                _atomic(target, lambda tmp: write_docx(doc, house, tmp, len(composed), not composed[-1].numbered,
+                                                       closed_pitches(composed)))
             except BaseException:
                 if finish_pdf is not None:
                     with contextlib.suppress(Exception):

@@ -166,6 +166,7 @@ class Notice:
     secrecy: str = ""  # 密级和保密期限, e.g. 机密★1年
     urgency: str = ""  # 紧急程度: 特急 / 加急
     note: str = ""  # 附注, printed （…）
+    seal_by: str = ""  # 代章: the organ whose seal stands for the signatories, printed （…代章） under the date
     publicity: str = ""  # 公开属性: 主动公开 / 依申请公开 / 不予公开
     seals: list[str] = field(default_factory=list)  # 印章: PNG files, one per organ (the electronic copy)
     show_attachment_note: bool = True

@@ -67,12 +67,14 @@ def _fonts(h: House) -> dict[str, str]:
     return {role: names[0].split(":")[0] for role, names in h["fonts"].items()}
 
 
+DOCX_CLOSE_MARGIN_PT = 0.5  # a closed page's paragraphs: this much under the PDF's closed pitch
+
 # the style Word gives the paragraph after one in this style (Enter at its end), as a 公文 template sets it
 NEXT = {"GwMark": "GwDocNumber", "GwDocNumber": "GwTitle", "GwTitle": "GwRecipients", "GwRecipients": "Normal",
         "GwAttachLabel": "GwAttachTitle", "GwAttachTitle": "Normal", "GwAttachSubtitle": "Normal",
         "GwAttachNote": "GwAttachNoteMore", "GwAttachNoteMore": "GwAttachNoteMore", "GwSignature": "GwDate",
         "GwDate": "Normal", "GwHeading1": "Normal", "GwHeading2": "Normal", "GwItem": "GwItem", "GwItem4": "GwItem4",
-        "GwNote": "Normal", "GwPublicity": "Normal", "GwCopyNumber": "GwSecrecy", "GwSecrecy": "GwUrgency",
+        "GwNote": "Normal", "GwSealBy": "GwNote", "GwPublicity": "Normal", "GwCopyNumber": "GwSecrecy", "GwSecrecy": "GwUrgency",
         "GwUrgency": "GwMark", "GwMarkJoint": "GwDocNumber", "GwSignerRow": "GwTitle", "GwColophon": "GwColophon"}
 
 # the list levels of the structure (GB/T 9704 §7.3.3), tied to their styles: 一、 （一） 1. （1）
@@ -160,6 +162,8 @@ def styles_xml(h: House, g: _Geometry, mark_pt: float, levels: dict[int, tuple[i
                    f'w:line="{g.pitch}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>'),
         _style("paragraph", "GwDate", "成文日期", "Normal",
                ppr=f'<w:ind w:right="{date_right}" w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="right"/>'),
+        _style("paragraph", "GwSealBy", "代章", "Normal",
+               ppr=f'{no_indent}<w:jc w:val="left"/>'),
         _style("paragraph", "GwNote", "附注", "Normal"),
         _style("paragraph", "GwAttachLabel", "附件标识", "Normal",
                ppr=f'<w:keepNext/><w:pageBreakBefore/>{no_indent}<w:jc w:val="left"/>',
@@ -303,9 +307,46 @@ class DocxWriter:
                         [(n, n.sections)] + [(a, a.parts) for a in doc.attachments] if secs]
         self.levels, _ = list_plan(self.restart or [False])
         self.body_no = -1
+        self.closed: dict = {}
+
+    # the spacing before and after (in lines) of the styles whose blank lines are rows of the layout's flow
+    def _flow_spacing(self, style: str) -> tuple[float, float]:
+        h = self.h
+        return {"GwTitle": (0.0, h["body"]["recipients_lines_below_title"]),
+                "GwAttachNote": (h["body"]["attachment_note_lines_before"], 0.0),
+                "GwSignature": (h["body"]["signature_lines_before"], 0.0),
+                "GwAttachTitle": (h["attachment"]["title_lines_below_label"], h["attachment"]["body_lines_below_title"]),
+                "GwAttachSubtitle": (0.0, h["attachment"]["body_lines_below_title"])}.get(style, (0.0, 0.0))
+
+    def close(self, p, ref) -> None:
+        """A paragraph on a page whose line pitch the layout closed (self.closed): the same pitch as its
+        exact line spacing, off the document grid, its blank lines before and after closed alike."""
+        from ..layout import ref_key
+        q = self.closed.get(ref_key(ref))
+        if q is None:
+            return
+        ppr = p.find(qn("w:pPr"))
+        style = ppr.find(qn("w:pStyle")).get(qn("w:val"))
+        before, after = self._flow_spacing(style)
+        sp = ppr.find(qn("w:spacing"))
+        if sp is None:
+            sp = ox.put(ppr, ox.el("spacing"), ox.PPR_ORDER)
+        # half a point under the PDF's: Word's and LibreOffice's line boxes differ from the PDF's by
+        # fractions, and a page closed to hold its lines exactly would lose its last one to them
+        tw = round((q - DOCX_CLOSE_MARGIN_PT) * TW)
+        if sp.get(qn("w:before")) is not None and style == "GwSignature":
+            before = int(sp.get(qn("w:before"))) / self.g.pitch  # a later row of joint 署名: its own gap
+        if before:
+            sp.set(qn("w:before"), str(round(before * tw)))
+        if after:
+            sp.set(qn("w:after"), str(round(after * tw)))
+        sp.set(qn("w:line"), str(tw))
+        sp.set(qn("w:lineRule"), "exact")
+        ox.put(ppr, ox.el("snapToGrid", val="0"), ox.PPR_ORDER)
 
     # -- paragraphs ------------------------------------------------------------------------------
-    def para(self, style: str, runs: list | None = None, text: str | None = None) -> None:
+    def para(self, style: str, runs: list | None = None, text: str | None = None, ref=None) -> None:
+        """A paragraph in `style`; `ref`: the model object (or line kind) the layout set it from."""
         p = ox.el("p")
         ppr = ox.el("pPr")
         ppr.append(ox.el("pStyle", val=style))
@@ -315,6 +356,8 @@ class DocxWriter:
         for r in runs or []:
             p.append(r)
         self.sect.addprevious(p)
+        if ref is not None and self.closed:
+            self.close(p, ref)
         return p
 
     def inline_runs(self, inlines: list[Inline], char_style: str | None = None) -> list:
@@ -354,40 +397,41 @@ class DocxWriter:
             if n.joint:
                 self._spacing(num, before=self.h["header"]["number_lines_below_mark"] * self.g.pitch
                               - round((_joint_em(self.h) - 1) / 2 * self.mark_pt * TW))
-        self.title_para("GwTitle", n.title_lines)
+        self.title_para("GwTitle", n.title_lines, ref="title")
         if n.recipients:
-            self.para("GwRecipients", text=n.recipients + "：")
+            self.para("GwRecipients", text=n.recipients + "：", ref="recipients")
         for p in n.body:
-            self.para("Normal", self.inline_runs(p.inlines))
+            self.para("Normal", self.inline_runs(p.inlines), ref=p)
         self.sections(n.sections, n.item_numbering == ITEMS_RESTART)
         if len(n.body) + len(n.sections) > 1:
             # §7.3.5.5: the 署名's page carries the last lines of the 正文 — but a 正文 of one paragraph
             # stays where it starts (§7.3.1: the first page shows 正文; LibreOffice would move it whole)
             self.keep_with_next()
         for i, name in enumerate(m.attachment_note):  # 附件：1. … then 2. … aligned under “1.”
-            self.para("GwAttachNote" if i == 0 else "GwAttachNoteMore", text=("附件：" if i == 0 else "") + name)
+            self.para("GwAttachNote" if i == 0 else "GwAttachNoteMore", text=("附件：" if i == 0 else "") + name,
+                      ref="attachment-note")
         self.signatures()
         if n.note:
             self.keep_with_next()  # the 附注 right under the date
-            self.para("GwNote", text=f"（{n.note}）")
+            self.para("GwNote", text=f"（{n.note}）", ref="note")
 
         for att in m.attachments:
-            self.para("GwAttachLabel", text=att.label)
-            title = self.title_para("GwAttachTitle", att.title_lines)
+            self.para("GwAttachLabel", text=att.label, ref=att)
+            title = self.title_para("GwAttachTitle", att.title_lines, ref=att)
             if att.subtitle:
                 self._spacing(title, after=0)
-                self.para("GwAttachSubtitle", text=att.subtitle)
+                self.para("GwAttachSubtitle", text=att.subtitle, ref=att)
             for p in att.preamble:
-                self.para("Normal", self.inline_runs(p.inlines))
+                self.para("Normal", self.inline_runs(p.inlines), ref=p)
             self.sections(att.parts, att.item_numbering == ITEMS_RESTART)
         if n.publicity:
-            self.para("GwPublicity", text=f"公开属性：{n.publicity}")
+            self.para("GwPublicity", text=f"公开属性：{n.publicity}", ref="publicity")
         self.colophon()
         return self.finish()
 
-    def title_para(self, style: str, lines: list[str]):
+    def title_para(self, style: str, lines: list[str], ref=None):
         """A title: its lines in one paragraph, broken where the author broke them."""
-        title = self.para(style)
+        title = self.para(style, ref=ref)
         for i, t in enumerate(lines):
             if i:
                 title.append(ox.break_run())
@@ -406,14 +450,14 @@ class DocxWriter:
         for s in sections:
             style = LEVEL_STYLES[s.level - 1]
             if s.level <= 2:
-                p = self.para(style, self.inline_runs(s.heading))
+                p = self.para(style, self.inline_runs(s.heading), ref=s)
             else:
                 first = s.paragraphs[0].inlines if s.paragraphs else []
-                p = self.para(style, self.inline_runs(s.heading, "GwLead") + self.inline_runs(first))
+                p = self.para(style, self.inline_runs(s.heading, "GwLead") + self.inline_runs(first), ref=s)
             if self.body_no > 0:  # a later body: its own lists (the styles name the first body's)
                 ox.put(p.find(qn("w:pPr")), ox.numbering(*levels[s.level]), ox.PPR_ORDER)
             for para in s.paragraphs[0 if s.level <= 2 else 1:]:
-                self.para("Normal", self.inline_runs(para.inlines))
+                self.para("Normal", self.inline_runs(para.inlines), ref=para)
             self.sections(s.children)
 
     def keep_with_next(self) -> None:
@@ -504,6 +548,9 @@ class DocxWriter:
         groups = pairs if fits else [[s] for s in sigs]
         gap = int(h["body"].get("joint_signature_row_gap_lines", 3))
         seals = list(zip(sigs, n.seals))
+        # the first names of rows of two stand in one column, centred on one tab stop (the narrowest room)
+        left_centre = min((round((max(0.0, centre - cells(p[-1]) * g.cell / 2) - g.cell) / 2)
+                           for p in groups if len(p) == 2), default=0)
         for gi, group in enumerate(groups):
             if len(group) == 1 and cells(group[0]) * g.cell <= g.type_w:
                 # centred on the date by a centre tab stop at the date's centre, where the date is centred
@@ -517,7 +564,7 @@ class DocxWriter:
                 runs = []
                 stops = []
                 if len(group) == 2:
-                    stops.append(("center", round((right_x - g.cell) / 2)))
+                    stops.append(("center", left_centre))
                     runs += [ox.tab_run(), ox.text_run(group[0])]
                 if cells(group[-1]) * g.cell <= g.type_w:
                     stops.append(("center", round(min(centre, g.type_w - cells(group[-1]) * g.cell / 2))))
@@ -532,12 +579,19 @@ class DocxWriter:
                 centres = [pos for _, pos in stops] if stops else [g.type_w - centre]
             if gi:
                 self._spacing(p, before=gap * g.pitch)
+            if self.closed:
+                self.close(p, "signature")
             for name, x in zip(group, centres):
                 path = dict(seals).get(name)
                 if path:
                     p.append(self._seal_run(path, x))
-        date = self.para("GwDate", [ox.tab_run(), ox.text_run(n.date_text)])
+        date = self.para("GwDate", [ox.tab_run(), ox.text_run(n.date_text)], ref="date")
         self._centre_on_tab(date, round(centre))  # 右空四字 as built; its centre is the signatures'
+        if n.seal_by:  # （…代章） on the next line, centred on the date as the 署名 is
+            self.keep_with_next()
+            text = f"（{n.seal_by}代章）"
+            p = self.para("GwSealBy", [ox.tab_run(), ox.text_run(text)], ref="seal-by")
+            self._centre_on_tab(p, round(max(cells(text) * g.cell / 2, min(centre, g.type_w - cells(text) * g.cell / 2))))
 
     def _seal_run(self, path: str, centre_x: float):
         """An electronic seal in front of the text, centred on its 署名 at `centre_x` (twips from the left
@@ -879,10 +933,14 @@ def _attr(s: str) -> str:
 
 
 def write_docx(doc: Document, house: House, target: Path, pages: int | None = None,
-               colophon_page: bool = False) -> None:
+               colophon_page: bool = False, closed: dict | None = None) -> None:
     """`pages`: the page count of the composed document (the PDF's), recorded in docProps/app.xml;
-    `colophon_page`: the composed document puts the 版记 on an unnumbered page of its own (duplex)."""
+    `colophon_page`: the composed document puts the 版记 on an unnumbered page of its own (duplex);
+    `closed`: layout.closed_pitches() of the composed pages — the paragraphs on a page whose pitch the
+    layout closed to keep the 署名 with the text (§7.3.5.5), a heading with its lines or the last lines
+    with the 版记 get that pitch as their exact line spacing, so that Word's pages break as the PDF's."""
     w = DocxWriter(doc, house)
+    w.closed = closed or {}
     w.pages = pages
     w.colophon_page = colophon_page
     target.write_bytes(w.build())

@@ -302,7 +302,7 @@ def _notice_fields(doc: Document, notes: Notes) -> list[tuple[str, str]]:
     n, c = doc.notice, doc.colophon
     return [("标题", "".join(n.title_lines)), ("主送机关", n.recipients),
             ("正文", "\n".join(notes.text(p.inlines) for p in n.body)), ("附件说明", "\n".join(doc.attachment_note)),
-            ("发文机关署名", "、".join(n.signatures)), ("成文日期", n.date_text), ("附注", n.note),
+            ("发文机关署名", "、".join(n.signatures)), ("成文日期", n.date_text), ("代章", n.seal_by), ("附注", n.note),
             ("抄送", c.cc_text), ("印发机关", c.printer), ("印发日期", c.print_date_text), ("印数", c.copies_text)]
 
 

@@ -23,7 +23,7 @@ breaking), `pages` (pagination and footnotes), `blocks` (the elements of the sta
 from __future__ import annotations
 
 from .blocks import Blocks
-from .boxes import EPS, NOEND, NOSTART, Line, Page, Row, Rule, Run, Style
+from .boxes import EPS, NOEND, NOSTART, Line, Page, Row, Rule, Run, Style, closed_pitches, ref_key
 from .lines import LineBreaker
 from .metrics import _METRICS, Metrics, metrics_for, save_metrics
 from .pages import Paginator
@@ -33,5 +33,5 @@ class Composer(Blocks, Paginator, LineBreaker):
     """Breaks text into lines and lines into pages for one document: `Composer(house, fonts).compose(doc)`."""
 
 
-__all__ = ["Composer", "Style", "Run", "Line", "Rule", "Page", "Row", "Metrics", "metrics_for", "save_metrics",
+__all__ = ["Composer", "closed_pitches", "ref_key", "Style", "Run", "Line", "Rule", "Page", "Row", "Metrics", "metrics_for", "save_metrics",
            "NOSTART", "NOEND", "EPS", "_METRICS"]

@@ -28,7 +28,8 @@ class Blocks:
             rows += self.para_rows([Run(f"公开属性：{doc.notice.publicity}", self.body)], self.indent2, kind="publicity")
 
         # the 版记 needs its height under the text of the last page (and a fifth of a line)
-        pages = self.paginate(rows, y0, tail=self.colophon_height(doc) + 0.2 * self.P)
+        tail = self.colophon_height(doc) + 0.2 * self.P
+        pages = self.fill_short_pages(rows, y0, tail, self.paginate(rows, y0, tail=tail))
         pages[0].lines[:0] = first_page_lines
         pages[0].rules[:0] = rules
         self.place_colophon(doc, pages)
@@ -172,7 +173,7 @@ class Blocks:
                 rows.append(Row(ln, keep_next=True))
         first_body = len(rows)
         for p in n.body:
-            rows += self.para_rows(self.inline_runs(p.inlines, self.body), indent2)
+            rows += self.para_rows(self.inline_runs(p.inlines, self.body), indent2, ref=p)
         rows += self.section_rows(n.sections)
         if len(rows) > first_body:
             rows[first_body].hold = True  # §7.3.1: the first page shows 正文, whatever is kept together later
@@ -185,11 +186,13 @@ class Blocks:
             for i, name in enumerate(doc.attachment_note):
                 runs = [Run((label if i == 0 else "") + name, self.body)]
                 first = indent2 if i == 0 else indent2 + lw
-                rows += [Row(ln, keep_next=True) for ln in
-                         self.paragraph_lines(runs, first, indent2 + lw, justify=False, kind="attachment-note")]
+                lines = self.paragraph_lines(runs, first, indent2 + lw, justify=False, kind="attachment-note")
+                # an attachment's name is not split over two pages; between names the page may turn
+                rows += [Row(ln, keep_next=j < len(lines) - 1) for j, ln in enumerate(lines)]
         if rows:
             rows[-1].keep_next = True
-        rows += self.signature_rows(n.signatures, n.date_text, keep_date=bool(n.note))  # 附注 right below the date
+        rows += self.signature_rows(n.signatures, n.date_text, keep_date=bool(n.note or n.seal_by),
+                                    seal_by=n.seal_by, keep_seal_by=bool(n.note))  # 代章, 附注 right below the date
         if n.note:
             rows += [Row(ln) for ln in self.paragraph_lines([Run(f"（{n.note}）", self.body)], indent2, kind="note")]
         return rows
@@ -203,23 +206,25 @@ class Blocks:
             if s.level <= 2:
                 st = Style("heiti", self.S) if s.level == 1 else Style("kaiti", self.S)
                 runs = [Run(s.label, st)] + self.inline_runs(s.heading, st)
-                rows += self.para_rows(runs, self.indent2, kind=f"heading{s.level}", keep_next=True)
+                rows += self.para_rows(runs, self.indent2, kind=f"heading{s.level}", keep_next=True, ref=s)
                 for p in s.paragraphs:
-                    rows += self.para_rows(self.inline_runs(p.inlines, self.body), self.indent2)
+                    rows += self.para_rows(self.inline_runs(p.inlines, self.body), self.indent2, ref=p)
             else:
                 paras = s.paragraphs or [Paragraph([])]
                 first = ([Run(s.label, self.body)] + self.inline_runs(s.heading, self.lead)
                          + self.inline_runs(paras[0].inlines, self.body))
-                rows += self.para_rows(first, self.indent2, kind="item" if s.level == 3 else "item4")
+                rows += self.para_rows(first, self.indent2, kind="item" if s.level == 3 else "item4", ref=s)
                 for p in paras[1:]:
-                    rows += self.para_rows(self.inline_runs(p.inlines, self.body), self.indent2)
+                    rows += self.para_rows(self.inline_runs(p.inlines, self.body), self.indent2, ref=p)
             rows += self.section_rows(s.children)
         return rows
 
-    def signature_rows(self, signatures: list[str], date_text: str, keep_date: bool = False) -> list["Row"]:
+    def signature_rows(self, signatures: list[str], date_text: str, keep_date: bool = False,
+                       seal_by: str = "", keep_seal_by: bool = False) -> list["Row"]:
         """署名 and 成文日期 of a sealed document (§7.3.5.1): the date 右空四字; one organ's name centred over
         the date; joint organs in order, two to a row where they fit (the last centred over the date),
-        else one to a row, rows spaced for their seals. A name wider than its room wraps."""
+        else one to a row, rows spaced for their seals. A name wider than its room wraps. A 代章 line
+        （…代章） on the line under the date, centred on it like the 署名."""
         h = self.h
         rows: list[Row] = [Row(None, keep_next=True)] * h["body"]["signature_lines_before"]
         date_runs = [Run(date_text, self.body)]
@@ -241,6 +246,8 @@ class Blocks:
         fits = all(len(p) == 1 or width(p[0]) <= max(0.0, centre - width(p[1]) / 2) - gap for p in pairs)
         groups = pairs if fits else [[s] for s in signatures]
         row_gap = int(h["body"].get("joint_signature_row_gap_lines", 3))
+        # the first names of rows of two stand in one column, centred on one line (the narrowest room)
+        rooms = [over_date(g[-1])[0].x - gap for g in groups if len(g) == 2]
         for gi, group in enumerate(groups):
             if gi:
                 rows += [Row(None, keep_next=True)] * row_gap
@@ -248,11 +255,14 @@ class Blocks:
             extra: list[Line] = []
             if len(group) == 2:
                 lw = width(group[0])
-                room = right[0].x - gap
+                room = min(rooms)
                 extra = [Line([Run(group[0], self.body)], max(0.0, (room - lw) / 2), 0, self.ls_grid, lw, "signature")]
             for i, ln in enumerate(right):
                 rows.append(Row(ln, keep_next=True, extra=extra if i == len(right) - 1 else []))
         rows.append(Row(Line(date_runs, dx, 0, self.ls_grid, dw, "date"), keep_next=keep_date))
+        if seal_by:
+            lines = over_date(f"（{seal_by}代章）", kind="seal-by")
+            rows += [Row(ln, keep_next=keep_seal_by or k < len(lines) - 1) for k, ln in enumerate(lines)]
         return rows
 
     # -- 附件 (§7.3.7) -----------------------------------------------------------------------------
@@ -262,19 +272,19 @@ class Blocks:
         h = self.h
         hei = Style("heiti", self.S)
         rows = [Row(Line([Run(att.label, hei)], 0, 0, self.ls_grid, 0, "attachment-label"),
-                    break_before=True, keep_next=True)]
+                    break_before=True, keep_next=True, ref=att)]
         rows += [Row(None, keep_next=True)] * h["attachment"]["title_lines_below_label"]
         tst = Style("xiaobiaosong", float(h["sizes_pt"]["title"]))
         for t in self.title_lines(att.title_lines, tst):
-            rows.append(Row(self.centered(t, tst, kind="attachment-title"), keep_next=True))
+            rows.append(Row(self.centered(t, tst, kind="attachment-title"), keep_next=True, ref=att))
         if att.subtitle:
             for ln in self.paragraph_lines([Run(att.subtitle, Style("kaiti", self.S))], 0.0, justify=False,
                                            kind="attachment-subtitle"):
                 ln.x = (self.W - ln.width) / 2
-                rows.append(Row(ln, keep_next=True))
+                rows.append(Row(ln, keep_next=True, ref=att))
         rows += [Row(None, keep_next=True)] * h["attachment"]["body_lines_below_title"]
         for p in att.preamble:
-            rows += self.para_rows(self.inline_runs(p.inlines, self.body), self.indent2)
+            rows += self.para_rows(self.inline_runs(p.inlines, self.body), self.indent2, ref=p)
         rows += self.section_rows(att.parts)
         return rows
 

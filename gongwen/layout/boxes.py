@@ -81,6 +81,25 @@ class Page:
     footnote_top: float = 0.0  # top of the footnote block, pt from the 版心 top (the 版心 height if none)
     numbered: bool = True  # False: a 版记 page after a blank face in duplex printing carries no page number
     images: list = field(default_factory=list)  # Image: the electronic seals, drawn over the text
+    free_rows: int = 0  # grid lines left empty under the text (the 版记's room not counted)
+    before_break: bool = False  # the next page is a new one by rule (an attachment starts on it)
+    closed: bool = False  # its pitch was closed to keep lines together (§7.3.5.5), not for footnotes
+    refs: set = field(default_factory=set)  # ref_key() of what it sets: the DOCX closes the same paragraphs
+
+
+def ref_key(ref) -> object:
+    """What a Row's ref is known by across the writers: the model object's identity, or a line kind."""
+    return ref if isinstance(ref, (str, tuple)) else id(ref)
+
+
+def closed_pitches(pages: list["Page"]) -> dict:
+    """ref_key → line pitch (pt) of what stands on pages whose pitch was closed to keep it together."""
+    out: dict = {}
+    for p in pages:
+        if p.closed:
+            for k in p.refs:
+                out[k] = min(out.get(k, p.pitch), p.pitch)
+    return out
 
 
 @dataclass
@@ -95,3 +114,4 @@ class Row:
     count: int = 1  # lines in the paragraph
     extra: list = field(default_factory=list)  # further lines on the same grid line (a second 署名)
     hold: bool = False  # never carried to the next page by a keep-with-next chain (the first line of 正文)
+    ref: object = None  # the model object the line sets (a Paragraph, Section, Attachment), for the DOCX

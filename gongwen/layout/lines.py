@@ -46,6 +46,14 @@ def latin(ch: str) -> bool:
 
 TITLE_SEARCH_LIMIT = 200_000  # ways of cutting a title weighed at most (a 60-character title needs a few hundred)
 DANGLING = {"的", "和", "与", "及", "或", "并", "对", "在", "关于"}
+# names of the genre and of plans that the word segmenter cuts in two (行动 / 方案): a title never breaks inside
+TITLE_COMPOUNDS = {
+    "行动方案", "工作方案", "实施方案", "推进方案", "建设方案", "评估方案", "三年行动方案", "行动计划", "工作计划",
+    "实施计划", "三年行动计划", "工作要点", "工作意见", "实施意见", "指导意见", "若干意见", "实施细则", "管理办法",
+    "暂行办法", "实施办法", "考核办法", "专项规划", "发展规划", "工作规划", "工作规则", "工作制度", "工作总结",
+    "工作报告", "项目清单", "任务清单", "责任清单", "行动纲要", "指导纲要", "管理规定", "暂行规定", "工作指引",
+    "工作指南", "操作指南", "重点项目",
+}
 _OPENING = set("“‘（《〈「『【〔([{")
 _CLOSING = set("，。、；：？！”’）》〉」』】〕…,.;:!?)]}")
 
@@ -75,6 +83,15 @@ def title_words(text: str) -> list[str]:
             out.append(w)
     if pending:
         out.append(pending)
+    merged = True
+    while merged:  # 行动 + 方案 → 行动方案, then 三年 + 行动方案 → 三年行动方案
+        merged = False
+        for k in range(len(out) - 1):
+            core = (out[k] + out[k + 1]).strip("".join(_OPENING | _CLOSING))
+            if core in TITLE_COMPOUNDS:
+                out[k:k + 2] = [out[k] + out[k + 1]]
+                merged = True
+                break
     return out
 
 
@@ -176,7 +193,10 @@ class LineBreaker:
                 st.call
                 or zero_width(ch)  # a combining mark or variation selector stays with its base
                 or (latin(ch) and latin(prev[0]) and not prev[1].call)
-                or (ch in "—…" and prev[0] == ch))  # —— and …… are never split
+                or (ch in "—…" and prev[0] == ch)  # —— and …… are never split
+                # a single 连接号 (2025—2027年) neither starts nor ends a line: it joins its neighbours
+                or (ch == "—" and prev[0] != "—" and not (i + 1 < len(atoms) and atoms[i + 1][0] == "—"))
+                or (prev[0] == "—" and ch != "—" and not (i >= 2 and atoms[i - 2][0] == "—")))
             if glue and tokens:
                 tokens[-1].append(i)
             else:
@@ -336,6 +356,8 @@ class LineBreaker:
                 top = 0 if n == 2 else lines.index(max(lines))
                 cost += 4 * sum(max(0.0, lines[i] - lines[i + 1]) ** 2 for i in range(top))
                 cost += 4 * sum(max(0.0, lines[i + 1] - lines[i]) ** 2 for i in range(top, n - 1))
+                if n >= 3 and lines[-1] > max(lines[:-1]) + st.size / 2:
+                    cost += 1e6 * (lines[-1] - max(lines[:-1]))  # widest at the foot: neither shape (§7.3.1)
                 for a in bounds[1:-1]:
                     if words[a - 1] in DANGLING:
                         cost += (2 * st.size) ** 2  # a line ending in 的 / 和 / 及 …

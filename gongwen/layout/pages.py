@@ -1,14 +1,21 @@
 """Pages: the flow of grid rows cut into pages of 22 lines, footnotes at the foot of their call's page.
 
-A heading is never the last line of a page (keep with next); widow control as in the print; a page
-holding footnotes keeps its 22 lines by closing its line pitch slightly (GB/T 9704 §7.3.5.5 allows
-adjusting line spacing), down to `min_line_pitch_pt`.
+A heading is never the last line of a page and keeps the first two lines of what follows it; widow
+control as in the print. GB/T 9704 §7.3.5.5 (调整行距、字距) is the first remedy where keeping things
+together would leave a page unfinished: a page holding footnotes keeps its 22 lines, a 署名 block or a
+heading that would go over with its lines stays, and the last lines stay with the 版记, by closing that
+page's line pitch, down to `min_line_pitch_pt`; when that is not enough, a paragraph near the page end is
+set with tighter character spacing (`max_letter_tightening_em`) to save a line. Only then do lines go over.
 """
 
 from __future__ import annotations
 
 from ..house import MM
-from .boxes import EPS, Line, Page, Row, Rule, Run
+from .boxes import EPS, Line, Page, Row, Rule, Run, ref_key
+
+
+HEADING_KINDS = {"heading1", "heading2"}
+SQUEEZE_KINDS = {"signature", "date", "seal-by", "note", "attachment-note", "signer", "signer-label"}
 
 
 class Paginator:
@@ -16,11 +23,37 @@ class Paginator:
 
     para_id = 0  # paragraph ids for widow control
 
-    def para_rows(self, runs, indent, kind="body", keep_next=False):
+    def para_rows(self, runs, indent, kind="body", keep_next=False, ref=None):
         lines = self.paragraph_lines(runs, indent, kind=kind)
         self.para_id += 1
-        return [Row(ln, keep_next=keep_next, para=self.para_id, idx=i, count=len(lines))
+        if not hasattr(self, "para_src"):
+            self.para_src = {}
+        self.para_src[self.para_id] = (runs, indent, kind)
+        return [Row(ln, keep_next=keep_next, para=self.para_id, idx=i, count=len(lines), ref=ref)
                 for i, ln in enumerate(lines)]
+
+    def tightened(self, rows: list["Row"], pid: int) -> list["Row"] | None:
+        """`rows` with paragraph `pid` set with its character spacing closed by up to
+        `max_letter_tightening_em` (GB/T 9704 §7.3.5.5: 调整字距), when that saves it a line; else None.
+        Its lines stay justified to the full width; its last line keeps the grid spacing where it can."""
+        runs, indent, kind = self.para_src[pid]
+        at = [k for k, r in enumerate(rows) if r.para == pid]
+        if not at:
+            return None
+        old = [rows[k] for k in at]
+        em = float(self.h["body"].get("max_letter_tightening_em", 0.05))
+        lines = self.paragraph_lines(runs, indent, ls=self.ls_grid - em * self.S, kind=kind)
+        if len(lines) >= len(old):
+            return None
+        last = lines[-1]
+        n = self.clusters(last.runs)
+        grid_w = self.natural_width(last.runs) + self.ls_grid * max(n - 1, 0)
+        if last.x + grid_w <= self.W + EPS:
+            last.letter_spacing, last.width = self.ls_grid, grid_w
+        new = [Row(ln, keep_next=old[min(j, len(old) - 2)].keep_next, para=pid, idx=j, count=len(lines),
+                   hold=old[0].hold if j == 0 else False, ref=old[0].ref) for j, ln in enumerate(lines)]
+        new[-1].keep_next = old[-1].keep_next
+        return rows[:at[0]] + new + rows[at[-1] + 1:]
 
 
     FOOTNOTE_HEAD = 6.0 + 0.5 + 3.0  # space, rule, space above the first footnote line (pt)
@@ -57,6 +90,7 @@ class Paginator:
         reserve = int(hb.get("footnote_min_lines", 10))  # lines a page keeps for footnotes it continues
         widows = bool(hb.get("widow_control", True))
         orphans = bool(hb.get("orphan_control", False))
+        self.keep_headings(rows)
         pages: list[Page] = []
         cur: list[Row] = []
         y0 = y0_first
@@ -93,7 +127,9 @@ class Paginator:
             need = max(need, min(total, reserve))
             return n * self.P + height(need) <= avail + EPS
 
-        def finish(rs: list[Row], top: float) -> None:
+        def finish(rs: list[Row], top: float, reserve: float = 0.0) -> None:
+            """Place the rows `rs` as a page, footnotes at its foot and `reserve` (the 版记) kept free
+            under the text; the pitch closes (down to min_pitch) where the page was filled that way."""
             nonlocal carried
             _, lines = own(rs)
             queue = carried + lines
@@ -103,13 +139,16 @@ class Paginator:
             continued = bool(carried)
             if not queue or n * self.P + fh <= avail + EPS or (n and (avail - fh) / n >= min_pitch):
                 placed, carried = queue, []
-                pitch = min(self.P, (avail - fh) / n) if (fh and n) else self.P
+                pitch = min(self.P, (avail - fh - reserve) / n) if n else self.P
             else:
                 cap = max(0, int((avail - n * self.P - self.FOOTNOTE_HEAD + EPS) // lead))
                 placed, carried = queue[:cap], queue[cap:]
                 pitch = self.P
             fh, flines = self.place_notes(placed)
             page = Page(0, pitch=pitch, footnote_top=self.H - fh)
+            page.free_rows = max(0, int((avail - fh - reserve + EPS) // self.P) - n) if pitch >= self.P - EPS else 0
+            page.closed = pitch < self.P - EPS and n * self.P > avail - reserve + EPS
+            page.refs = {ref_key(r.ref if r.ref is not None else r.line.kind) for r in rs if r.line is not None}
             for k, r in enumerate(rs):
                 if r.line is None:
                     continue
@@ -127,39 +166,131 @@ class Paginator:
                     page.lines.append(ln)
             pages.append(page)
 
-        for row in rows:
+        def carry_of(page: list[Row], row: Row) -> list[Row]:
+            """The rows that go over to the next page with `row` (popped from `page`): widow and orphan
+            control, then what is kept with the next line."""
+            carry = self.widow_orphan(page, row, orphans) if widows else []
+            while page and page[-1].keep_next and len(page) > 1 and not page[-1].hold:
+                carry.insert(0, page.pop())
+            head = carry[0] if carry else None
+            if (widows and head is not None and head.para is not None and head.idx == head.count - 1
+                    and head.count > 1 and len(page) > 1 and page[-1].para == head.para and not page[-1].hold):
+                carry.insert(0, page.pop())  # a paragraph's last line is not left alone at the top of a page
+            return carry
+
+        def squeezed(i: int) -> int:
+            """§7.3.5.5: when what would go over to the next page with row `i` holds the 署名 and 成文日期
+            (or the 附件说明 before them) or a heading, and leaves this page more than SHORT lines short,
+            it stays on the page — with the rest of its keep-together chain — if closing the page's line
+            pitch to no less than min_pitch makes room (and room for the 版记 under it when it ends the
+            text). Returns how many rows from `i` stay (0: none)."""
+            j = i
+            while j + 1 < len(rows) and rows[j].keep_next and not rows[j + 1].break_before:
+                j += 1
+            unit = rows[i:j + 1]
+            rest = list(cur)
+            moved = carry_of(rest, rows[i]) + unit
+            if not any(r.line is not None and r.line.kind in SQUEEZE_KINDS | HEADING_KINDS for r in moved):
+                return 0
+            room = self.H - y0 - height(len(carried) + len(own(rest)[1]))
+            if int((room + EPS) // self.P) - len(rest) <= self.SHORT:
+                return 0  # carrying them over leaves the page full enough
+            cand = cur + unit
+            _, lines = own(cand)
+            room = self.H - y0 - height(len(carried) + len(lines)) - (tail if j + 1 == len(rows) else 0.0)
+            return len(unit) if len(cand) * min_pitch <= room + EPS else 0
+
+        i = 0
+        while i < len(rows):
+            row = rows[i]
+            i += 1
             if row.break_before and (cur or pages):
                 finish(cur, y0)
+                pages[-1].before_break = True
                 cur, y0 = [], 0.0  # footnotes still running on continue at the foot of the new page
             if not cur and row.line is None and not row.break_before and pages:
                 continue  # no blank line at the top of a page
             if fits(cur + [row], y0):
                 cur.append(row)
                 continue
-            carry = self.widow_orphan(cur, row, orphans) if widows else []
-            while cur and cur[-1].keep_next and len(cur) > 1 and not cur[-1].hold:
-                carry.insert(0, cur.pop())
-            head = carry[0] if carry else None
-            if (widows and head is not None and head.para is not None and head.idx == head.count - 1
-                    and head.count > 1 and len(cur) > 1 and cur[-1].para == head.para and not cur[-1].hold):
-                carry.insert(0, cur.pop())  # a paragraph's last line is not left alone at the top of a page
+            k = squeezed(i - 1) if cur else 0
+            if k:
+                cur += rows[i - 1:i - 1 + k]
+                i += k - 1
+                continue
+            carry = carry_of(cur, row)
             finish(cur, y0)
             while carry and carry[0].line is None:  # no blank line at the top of a page
                 carry.pop(0)
             cur, y0 = carry + [row], 0.0
         if tail and len(cur) > 1 and not carried:
             _, lines = own(cur)
-            if len(cur) * self.P + height(len(lines)) + tail > self.H - y0 + EPS:
-                carry = self.tail_lines(cur)
+            need = height(len(lines)) + tail
+            if len(cur) * self.P + need > self.H - y0 + EPS and len(cur) * min_pitch + need > self.H - y0 + EPS:
+                carry = self.tail_lines(cur)  # closing the pitch is not enough: lines go over with the 版记
                 if cur:
                     finish(cur, y0)
                     cur, y0 = carry, 0.0
                 else:
                     cur = carry
-        finish(cur, y0)
+        finish(cur, y0, tail if not carried else 0.0)
         while carried:
             finish([], 0.0)
         return pages
+
+    SHORT = 2  # a page may end this many grid lines short (more looks unfinished)
+
+    def shortfall(self, pages: list[Page]) -> int:
+        """Grid lines left empty beyond SHORT on the pages that should be full: all but the last and
+        those before a new page (an attachment)."""
+        return sum(max(0, p.free_rows - self.SHORT) for p in pages[:-1] if not p.before_break)
+
+    def fill_short_pages(self, rows: list["Row"], y0: float, tail: float, pages: list[Page]) -> list[Page]:
+        """§7.3.5.5 again, with character spacing: when keeping the 署名 with the text (or the last lines
+        with the 版记) left a page more than SHORT lines short, close the character spacing of a
+        paragraph near that page end (tightened) where that saves a line and lets the page be filled;
+        kept only when the pages come out fuller. At most three paragraphs."""
+        best, changed = self.shortfall(pages), False
+        for _ in range(3):
+            if not best:
+                break
+            para_of = {id(r.line): r.para for r in rows if r.line is not None and r.para is not None}
+            cands: list[int] = []
+            for k, p in enumerate(pages[:-1]):
+                if p.before_break or p.free_rows <= self.SHORT:
+                    continue
+                near = sorted(p.lines, key=lambda ln: -ln.baseline) + \
+                    sorted(pages[k + 1].lines, key=lambda ln: ln.baseline)[:6]
+                for ln in near:
+                    pid = para_of.get(id(ln))
+                    if pid is not None and pid not in cands:
+                        cands.append(pid)
+            found = None
+            for pid in cands:
+                trial = self.tightened(rows, pid)
+                if trial is None:
+                    continue
+                got = self.paginate(trial, y0, tail=tail)
+                score = self.shortfall(got)
+                if score < best and len(got) <= len(pages):
+                    best, found = score, (trial, got)
+            if found is None:
+                break
+            rows, pages = found
+            changed = True
+        # trials share the lines of the other paragraphs and place them anew: place the chosen rows last
+        return self.paginate(rows, y0, tail=tail) if changed else pages
+
+    @staticmethod
+    def keep_headings(rows: list["Row"]) -> None:
+        """A heading (一、 （一）, kept with the next line already) keeps the first two lines of the
+        paragraph that follows it on its page: its first line is kept with the next as well."""
+        for k, r in enumerate(rows):
+            if r.line is None or r.line.kind not in HEADING_KINDS or not r.keep_next:
+                continue
+            nxt = next((x for x in rows[k + 1:] if x.line is not None), None)
+            if nxt is not None and nxt.line.kind not in HEADING_KINDS and nxt.idx == 0 and nxt.count > 1:
+                nxt.keep_next = True
 
     @staticmethod
     def tail_lines(cur: list["Row"]) -> list["Row"]:

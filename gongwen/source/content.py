@@ -91,6 +91,7 @@ NOTICE_SCHEMA = {
     "发文机关署名": F("lines", hint="如：上海市宝山区教育局；联合行文时每个机关一项"),
     "成文日期": F("date", hint="写成 2024-02-04；尚未确定时写“待定”"),
     "附注": F("text", required=False),
+    "代章": F("text", required=False, hint="用哪个机关的印章代章，如：中共上海市长宁区教育工作委员会（排成“（……代章）”，在成文日期下一行）"),
     "印章": F("lines", required=False, hint="电子印章图片（PNG，红色图案、透明背景）的路径；联合行文时每个机关一项"),
     "公开属性": F("text", required=False, choices=("主动公开", "依申请公开", "不予公开")),
     "校对例外": F("lines", required=False, hint="校对时不报的写法，每项一条，如：乾县"),
@@ -448,6 +449,11 @@ def load_document(path: Path, raw=None) -> Document:
     if note[:1] in "（(" and note[-1:] in "）)":
         note = note[1:-1].strip()  # printed in parentheses anyway
 
+    seal_by = (n["代章"] or "").strip()
+    if seal_by[:1] in "（(" and seal_by[-1:] in "）)":
+        seal_by = seal_by[1:-1].strip()
+    seal_by = seal_by.removesuffix("代章").strip()  # printed （…代章） anyway
+
     title = [t for t, _ in (n["标题"] or [])]
     notice = Notice(
         issuer_organs=organs,
@@ -465,6 +471,7 @@ def load_document(path: Path, raw=None) -> Document:
         urgency=n["紧急程度"] or "",
         date=None if n["成文日期"] in (None, PENDING) else n["成文日期"],
         note=note,
+        seal_by=seal_by,
         publicity=n["公开属性"] or "",
         seals=_check_seals(ck, n["印章"], notice_path, len(signatures)),
         show_attachment_note=n["附件说明"] is not False,

@@ -543,6 +543,10 @@ class _Placer:
                                   f"（GB/T 9704-2012 §7.3.5.1：成文日期用阿拉伯数字将年、月、日标全）")
             self.take(P[k], "成文日期")
             i = k + 1
+        if i < len(P) and (P[i].style == "GwSealBy" or re.match(r"^[（(].+代章[）)]$", P[i].text.strip())):
+            notice["代章"] = P[i].text.strip()[1:-1].removesuffix("代章")
+            self.take(P[i], "代章")
+            i += 1
         if i < len(P) and (P[i].style == "GwNote" or re.match(r"^[（(].+[）)]$", P[i].text.strip())) \
                 and not RX_ATT_LABEL.match(P[i].text):
             notice["附注"] = P[i].text.strip()[1:-1]
