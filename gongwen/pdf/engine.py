@@ -123,7 +123,13 @@ def _weasyprint_html(cache_dir=None):
         raise BuildError(f"缺少 Python 包 WeasyPrint：请运行 bash scripts/setup.sh（详情：{exc}）") from None
     if levers:
         from .levers import install
-        install()
+        off = [name for name, on in install().items() if not on]
+        if off:  # said once, never silent: the build is the same, only slower
+            import weasyprint
+            print(f"提示：WeasyPrint {getattr(weasyprint, '__version__', '?')} 不是提速措施测试过的版本"
+                  f"（WeasyPrint 70.x、pydyf 0.13.x），以下提速措施未启用：{'、'.join(off)}。"
+                  "PDF 不受影响，只是生成慢一些；运行 bash scripts/setup.sh 可装回测试过的版本。",
+                  file=sys.stderr, flush=True)
     _HTML.append(HTML)
     return HTML
 
@@ -188,6 +194,25 @@ def render(html: str, target, base_url: str | None = None, pdf_variant: str | No
     paint(laid_out(html, base_url, allowed, font_config, cache_dir, pdf_variant), target, pdf_variant)
 
 
+RENDER_MEMORY_BYTES = 8 << 30  # the render process's address space: far above a real plan's (~0.5 GB)
+RENDER_TIMEOUT_S = 20 * 60  # and its time for one PDF (a plan of 100× the 2024 one takes about two minutes)
+
+
+def _bound_render_process(parent: int) -> None:
+    """The render process dies with the build (Linux PR_SET_PDEATHSIG: even after kill -9 of the build
+    it does not live on to write a PDF nobody waits for) and is bounded in memory (RLIMIT_AS)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the build ended before the line above took effect
+        os._exit(1)
+    with contextlib.suppress(Exception):
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = RENDER_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(hard, RENDER_MEMORY_BYTES)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 class RenderWorker:
     """A forked process that imports WeasyPrint at once and then renders the jobs it is sent.
 
@@ -205,13 +230,16 @@ class RenderWorker:
         sys.stderr.flush()
         job_r, job_w = os.pipe()
         res_r, res_w = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the render process: never returns
             code = 1
             try:
                 os.close(job_w)
                 os.close(res_r)
-                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C: the build reports it, this just ends
+                for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                    signal.signal(sig, signal.SIG_DFL)  # Ctrl+C or kill: the build reports it, this just ends
+                _bound_render_process(parent)
                 _serve(os.fdopen(job_r, "rb"), os.fdopen(res_w, "wb"), cache_dir)
                 code = 0
             finally:
@@ -245,6 +273,11 @@ class RenderWorker:
         if job != "sent":
             render(job["html"], job["target"], **job["options"])
             return
+        import select
+        ready, _, _ = select.select([self._results], [], [], RENDER_TIMEOUT_S)
+        if not ready:
+            self._close(kill=True)
+            raise BuildError(f"生成 PDF 超过 {RENDER_TIMEOUT_S // 60} 分钟仍未完成，已停止（内容是否过长？）")
         try:
             status, payload = pickle.load(self._results)
         except (EOFError, OSError, pickle.UnpicklingError):
@@ -252,6 +285,8 @@ class RenderWorker:
             raise BuildError("生成 PDF 的进程意外退出（可能是内存不足）。请重试；如仍失败，"
                              "设置环境变量 GONGWEN_SERIAL=1 后再运行") from None
         if status != "ok":
+            if isinstance(payload, MemoryError):
+                raise BuildError(f"生成 PDF 时内存不足（上限 {RENDER_MEMORY_BYTES >> 30} GB），已停止：内容是否过长？")
             raise payload
 
     def render(self, html: str, target, **options) -> None:
@@ -270,6 +305,11 @@ class RenderWorker:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
         self.pid = None
+
+    def stop(self) -> None:
+        """The build failed or was interrupted: end the render process now, whatever it is drawing."""
+        self._job = None
+        self._close(kill=True)
 
     def close(self) -> None:
         """End the render process: it exits when its job pipe closes; one that was never sent a job (the

@@ -146,8 +146,12 @@ def _keep(name: str, data: bytes) -> None:
 def _write_atomic(path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    finally:  # a full disk leaves no half-written temporary behind
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def _stored(font):
@@ -283,13 +287,44 @@ def _ffi_array_types(ffm) -> bool:
     return True
 
 
+def private_dir(base) -> "Path | None":
+    """`base`/private: a folder only this user can enter (created 0700), checked before each use — a
+    directory, not a link, owned by this user, no access for group or others. None when it is not so:
+    nothing code-bearing (cffi's pickled parser state) is then read or kept."""
+    import stat
+    from pathlib import Path
+    d = Path(base) / "private"
+    try:
+        d.mkdir(mode=0o700, exist_ok=True)
+        st = os.lstat(d)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        return None
+    return d
+
+
+def _own_file(path) -> bool:
+    """A regular file (not a link) of this user's that no one else may write."""
+    import stat
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 @contextlib.contextmanager
 def cffi_declarations_cached(folder):
     """While WeasyPrint is imported: its 460 lines of C declarations are parsed by cffi (with pycparser)
     at every start, ~0.1 s of each build. Parsed once, the parser's declarations are kept in `folder`
     (output/.cache), keyed by the declarations' text and the cffi and Python versions, and given back to
     cffi's parser instead of parsing again. Only a first parse with no options is kept; anything else, an
-    untested cffi version or a parser without the expected fields is parsed as usual."""
+    untested cffi version or a parser without the expected fields is parsed as usual.
+
+    The state is a pickle (cffi's own objects), so it is kept only in private_dir(folder) — 0700, this
+    user's, checked before every read — and read only from a file of this user's that no one else can
+    write; otherwise the declarations are parsed as usual."""
     try:
         import cffi
         import cffi.cparser
@@ -305,8 +340,10 @@ def cffi_declarations_cached(folder):
             or any(not hasattr(probe, f) for f in fields)):
         yield
         return
-    from pathlib import Path
-    folder = Path(folder)
+    folder = private_dir(folder)
+    if folder is None:
+        yield
+        return
 
     def parse(self, csource, override=False, packed=False, pack=None, dllexport=False):
         if override or packed or pack or dllexport or self._declarations or not isinstance(csource, str):
@@ -314,6 +351,8 @@ def cffi_declarations_cached(folder):
         key = hashlib.sha256(f"{cffi.__version__}|{sys.version}|{csource}".encode()).hexdigest()[:24]
         path = folder / f"cffi-{key}.pickle"
         try:
+            if private_dir(folder.parent) != folder or not _own_file(path):
+                raise PermissionError(path)  # not ours alone: not read
             state = pickle.loads(path.read_bytes())
             if isinstance(state, dict) and set(state) == set(fields):
                 self.__dict__.update(state)

@@ -19,6 +19,21 @@ from .yamlsrc import YList, YMap, load_yaml
 NOTICE_FILE = "notice.yaml"
 
 
+# traditional forms of the characters of the keys (標題 → 标题): a key typed on a traditional-Chinese input
+# method or pasted from a Hong Kong or Taiwan document gets its simplified spelling suggested
+_TRAD = str.maketrans("標題導語節條項內號級緊發機關誌後綴簽稱說註開屬對記數編單於與為來們這個時會學習實際"
+                      "務動態產場體發經濟區國義軍門話讀書員師報網絡電視頭長東車馬鳥魚龍",
+                      "标题导语节条项内号级紧发机关志后缀签称说注开属对记数编单于与为来们这个时会学习实际"
+                      "务动态产场体发经济区国义军门话读书员师报网络电视头长东车马鸟鱼龙")
+
+
+def _plain_key(key: str) -> str:
+    """A key as the schema spells it: full-width letters and marks folded (NFKC), traditional characters
+    simplified, a trailing colon and spaces dropped."""
+    import unicodedata
+    return unicodedata.normalize("NFKC", key).translate(_TRAD).strip().rstrip(":：").strip()
+
+
 @dataclass
 class F:
     """One field of the schema."""
@@ -141,8 +156,10 @@ class _Checker:
             return {k: None for k in schema}
         for key in data:
             if key not in schema:
-                near = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.4)
-                tip = f"，是不是“{near[0]}”？" if near else f"。可用的键：{'、'.join(schema)}"
+                plain = _plain_key(key)
+                near = [plain] if plain in schema else difflib.get_close_matches(plain, list(schema), n=1, cutoff=0.4)
+                why = "（键要用简体字、半角标点写）" if near and plain in schema else ""
+                tip = f"，是不是“{near[0]}”？{why}" if near else f"。可用的键：{'、'.join(schema)}"
                 self.add(data.lines[key], prefix + key, f"未知的键{tip}")
         for key, spec in schema.items():
             name = prefix + key
@@ -153,14 +170,16 @@ class _Checker:
                 out[key] = None
                 continue
             self.field_lines[name] = data.lines[key]
-            out[key] = self.value(data[key], spec, name, data.lines[key])
+            out[key] = self.value(data[key], spec, name, data.lines[key], getattr(data, "raws", {}).get(key))
             if spec.required and out[key] == []:
                 self.add(data.lines[key], name, f"不能为空{f'（{spec.hint}）' if spec.hint else ''}")
         return out
 
-    def value(self, v, spec: F, name: str, line: int):
+    def value(self, v, spec: F, name: str, line: int, raw: str | None = None):
         hint = f"（{spec.hint}）" if spec.hint else ""
         if spec.kind == "text":
+            if raw is not None and not isinstance(v, str) and v is not None:
+                v = raw  # a text field prints what was typed: 0777, 010, 12:30, 2024.10, yes stay as written
             if isinstance(v, bool) or not isinstance(v, (str, int, float)):
                 self.add(line, name, f"应为{KIND_ZH['text']}，实际是{_kind_of(v)}{hint}")
                 return None
@@ -172,7 +191,7 @@ class _Checker:
         if spec.kind == "textmap":
             if isinstance(v, YMap):
                 return self.check(v, spec.children, name + ".", line)
-            return self.value(v, F("text", hint=spec.hint), name, line)
+            return self.value(v, F("text", hint=spec.hint), name, line, raw)
         if spec.kind == "bool":
             if isinstance(v, bool):
                 return v
@@ -192,11 +211,11 @@ class _Checker:
             if isinstance(v, YList):
                 res = []
                 for i, x in enumerate(v):
-                    r = self.value(x, F("text"), f"{name}[{i + 1}]", v.lines[i])
+                    r = self.value(x, F("text"), f"{name}[{i + 1}]", v.lines[i], getattr(v, "raws", [None] * len(v))[i])
                     if r is not None:
                         res.append((r, v.lines[i]))
                 return res
-            r = self.value(v, F("text", hint=spec.hint), name, line)
+            r = self.value(v, F("text", hint=spec.hint), name, line, raw)
             return None if r is None else [(r, line)]
         if spec.kind == "int":
             if isinstance(v, bool) or not isinstance(v, int):
@@ -229,7 +248,9 @@ class _Checker:
                 return None
             if not v:
                 self.add(line, name, "列表是空的")
-            return [(self.value(x, spec.item, f"{name}[{i + 1}]", v.lines[i]), v.lines[i]) for i, x in enumerate(v)]
+            raws = getattr(v, "raws", [None] * len(v))
+            return [(self.value(x, spec.item, f"{name}[{i + 1}]", v.lines[i], raws[i]), v.lines[i])
+                    for i, x in enumerate(v)]
         raise AssertionError(spec.kind)
 
     def text(self, s: str, name: str, line: int) -> str | None:
@@ -319,8 +340,13 @@ def document_files(year_dir: Path) -> tuple[list[tuple[Path, YMap]], list[Proble
     docs: list[tuple[Path, YMap]] = []
     others: list[Path] = []
     files = sorted([*year_dir.glob("*.yaml"), *year_dir.glob("*.yml")], key=lambda f: (f.name != NOTICE_FILE, f.name))
+    home = year_dir.resolve()
     for f in files:
         if not f.is_file():
+            continue
+        if f.resolve().parent != home:  # a link to a file elsewhere: nothing of it is read or shown
+            problems.append(Problem(f, None, "", "这个文件是指向年度目录以外的链接（符号链接），为安全起见没有读取；"
+                                    "请把文件本身复制到年度目录中"))
             continue
         try:
             raw = load_yaml(f)
@@ -334,7 +360,7 @@ def document_files(year_dir: Path) -> tuple[list[tuple[Path, YMap]], list[Proble
         else:
             others.append(f)
     if not docs:
-        raise ContentError([Problem(year_dir, None, "", f"找不到发文文件（一般是 {NOTICE_FILE}，其中写有发文字号、标题、正文等）")])
+        raise ContentError(problems + [Problem(year_dir, None, "", f"找不到发文文件（一般是 {NOTICE_FILE}，其中写有发文字号、标题、正文等）")])
     listed = set()
     for _, raw in docs:
         atts = raw.get("附件") if isinstance(raw, YMap) else None
@@ -514,7 +540,7 @@ def _check_seals(ck: "_Checker", entries, notice_path: Path, organs: int) -> lis
             continue
         problem = seal_problem(path)
         if problem:
-            ck.add(line, field, problem)
+            ck.add(line, field, f"{problem}（{name}）")
             continue
         out.append(str(path.resolve()))
     if out and organs and len(entries) != organs:
@@ -522,13 +548,49 @@ def _check_seals(ck: "_Checker", entries, notice_path: Path, organs: int) -> lis
     return out
 
 
+SEAL_MAX_CHUNK = 1024 * 1024  # a PNG chunk other than image data (text, ICC profile …) above this is refused
+
+
+def _png_problem(data: bytes) -> str:
+    """The PNG's own header and chunk table, read before any decoding: its size in pixels from IHDR, and
+    no chunk but image data larger than SEAL_MAX_CHUNK (a text chunk that inflates to a gigabyte is one
+    of these). "" when the structure is sound."""
+    import struct
+    if len(data) < 33 or data[12:16] != b"IHDR":
+        return "印章图片的 PNG 文件头不完整，无法读取"
+    w, h = struct.unpack(">II", data[16:24])
+    if max(w, h) > SEAL_MAX_PIXELS or w * h > SEAL_MAX_PIXELS ** 2 or not w or not h:
+        return f"印章图片过大（{w}×{h} 像素），边长请在 {SEAL_MAX_PIXELS} 像素以内（没有解码）"
+    at = 8
+    while at + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[at:at + 8])
+        if kind != b"IDAT" and size > SEAL_MAX_CHUNK:
+            name = kind.decode("latin-1", "replace")
+            return f"印章图片中有过大的 {name} 数据块（{size // 1024} KB），已拒绝读取；请用图像软件重新导出为普通 PNG"
+        at += 12 + size
+        if kind == b"IEND":
+            break
+    return ""
+
+
 def seal_problem(path: Path) -> str:
-    """Why a seal image cannot be used, or "" when it can."""
-    data = path.read_bytes()
+    """Why a seal image cannot be used, or "" when it can. Sizes are checked from the file before Pillow
+    decodes anything, and whatever Pillow refuses (a decompression bomb, a text chunk too large to
+    inflate, a broken stream) is reported, never raised."""
+    try:
+        size = path.stat().st_size
+        if size > SEAL_MAX_BYTES:
+            return f"印章图片过大（{size // 1024 // 1024} MB），请用 8 MB 以内、边长 4000 像素以内的图片"
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"印章图片无法读取（{exc.strerror}）"
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "印章图片必须是 PNG 格式（透明背景）"
-    if len(data) > SEAL_MAX_BYTES:
-        return f"印章图片过大（{len(data) // 1024 // 1024} MB），请用 8 MB 以内、边长 4000 像素以内的图片"
+    bad = _png_problem(data)
+    if bad:
+        return bad
+    import zlib
+
     from PIL import Image
     try:
         with Image.open(path) as im:
@@ -537,8 +599,8 @@ def seal_problem(path: Path) -> str:
             rgba = im.convert("RGBA")
             rgba.thumbnail((200, 200))
             pixels = list(rgba.getdata())
-    except OSError as exc:
-        return f"印章图片无法读取（{exc}）"
+    except (OSError, ValueError, SyntaxError, zlib.error, MemoryError, Image.DecompressionBombError) as exc:
+        return f"印章图片无法读取（{type(exc).__name__}），请用图像软件重新导出为 PNG"
     clear = sum(1 for p in pixels if p[3] < 32)
     ink = [p for p in pixels if p[3] >= 128]
     red = sum(1 for r, g, b, a in ink if r >= 150 and g <= 110 and b <= 110)

@@ -16,20 +16,31 @@ from ..errors import ContentError, Problem
 
 FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 MAX_NODES = 200_000  # bound on expanded nodes: an alias bomb fails fast instead of eating memory
+MAX_CHARS = 5_000_000  # bound on the characters of a file's text once aliases are expanded
 
 
 class YMap(dict):
-    """A mapping from YAML with `line` (of the mapping) and `lines[key]` (of each key)."""
+    """A mapping from YAML with `line` (of the mapping) and `lines[key]` (of each key); `raws[key]`: how a
+    value that YAML read as a number, date or yes/no was typed (0777, 12:30, 2024.10), for text fields."""
 
     line: int = 0
     lines: dict
+    raws: dict
 
 
 class YList(list):
-    """A list from YAML with `line` and `lines[i]` for each item."""
+    """A list from YAML with `line` and `lines[i]` for each item, `raws[i]` as YMap.raws (None: text)."""
 
     line: int = 0
     lines: list
+    raws: list
+
+
+def _raw(node) -> str | None:
+    """The source spelling of a scalar YAML did not read as text."""
+    if isinstance(node, yaml.ScalarNode) and node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null"):
+        return node.value
+    return None
 
 
 class YInt(int):
@@ -84,7 +95,7 @@ def load_yaml(path: Path):
     if node is None:
         raise ContentError([Problem(path, None, "", "文件是空的")])
     problems: list[Problem] = []
-    budget = [MAX_NODES]
+    budget = [MAX_NODES, MAX_CHARS]
     try:
         value = _convert(node, path, problems, budget, loader, set())
     except RecursionError:
@@ -132,6 +143,7 @@ def _convert(node, path, problems, budget, loader, ancestors: set[int]):
         out = YMap()
         out.line = node.start_mark.line + 1
         out.lines = {}
+        out.raws = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 problems.append(Problem(path, key_node.start_mark.line + 1, "<<", "不支持 YAML 合并键"))
@@ -147,15 +159,22 @@ def _convert(node, path, problems, budget, loader, ancestors: set[int]):
                 continue
             out[key] = _convert(value_node, path, problems, budget, loader, ancestors)
             out.lines[key] = line
+            out.raws[key] = _raw(value_node)
         return out
     if isinstance(node, yaml.SequenceNode):
         out = YList()
         out.line = node.start_mark.line + 1
         out.lines = []
+        out.raws = []
         for item in node.value:
             out.append(_convert(item, path, problems, budget, loader, ancestors))
             out.lines.append(item.start_mark.line + 1)
+            out.raws.append(_raw(item))
         return out
+    budget[1] -= len(node.value)
+    if budget[1] < 0:
+        raise ContentError([Problem(path, node.start_mark.line + 1, "", f"文件展开别名后文字超过 {MAX_CHARS} 字"
+                                    "（别名/锚点把长段落重复了太多次），已停止读取")])
     # scalar: only the safe core tags; anything else is refused
     allowed = {
         "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
