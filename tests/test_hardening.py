@@ -392,3 +392,43 @@ def test_a_shared_temporary_cache_made_by_someone_else_is_not_used(tmp_path):
                        capture_output=True, text=True, timeout=300, env=env)
     assert "不是本用户独有的目录" in r.stderr, r.stderr
     assert not any(shared.iterdir())
+
+
+def test_a_long_real_text_past_the_character_bound_is_refused_quickly(tmp_path, good):
+    """Real text, not aliases: an attachment of 5.2 million characters (a 50 MB paste would be one) is
+    refused while it is read, naming the file, before any layout starts."""
+    content = content_copy(tmp_path)
+    para = "加强教育督导，完善督导评估机制，推进责任督学挂牌督导全覆盖，提升督导结果运用水平，促进学校规范办学。" * 4
+    edit(content / "2024" / "attachment.yaml", lambda d: d.__setitem__("导语", [para] * 26_000))
+    out = fresh_output(good, tmp_path)
+    t = time.perf_counter()
+    r = run("--content", str(content), "--year", "2024", "--output", str(out))
+    refused(r, "attachment.yaml", "5000000")
+    assert time.perf_counter() - t < 60
+    assert digest(out / "2024") == good[1]
+
+
+def test_a_font_whose_outlines_are_noise_is_skipped_too(tmp_path):
+    src = Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
+    if not src.exists():
+        pytest.skip("LXGW WenKai (installed by scripts/setup.sh) is the font this test corrupts")
+    from fontTools.ttLib import TTFont
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    f = TTFont(src)
+    for rec in f["name"].names:
+        if rec.nameID in (1, 4, 6, 16):
+            rec.string = "FangSong_GB2312"
+    f.save(fonts / "cut.ttf")
+    data = bytearray((fonts / "cut.ttf").read_bytes())
+    import random
+    rnd = random.Random(9704)
+    for i in range(struct.unpack(">H", data[4:6])[0]):  # glyph data overwritten with noise: unreadable outlines
+        tag, _, off, ln = struct.unpack(">4sIII", data[12 + 16 * i:28 + 16 * i])
+        if tag == b"glyf":
+            data[off:off + ln] = rnd.randbytes(ln)
+    (fonts / "cut.ttf").write_bytes(data)
+    r = run("--year", "2024", "--output", str(tmp_path / "out"), "--font-dir", str(fonts))
+    assert r.returncode == 0, r.stderr
+    assert "cut.ttf" in r.stderr and "字形是空的或无法读取" in r.stderr
+    assert "cut.ttf" not in r.stdout
