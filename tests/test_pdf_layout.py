@@ -30,8 +30,10 @@ CN_NUMERALS = "一二三四五六七八九十"
 
 # the text of the printed 2024 notice (a copy of shared/seed/000_e8c733e608b3c717.txt)
 SEED = ROOT / "tests" / "data" / "seed_2024.txt"
-# The seed is a text extraction of the print; three slips in it were corrected in the content.
-SEED_CORRECTIONS = [("and", "和"), ("學", "学"), ("队伍队伍", "队伍")]
+# The seed is a text extraction of the print; five slips in it were corrected in the content: three typing
+# slips, and two ranges written with a hyphen where GB/T 15834-2011 §4.13.3.2 has the 浪纹线 (2～3个).
+SEED_CORRECTIONS = [("and", "和"), ("學", "学"), ("队伍队伍", "队伍"), ("培育2-3个", "培育2～3个"),
+                    ("新增5-6个", "新增5～6个")]
 
 
 # -- helpers ---------------------------------------------------------------------------------------

@@ -36,14 +36,50 @@ class Finding:
         return f"{self.file} 第 {self.line} 行「{self.field}」：{self.message}"
 
 
+# a year that only looks back (比2024年增长, 2024年以来, 自2024年起) or cites a document (中发〔2018〕4号)
+_LOOKS_BACK_BEFORE = re.compile(r"(?:自|从|截至|截止|与|较|比|同比|对比|相比|相较|回顾|总结|完成了?|实现了?)\s*$")
+_LOOKS_BACK_AFTER = re.compile(r"年?(?:底|末|初)?(?:以来|来|起|的基础上)|年(?:度)?(?:同期|相比|水平)")
+_RANGE_AROUND = re.compile(r"(\d{4})\s*(?:年\s*)?(?:—|–|-|－|~|～|至|到)\s*(\d{4})")
+
+
+def _stale_in_text(text: str, year: int, own_prefix: str) -> list[tuple[int, int, str]]:
+    """Places in a text where last year is still written as the plan's own: (start, end, what is shown).
+    A single year-1 (认真分析2024年招生形势, 《…2024年科学育儿指导方案》) and a period that ended last year
+    (（2022-2024）); not a period that runs into this year (2025—2027年, 2024—2035年), not a year that
+    looks back (比2024年, 2024年以来), not another organ's 文号 (中发〔2024〕4号)."""
+    out = []
+    spans = []
+    for m in _RANGE_AROUND.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if not (1900 <= a < b <= 2200):
+            continue
+        spans.append((m.start(), m.end()))
+        if b == year - 1:
+            out.append((m.start(), m.end(), m.group()))
+    for m in re.finditer(r"(?<!\d)(\d{4})(?!\d)", text):
+        if int(m.group(1)) != year - 1 or any(a <= m.start() < b for a, b in spans):
+            continue
+        before, after = text[:m.start()], text[m.end():]
+        if before.endswith("〔") and not before[:-1].endswith(own_prefix or "\0"):
+            continue  # another organ's 文号, cited
+        if not after.startswith(("年", "〕")) or _LOOKS_BACK_BEFORE.search(before) or _LOOKS_BACK_AFTER.match(after):
+            continue
+        end = min(len(text), m.end() + 6)
+        out.append((m.start(), m.end(), text[m.start():end].split("，")[0].split("。")[0]))
+    return out
+
+
 def stale_year_findings(doc: Document, year: int) -> list[Finding]:
     """Text that presents a year other than `year` as the current one."""
     out: list[Finding] = []
+    own = doc.notice.number.prefix
     for path, line, field, text in doc.texts:
         seen = set()
         for pattern, shown in CURRENT_YEAR_PHRASES:
             for m in pattern.finditer(text):
                 y = int(m.group(1))
+                if pattern.pattern.startswith("〔") and own and not text[:m.start()].endswith(own):
+                    continue  # another organ's 文号 cited (中发〔2018〕4号): not this plan's year
                 if y != year and m.group(0) not in seen:
                     seen.add(m.group(0))
                     out.append(Finding(path, line, field, f"{shown.format(y)}仍把 {y} 年当作本年度（本文件是 {year} 年度）"))
@@ -56,6 +92,13 @@ def stale_year_findings(doc: Document, year: int) -> list[Finding]:
                 if y != year and m.group(0) not in seen:
                     seen.add(m.group(0))
                     out.append(Finding(path, line, field, f"标题写的是 {y} 年（本文件是 {year} 年度）"))
+        flagged = " ".join(seen)
+        for a, b, shown in _stale_in_text(text, year, own):
+            if text[a:b] in flagged or any(text[a:b] in s for s in seen):
+                continue  # said above (“2024年是”, a title)
+            seen.add(text[a:b])
+            out.append(Finding(path, line, field, f"“{shown}”仍写着上一年度（本文件是 {year} 年度），"
+                                                  "是从去年的内容沿用下来的吗？"))
     n = doc.notice
     notice_file = Path(doc.source_file) if doc.source_file else Path(doc.source_dir) / "notice.yaml"
     if n.number.year and n.number.year != year:

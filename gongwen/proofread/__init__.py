@@ -92,11 +92,49 @@ def proofread_document(doc, year: int | None = None) -> list[Located]:
             out.append(Located(source, doc.lines.get(f"附件[{i}].名称", doc.lines.get(f"附件[{i}]", 0)), f"附件[{i}]",
                                name, Finding("附件说明", ERROR, len(name) - 1, len(name),
                                              "附件名称末尾不加标点（GB/T 9704 §7.3.4）", "应删去末尾的标点")))
+    texts = [((path, line, field), text) for path, line, field, text in _fields(doc)
+             if not (field.startswith("校对例外") or field == "条目编号" or re.fullmatch(r"附件\[\d+\](\.文件)?", field))]
+    for (path, line, field), f in whole_text_findings(texts, len(doc.attachments)):
+        text = next(t for w, t in texts if w == (path, line, field))
+        if not _allowed(f, text, allow):
+            out.append(Located(str(path), line, field, text, f))
     for s in stale_year_findings(doc, year or doc.year):
         text = _text_of(doc, s.file, s.line, s.field)
         span = _span_of(text, s.message)
         out.append(Located(str(s.file), s.line, s.field, text, Finding("年份", WARNING, span[0], span[1], s.message,
                                                                       "请改成本年度")))
+    return out
+
+
+_CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}年")
+_AR_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}年")
+_CN_DATE_PARA = re.compile(r"^\s*[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日\s*$")
+_CITED = re.compile(r"附件(\d+)(?![\d：:])")
+
+
+def whole_text_findings(texts: list[tuple[object, str]], attachments: int | None) -> list[tuple[object, Finding]]:
+    """Checks that need the whole document: year styles mixed (二〇二四年 beside 2024年: GB/T 15835 asks
+    one style in one text); a paragraph that is a 成文日期 in Chinese numerals (GB/T 9704-2012 §7.3.5.1:
+    Arabic numerals); 附件N cited where there are fewer attachments. `texts`: (where, text) in order;
+    `attachments`: how many the document has (None: unknown)."""
+    out: list[tuple[object, Finding]] = []
+    arabic = any(_AR_YEAR.search(t) for _, t in texts)
+    for where, t in texts:
+        if _CN_DATE_PARA.match(t):
+            out.append((where, Finding("日期", ERROR, 0, len(t.rstrip()), "成文日期用了汉字",
+                                       "GB/T 9704-2012 §7.3.5.1：用阿拉伯数字将年、月、日标全，如“2024年2月4日”")))
+        elif arabic:
+            for m in _CN_YEAR.finditer(t):
+                if any(c in "一二三四五六七八九" for c in m.group()):
+                    out.append((where, Finding("年份", WARNING, m.start(), m.end(), "同一文件中年份有的用汉字、有的用阿拉伯数字",
+                                               "请统一为阿拉伯数字（如“2024年”）")))
+        if attachments is not None and not re.fullmatch(r"\s*附件\d+\s*", t):  # not an attachment's label
+            for m in _CITED.finditer(t):
+                n = int(m.group(1))
+                if n > attachments or (attachments == 1 and n > 1):
+                    have = f"只有 {attachments} 个附件" if attachments else "没有附件"
+                    out.append((where, Finding("附件", ERROR, m.start(), m.end(), f"提到“附件{n}”，但{have}",
+                                               "请核对附件的序号")))
     return out
 
 
@@ -125,12 +163,70 @@ def proofread_paragraphs(file: str, paragraphs: list[tuple[int, str]], unit: str
     for k, f in heading_sequence([t for _, t in paragraphs]):
         no, text = paragraphs[k]
         out.append(Located(file, no, "", text, f, unit))
+    notes = _attachment_note(paragraphs)
+    for no, f in whole_text_findings(paragraphs, len(notes) if notes else None):
+        out.append(Located(file, no, "", dict(paragraphs)[no], f, unit))
+    for k in range(1, len(notes)):  # 附件：1. … 2. … 4.: the names numbered in sequence
+        (no, text, n), (_, _, prev) = notes[k], notes[k - 1]
+        if n is not None and prev is not None and n != prev + 1:
+            m = re.match(r"^\s*(?:附件\d*[：:]\s*)?(\d+)", text)
+            out.append(Located(file, no, "", text, Finding("附件说明", ERROR, m.start(1), m.end(1),
+                                                          f"附件说明的序号 {prev} 之后是 {n}", f"应为 {prev + 1}"), unit))
     for no, text in paragraphs:  # 附件：name — the name ends without punctuation
         m = re.match(r"^\s*附件\d*[：:]\s*(?:\d+[.．]\s*)?(.+?)\s*$", text)
         if m and m.group(1)[-1] in "。，；、":
             out.append(Located(file, no, "", text, Finding("附件说明", ERROR, m.end(1) - 1, m.end(1),
                                                           "附件名称末尾不加标点（GB/T 9704 §7.3.4）", "应删去末尾的标点"), unit))
     return sorted(out, key=lambda x: (x.line, x.finding.start))
+
+
+def _attachment_note(paragraphs: list[tuple[int, str]]) -> list[tuple[int, str, int | None]]:
+    """The 附件说明 of a draft: its paragraphs (no, text, number or None), from “附件：” on while the
+    lines are numbered names."""
+    out: list[tuple[int, str, int | None]] = []
+    for no, text in paragraphs:
+        if not out:
+            m = re.match(r"^\s*附件[：:]\s*(?:(\d+)[.．]\s*)?\S", text)
+            if m:
+                out.append((no, text, int(m.group(1)) if m.group(1) else None))
+            continue
+        m = re.match(r"^\s*(\d+)[.．]\s*\S", text)
+        if not m or out[0][2] is None or len(text) > 60:
+            break
+        out.append((no, text, int(m.group(1))))
+    return out
+
+
+def _paragraphs_of_text(text: str) -> list[tuple[int, str]]:
+    """A plain-text draft's paragraphs, numbered by their first line: where blank lines separate the
+    paragraphs and some of them run over several lines (text wrapped by a mail program or copied from a
+    PDF), the lines of one paragraph are joined (Chinese directly, Latin with a space); otherwise each
+    line is a paragraph."""
+    lines = text.splitlines()
+    blocks: list[list[tuple[int, str]]] = [[]]
+    for i, t in enumerate(lines, 1):
+        if t.strip():
+            blocks[-1].append((i, t.strip()))
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [b for b in blocks if b]
+    if len(blocks) >= 3 and any(len(b) > 1 for b in blocks):
+        out = []
+        for b in blocks:
+            no, joined = b[0]
+            for i, t in b[1:]:
+                if re.search(r"[。！？；：]$", joined) or _HEADING_START.match(t):
+                    out.append((no, joined))  # a paragraph of its own after all
+                    no, joined = i, t
+                    continue
+                sep = " " if re.search(r"[A-Za-z0-9]$", joined) and re.match(r"[A-Za-z0-9]", t) else ""
+                joined += sep + t
+            out.append((no, joined))
+        return out
+    return [(i, t) for i, t in enumerate(lines, 1) if t.strip()]
+
+
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|附件)")
 
 
 def read_draft(path: Path) -> tuple[list[tuple[int, str]], str]:
@@ -158,7 +254,7 @@ def read_draft(path: Path) -> tuple[list[tuple[int, str]], str]:
             continue
     else:
         raise BuildError(f"{path.name} 既不是 UTF-8 也不是 GB18030 编码的文本文件")
-    return [(i, t) for i, t in enumerate(text.splitlines(), 1) if t.strip()], "行"
+    return _paragraphs_of_text(text), "行"
 
 
 def summary(found: list[Located]) -> str:

@@ -155,8 +155,39 @@ _SHORT_YEAR_RX = re.compile(r"(?<![\d〔\[])(\d{2})年(\d{1,2})月")
 _CN_YEAR_RX = re.compile(r"[一二三四五六七八九〇零○0Ｏ]{4}年")
 
 
-def dates(text: str) -> list[Finding]:
+_DATE_RX = re.compile(r"(?:(?<!\d)(\d{4})年)?(?<!\d)(\d{1,2})月(\d{1,2})日")
+_WEEKDAY_RX = re.compile(r"\s*[（(](?:星期|周)([一二三四五六日天])[）)]")
+
+
+def impossible_dates(text: str) -> list[Finding]:
+    """2月30日, 4月31日, 13月: a date that does not exist; 2025年1月24日（星期三）: a weekday that is not
+    that date's. Without a year, 2月29日 is allowed."""
+    import calendar
+    import datetime as _dt
     out = []
+    for m in _DATE_RX.finditer(text):
+        y = int(m.group(1)) if m.group(1) else None
+        mo, d = int(m.group(2)), int(m.group(3))
+        if not 1 <= mo <= 12:
+            out.append(Finding("日期", ERROR, m.start(2), m.end(2) + 1, f"没有{mo}月", "请核对月份"))
+            continue
+        last = calendar.monthrange(y if y and 1 <= y <= 9999 else 2024, mo)[1]
+        if not 1 <= d <= last:
+            out.append(Finding("日期", ERROR, m.start(), m.end(), f"{f'{y}年' if y else ''}{mo}月没有{d}日",
+                               f"{mo}月只有{last}天，请核对日期"))
+            continue
+        w = _WEEKDAY_RX.match(text, m.end())
+        if y and w and 1900 <= y <= 2200:
+            actual = "一二三四五六日"[_dt.date(y, mo, d).weekday()]
+            said = "日" if w.group(1) == "天" else w.group(1)
+            if said != actual:
+                out.append(Finding("日期", ERROR, m.start(), w.end(), f"{y}年{mo}月{d}日是星期{actual}，不是星期{w.group(1)}",
+                                   "请核对日期或星期"))
+    return out
+
+
+def dates(text: str) -> list[Finding]:
+    out = impossible_dates(text)
     for m in _PAD_RX.finditer(text):
         out.append(Finding("日期", ERROR, m.start(), m.end(), "日期中的月、日不编虚位（不写 01、02）",
                            "如“2024年2月4日”"))
@@ -406,6 +437,8 @@ def ranges(text: str) -> list[Finding]:
             continue
         out.append(Finding("连接号", WARNING, m.start(), m.end(), "年份范围用了连字符", f"应为一字线“{a}—{b}”"))
     for m in _DAY_RANGE_RX.finditer(text):
+        if m.group(2) == "--":
+            continue  # one slip, one finding: the “--” below says it
         out.append(Finding("连接号", WARNING, m.start(2), m.end(2), f"时间范围用了“{m.group(2)}”",
                            "应为一字线“—”或浪纹线“～”"))
     for m in _DOUBLE_HYPHEN_RX.finditer(text):
@@ -414,11 +447,106 @@ def ranges(text: str) -> list[Finding]:
     for m in _PHONE_RX.finditer(text):
         out.append(Finding("电话号码", ERROR, m.start(), m.end(), "电话号码中用了一字线",
                            f"应为“{m.group(1)}-{m.group(2)}”"))
+    for m in _EXTENSION_RX.finditer(text):
+        out.append(Finding("电话号码", ERROR, m.start(), m.end(), "分机号前用了一字线",
+                           f"应为“{m.group(1)}-{m.group(2)}”或“{m.group(1)}转{m.group(2)}”"))
+    for m in _COUNT_RANGE_RX.finditer(text):
+        a, b = m.group(1), m.group(2)
+        if 1900 <= int(a) <= 2100 and 1900 <= int(b) <= 2100:
+            continue  # years: the year-range finding above
+        out.append(Finding("连接号", WARNING, m.start(), m.end(), f"数值范围“{m.group()}”用了连字符",
+                           f"应为“{a}～{b}”（浪纹线）或“{a}—{b}”（GB/T 15834 §4.13）"))
+    return out
+
+
+_EXTENSION_RX = re.compile(r"(?<!\d)(\d{7,8})[—–](\d{2,5})(?!\d)")
+_COUNT_RANGE_RX = re.compile(r"(?<![\d.\-A-Za-z])(\d{1,4})-(\d{1,4})(?=[个位名所人次项万亿元%％岁周天级班倍]|小时)")
+
+
+# -- 13. 别字 (confusables.py) ------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _word_bounds(text: str) -> frozenset[int]:
+    """Where words start and end, by the segmenter (rjieba, jieba's dictionary); every position without it."""
+    try:
+        import rjieba
+    except ImportError:
+        return frozenset(range(len(text) + 1))
+    out, at = {0}, 0
+    for w in rjieba.cut(text):
+        at += len(w)
+        out.add(at)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _confusables():
+    from .confusables import CONFUSABLES
+    return [(e, re.compile(re.escape(e["wrong"])), *(re.compile(e[k]) if e.get(k) else None
+                                                     for k in ("after", "unless_after", "before")))
+            for e in CONFUSABLES]
+
+
+def confusable(text: str) -> list[Finding]:
+    """A word written with the wrong character (别字, the list in confusables.py): only where it falls on
+    the segmenter's word boundaries and its context (after / before) says so."""
+    out = []
+    for e, rx, after, unless, before in _confusables():
+        for m in rx.finditer(text):
+            a, b = m.span()
+            if after and not after.match(text, b):
+                continue
+            if unless and unless.match(text, b):
+                continue
+            if before and not before.search(text[:a]):
+                continue
+            how = e.get("bounds", "both")
+            bounds = _word_bounds(text) if how != "none" else ()
+            if (how != "none" and a not in bounds) or (how == "both" and b not in bounds):
+                continue
+            out.append(Finding("别字", ERROR, a, b, f"“{e['wrong']}”是别字", f"应为“{e['right']}”"))
+    return out
+
+
+# -- 14. an ASCII full stop after Chinese ------------------------------------------------------------
+
+
+def ascii_stop(text: str) -> list[Finding]:
+    """A half-width “.” ending a Chinese sentence (见附件1.): Chinese text takes “。”. Not a list number
+    (1. at the start, 附件：1.), not a decimal point, not inside Latin text or an address."""
+    out = []
+    for m in re.finditer(rf"\.(?=$|[{HAN}“（《])", text):
+        before = text[:m.start()]
+        if not re.search(rf"[{HAN}][0-9A-Za-z]{{0,3}}$", before):
+            continue
+        if re.search(r"(?:^|[：:、\s（(])\s*\d{1,3}$", before) or _URL_RX.search(text[max(0, m.start() - 40):m.end() + 1]):
+            continue
+        out.append(Finding("句号", ERROR, m.start(), m.end(), "中文句末用了半角的“.”", "应为“。”"))
+    return out
+
+
+# -- 15. the full stop and the closing quote ----------------------------------------------------------
+
+# a fragment quoted inside a sentence (做到“应开尽开。”): the stop belongs to the sentence, after the quote
+_FRAGMENT_STOP_RX = re.compile(rf"(?<=[{HAN}])“([^“”：:]{{1,30}})。”")
+# a whole sentence quoted after a colon (指出：“……”。): its stop inside the quote (GB/T 15834 §5.1.4)
+_WHOLE_STOP_RX = re.compile(r"[：:]“([^“”]{8,}[^。！？…”])”。")
+
+
+def quote_stop(text: str) -> list[Finding]:
+    out = []
+    for m in _FRAGMENT_STOP_RX.finditer(text):
+        out.append(Finding("引号", WARNING, m.end() - 2, m.end(), "句中引用的词语，句号放在了引号里面",
+                           "应为“”。”（句号在引号外），或删去引号内的句号"))
+    for m in _WHOLE_STOP_RX.finditer(text):
+        out.append(Finding("引号", WARNING, m.end() - 2, m.end(), "冒号后完整引用的一句话，句号放在了引号外面",
+                           "应为“。””（句号在引号内）"))
     return out
 
 
 TEXT_RULES = [traditional, english_word, doubled, doc_number, dates, halfwidth, lookalikes, punctuation,
-              paired, heading_numbers, serial_comma, ranges]
+              paired, heading_numbers, serial_comma, ranges, confusable, ascii_stop, quote_stop]
 
 
 def check_text(text: str) -> list[Finding]:
