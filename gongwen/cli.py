@@ -92,8 +92,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--house", metavar="文件", help="版式文件（默认 styles/house.yaml），本单位另有版式时用")
     p.add_argument("--font-dir", metavar="目录", action="append", default=[],
                    help="另外查找字体的目录（可多次指定），用于放置单位自有的正式字体，如 方正小标宋简体、仿宋_GB2312")
-    p.add_argument("--format", choices=["all", "pdf", "docx"], default="all", metavar="格式",
-                   help="只生成一种格式：pdf 或 docx（默认 all，两种都生成）")
+    p.add_argument("--format", choices=["all", "pdf", "docx", "ofd"], default="all", metavar="格式",
+                   help="只生成一种格式：pdf、docx 或 ofd（默认 all，三种都生成）")
     p.add_argument("--from", dest="base", metavar="年度", type=_year,
                    help="与 --new 同用：以指定年度的内容为底稿（默认为此前最近一年）")
     p.add_argument("--import", dest="import_file", metavar="文件",
@@ -391,10 +391,19 @@ class Builder:
             docx_said = f"已生成 {target}（{self._kb(target)}），用时 {time.perf_counter() - t2:.2f} 秒"
         if finish_pdf is not None:
             finish_pdf()
+        if args.format in ("all", "ofd"):
+            from .ofd import write_ofd
+            t3 = time.perf_counter()
+            ofd = self.out_dir / f"{name}.ofd"
+            laid = pages if pages is not None else Composer(house, fonts).compose(doc)
+            self._atomic(ofd, lambda tmp: write_ofd(doc, house, fonts, laid, tmp))
+            ofd_said = f"已生成 {ofd}（{len(laid)} 页，{self._kb(ofd)}），用时 {time.perf_counter() - t3:.2f} 秒"
         if pdf is not None:
             _warn_missing_glyphs()
             say(f"已生成 {pdf}（{len(pages)} 页，{self._kb(pdf)}），用时 {time.perf_counter() - t1:.2f} 秒")
             self.pdf_extras(doc, house, fonts, name, pdf, pages)
+        if args.format in ("all", "ofd"):
+            say(ofd_said)
         if args.format in ("all", "docx"):
             say(docx_said)
             aliases = fonts.alias_config()
@@ -440,7 +449,8 @@ class Builder:
         for variant in dict.fromkeys(args.variant):
             suffix, what = {"print": ("印刷", "印刷厂用 PDF/X-4，CMYK"), "archive": ("存档", "存档用 PDF/A-2b")}[variant]
             target = self.out_dir / f"{name}-{suffix}.pdf"
-            self._atomic(target, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, variant, pages, self.worker))
+            self._atomic(target, lambda tmp, v=variant: write_pdf(doc, house, fonts, tmp, self.font_config, v, pages,
+                                                                  self.worker))
             say(f"已生成 {target}（{what}，{self._kb(target)}）")
 
     def write_comparison(self, old, doc, house, fonts) -> None:
@@ -537,7 +547,6 @@ def _new_year(args) -> int:
                                         f"或用 --blank 新建一份空白文件")]) from None
     from .source import load_year
     docs = load_year(target)
-    doc = docs[0]
     print(f"已新建 {target}/（" + (f"以 {source.name} 年度为底稿" if source else "空白文件，待填写") + "）。请逐项修改：")
     n = 0
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 
 MM = 72 / 25.4  # pt per mm
 STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"

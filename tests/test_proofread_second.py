@@ -11,8 +11,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-
 from conftest import ROOT
 from gongwen.proofread import proofread_paragraphs
 from gongwen.proofread.confusables import CONFUSABLES

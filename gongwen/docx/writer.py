@@ -560,7 +560,6 @@ class DocxWriter:
                 self._centre_on_tab(p, x)
                 centres = [x]
             else:
-                right_x = max(0.0, centre - cells(group[-1]) * g.cell / 2)
                 runs = []
                 stops = []
                 if len(group) == 2:

@@ -94,7 +94,7 @@ def _defer_font_tools() -> None:
     fonts). Together they pull in the CFF, OpenType-layout, SVG (lxml) and variation tables, ~0.15 s of
     every start. Both are imported on first use instead: stand-in modules (plain Python, no private name
     of WeasyPrint or fontTools) import the real module when WeasyPrint first asks anything of it."""
-    import fontTools
+    import fontTools  # noqa: F401  (the package is imported before stand-ins take its submodules' places)
     for name, functions in (("fontTools.subset", ()),
                             ("fontTools.varLib.instancer", ("instantiateVariableFont",))):
         if name not in sys.modules:

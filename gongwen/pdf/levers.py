@@ -19,6 +19,7 @@ import pickle
 import re
 import sys
 import zlib
+from pathlib import Path
 
 TESTED = ("70.",)  # WeasyPrint versions the levers were measured and tested with
 
