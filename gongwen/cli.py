@@ -87,6 +87,8 @@ def make_parser() -> argparse.ArgumentParser:
     what.add_argument("--year", metavar="年度", type=_year, help="要生成的年度（四位数字，如 2024），内容取自 content/<年度>/")
     what.add_argument("--new", metavar="年度", type=_year, help="新建一个年度的内容目录，以此前最近一年的内容为底稿，并列出待改事项")
     what.add_argument("--check-file", metavar="文件", help="校对一份稿件（.txt 或 .docx），不生成文件；有错误时退出码为 1")
+    p.add_argument("--half-width", action="store_true",
+                   help="与 --check-file 同用：稿件的标点都成了半角（如从网页复制），不报半角标点，只查其他问题")
     p.add_argument("--content", metavar="目录", default=str(ROOT / "content"), help="内容根目录（默认：content/）")
     p.add_argument("--output", metavar="目录", default=str(ROOT / "output"), help="输出根目录（默认：output/）")
     p.add_argument("--house", metavar="文件", help="版式文件（默认 styles/house.yaml），本单位另有版式时用")
@@ -138,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {p}", file=sys.stderr)
                 return 2
         if args.check_file:
-            return _check_file(Path(args.check_file))
+            return _check_file(Path(args.check_file), args.half_width)
         if args.import_file:
             if not args.year:
                 raise BuildError("导入时请用 --year 指定年度，如：python build.py --import 稿件.docx --year 2026")
@@ -674,13 +676,22 @@ def _top_kind(fragment: dict) -> str:
     return next((k for k in ("部分", "小节", "条目") if k in fragment), "段落")
 
 
-def _check_file(path: Path) -> int:
-    """--check-file: proofread a draft (.txt or .docx); exit 1 when there is an error-level finding."""
-    from .proofread import ERROR, proofread_paragraphs, read_draft, summary
+def _check_file(path: Path, half_width: bool = False) -> int:
+    """--check-file: proofread a draft (.txt or .docx); exit 1 when there is an error-level finding.
+    `half_width`: a draft whose punctuation was folded to ASCII (a web copy): the half-width rules are off,
+    and the output says so; without it, such a draft gets one line telling of the option."""
+    from .proofread import ERROR, HALF_WIDTH_RULES, folded_punctuation, proofread_paragraphs, read_draft, summary
     paragraphs, unit = read_draft(path)
     found = proofread_paragraphs(str(path), paragraphs, unit)
+    if half_width:
+        found = [f for f in found if f.finding.rule not in HALF_WIDTH_RULES]
+        print("按半角标点稿件校对：半角的逗号、句号、冒号、括号等不报（--half-width）。")
     for f in found:
         print(f"校对：{f}")
+    folded = not half_width and folded_punctuation(paragraphs)
+    if folded:
+        n = sum(1 for f in found if f.finding.rule in HALF_WIDTH_RULES)
+        print(f"提示：这份稿件的标点大多是半角的（{n} 处），像是从网页复制来的；只看其他问题时加 --half-width。")
     print(summary(found) + ("。" if found else "，没有发现问题。"))
     return 1 if any(f.level == ERROR for f in found) else 0
 

@@ -172,6 +172,7 @@ def proofread_paragraphs(file: str, paragraphs: list[tuple[int, str]], unit: str
             m = re.match(r"^\s*(?:附件\d*[：:]\s*)?(\d+)", text)
             out.append(Located(file, no, "", text, Finding("附件说明", ERROR, m.start(1), m.end(1),
                                                           f"附件说明的序号 {prev} 之后是 {n}", f"应为 {prev + 1}"), unit))
+    out += _names_against_titles(file, paragraphs, notes, unit)
     for no, text in paragraphs:  # 附件：name — the name ends without punctuation
         m = re.match(r"^\s*附件\d*[：:]\s*(?:\d+[.．]\s*)?(.+?)\s*$", text)
         if m and m.group(1)[-1] in "。，；、":
@@ -194,6 +195,35 @@ def _attachment_note(paragraphs: list[tuple[int, str]]) -> list[tuple[int, str, 
         if not m or out[0][2] is None or len(text) > 60:
             break
         out.append((no, text, int(m.group(1))))
+    return out
+
+
+def _plain_name(s: str) -> str:
+    return re.sub(r"[\s《》“”\"]", "", s).rstrip("。.")
+
+
+def _names_against_titles(file: str, paragraphs, notes, unit: str) -> list[Located]:
+    """The 附件说明's names against the attachments' titles in the draft (the paragraph after each
+    “附件” / “附件2” label, GB/T 9704 §7.3.4 and §7.3.7: the name as the title reads)."""
+    out: list[Located] = []
+    if not notes:
+        return out
+    names = {}
+    for k, (no, text, n) in enumerate(notes, 1):
+        m = re.match(r"^\s*(?:附件\d*[：:]\s*)?(?:\d+[.．]\s*)?(.+?)\s*$", text)
+        names[n or k] = (no, text, m.group(1), m.start(1))
+    after = [p for p in paragraphs if p[0] > notes[-1][0]]
+    for i, (no, text) in enumerate(after[:-1]):
+        m = re.fullmatch(r"\s*附件\s*(\d*)\s*", text)
+        if not m:
+            continue
+        n = int(m.group(1)) if m.group(1) else 1
+        title = after[i + 1][1]
+        if n in names and _plain_name(names[n][2]) != _plain_name(title):
+            nno, ntext, name, at = names[n]
+            out.append(Located(file, nno, "", ntext, Finding("附件说明", WARNING, at, at + len(name),
+                                                           f"附件说明的名称与附件{m.group(1)}的标题“{title}”不一致",
+                                                           "附件说明中的名称应与附件标题相同"), unit))
     return out
 
 
@@ -257,9 +287,21 @@ def read_draft(path: Path) -> tuple[list[tuple[int, str]], str]:
     return _paragraphs_of_text(text), "行"
 
 
+HALF_WIDTH_RULES = {"半角标点", "句号"}  # the rules a draft with ASCII-folded punctuation sets off everywhere
+
+
+def folded_punctuation(paragraphs: list[tuple[int, str]]) -> bool:
+    """Whether most of a draft's commas and stops are half-width (, . ; :) beside Chinese: a web copy."""
+    text = "".join(t for _, t in paragraphs)
+    half = len(re.findall(r"(?<=[\u4e00-\u9fff])[,.;:]", text))
+    full = len(re.findall(r"[，。；：]", text))
+    return half >= 5 and half > full
+
+
 def summary(found: list[Located]) -> str:
     errors = sum(1 for f in found if f.level == ERROR)
     return f"校对：错误 {errors} 处，提示 {len(found) - errors} 处"
 
 
-__all__ = ["ERROR", "WARNING", "Located", "proofread_document", "proofread_paragraphs", "read_draft", "summary"]
+__all__ = ["ERROR", "HALF_WIDTH_RULES", "WARNING", "Located", "folded_punctuation", "proofread_document",
+           "proofread_paragraphs", "read_draft", "summary"]
