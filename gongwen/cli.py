@@ -94,8 +94,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--house", metavar="文件", help="版式文件（默认 styles/house.yaml），本单位另有版式时用")
     p.add_argument("--font-dir", metavar="目录", action="append", default=[],
                    help="另外查找字体的目录（可多次指定），用于放置单位自有的正式字体，如 方正小标宋简体、仿宋_GB2312")
-    p.add_argument("--format", choices=["all", "pdf", "docx", "ofd"], default="all", metavar="格式",
-                   help="只生成一种格式：pdf、docx 或 ofd（默认 all，三种都生成）")
+    from .writers import FORMATS
+    p.add_argument("--format", choices=["all", *FORMATS], default="all", metavar="格式",
+                   help=f"只生成一种格式：{'、'.join(FORMATS)}（默认 all，都生成）")
     p.add_argument("--from", dest="base", metavar="年度", type=_year,
                    help="与 --new 同用：以指定年度的内容为底稿（默认为此前最近一年）")
     p.add_argument("--import", dest="import_file", metavar="文件",
@@ -374,40 +375,31 @@ class Builder:
                     from .pdf.writer import PageCache
                     cache = self.page_caches.setdefault(name, PageCache())
                 pages = self._atomic(pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, page_cache=cache))
-        if args.format in ("all", "docx"):
-            from .docx import write_docx
-            t2 = time.perf_counter()
-            target = self.out_dir / f"{name}.docx"
-            composed = pages
-            if composed is None:  # the page count the DOCX records: the composed document's
-                composed = Composer(house, fonts).compose(doc)
-            try:
-                from .layout import closed_pitches
-                self._atomic(target, lambda tmp: write_docx(doc, house, tmp, len(composed), not composed[-1].numbered,
-                                                       closed_pitches(composed)))
-            except BaseException:
-                if finish_pdf is not None:
-                    with contextlib.suppress(Exception):
-                        finish_pdf()
-                raise
-            docx_said = f"已生成 {target}（{self._kb(target)}），用时 {time.perf_counter() - t2:.2f} 秒"
+        from .writers import PAGE_WRITERS
+        chosen = [w for w in PAGE_WRITERS.values() if args.format in ("all", w.name)]
+        said = []
+        try:  # the other formats are written from the composed pages while the PDF is drawn
+            laid = pages if pages is not None or not chosen else Composer(house, fonts).compose(doc)
+            for w in chosen:
+                t2 = time.perf_counter()
+                target = self.out_dir / f"{name}{w.suffix}"
+                self._atomic(target, lambda tmp, w=w: w.write(doc, house, fonts, laid, tmp))
+                count = f"{len(laid)} 页，" if w.counts_pages else ""
+                said.append(f"已生成 {target}（{count}{self._kb(target)}），用时 {time.perf_counter() - t2:.2f} 秒")
+        except BaseException:
+            if finish_pdf is not None:
+                with contextlib.suppress(Exception):
+                    finish_pdf()
+            raise
         if finish_pdf is not None:
             finish_pdf()
-        if args.format in ("all", "ofd"):
-            from .ofd import write_ofd
-            t3 = time.perf_counter()
-            ofd = self.out_dir / f"{name}.ofd"
-            laid = pages if pages is not None else Composer(house, fonts).compose(doc)
-            self._atomic(ofd, lambda tmp: write_ofd(doc, house, fonts, laid, tmp))
-            ofd_said = f"已生成 {ofd}（{len(laid)} 页，{self._kb(ofd)}），用时 {time.perf_counter() - t3:.2f} 秒"
         if pdf is not None:
             _warn_missing_glyphs()
             say(f"已生成 {pdf}（{len(pages)} 页，{self._kb(pdf)}），用时 {time.perf_counter() - t1:.2f} 秒")
             self.pdf_extras(doc, house, fonts, name, pdf, pages)
-        if args.format in ("all", "ofd"):
-            say(ofd_said)
+        for line in said:
+            say(line)
         if args.format in ("all", "docx"):
-            say(docx_said)
             aliases = fonts.alias_config()
             if first and shutil.which("libreoffice"):
                 import shlex
@@ -415,7 +407,8 @@ class Builder:
                 profile = Path(tempfile.gettempdir()) / f"gongwen-libreoffice-{aliases.parent.name}"
                 say("  在本机用 LibreOffice 查看（正式字体名对应到本机字体），复制这一行运行：\n"
                     f"  FONTCONFIG_FILE={shlex.quote(str(aliases.resolve()))} libreoffice "
-                    f"-env:UserInstallation={profile.as_uri()} {shlex.quote(str(target.resolve()))}")
+                    f"-env:UserInstallation={profile.as_uri()} "
+                    f"{shlex.quote(str((self.out_dir / f'{name}.docx').resolve()))}")
         return pdf, pages
 
     def pdf_extras(self, doc, house, fonts, name, pdf, pages) -> None:

@@ -1,0 +1,92 @@
+"""Layout rules one at a time, in process: a few paragraphs composed with the installed fonts (the house's
+roles resolved as a build resolves them), positions asserted in pt. The end-to-end tests measure PDFs;
+these say which rule broke.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from gongwen.fonts import resolve_fonts
+from gongwen.house import load_house
+from gongwen.layout import Composer, Row, Run
+
+FULL = "坚持系统观念统筹推进各项改革任务形成上下联动协同推进的工作格局"  # 30 characters, no marks
+
+
+@pytest.fixture(scope="module")
+def c() -> Composer:
+    house = load_house()
+    return Composer(house, resolve_fonts(house["fonts"], Path(tempfile.mkdtemp())))
+
+
+def lines_of(c, text, indent=0.0):
+    return c.paragraph_lines([Run(text, c.body)], indent)
+
+
+DRIFT = 0.3  # pt: a justified line is set this much under the width, for WeasyPrint's rounding (lines.py)
+
+
+def test_a_line_holds_28_characters_justified_to_the_type_width(c):
+    first = lines_of(c, FULL)[0]
+    assert len(first.text) == 28
+    assert 0 <= c.W - (first.x + first.width) < DRIFT
+
+
+def test_the_last_line_of_a_paragraph_keeps_the_grid_spacing(c):
+    last = lines_of(c, FULL)[-1]
+    assert last.text == FULL[28:] and abs(last.letter_spacing - c.ls_grid) < 1e-6
+
+
+def test_a_closing_mark_is_squeezed_onto_its_line_not_carried_to_the_next(c):
+    lines = lines_of(c, FULL[:28] + "，" + FULL[:10])
+    assert lines[0].text.endswith("，") and not lines[1].text.startswith("，")
+    assert 0 <= c.W - (lines[0].x + lines[0].width) < DRIFT  # tightened, not past the margin
+
+
+def test_an_opening_mark_never_ends_a_line(c):
+    lines = lines_of(c, FULL[:27] + "“双减”" + FULL[:10])
+    assert not lines[0].text.endswith("“") and lines[1].text.startswith("“")
+
+
+def _page_rows(c, n_lines: int) -> list[Row]:
+    """`n_lines` one-line paragraphs."""
+    rows: list[Row] = []
+    for _ in range(n_lines):
+        rows += c.para_rows([Run(FULL[:20], c.body)], c.cell * 2)
+    return rows
+
+
+def test_a_heading_that_would_end_a_page_goes_over_with_its_two_lines(c):
+    rows = _page_rows(c, 21)
+    rows += c.para_rows([Run("一、总体要求", c.body)], c.cell * 2, kind="heading1", keep_next=True)
+    rows += c.para_rows([Run(FULL * 3, c.body)], c.cell * 2)
+    pages = c.paginate(rows, 0.0)
+    first_page_last = max(pages[0].lines, key=lambda ln: ln.baseline)
+    assert first_page_last.kind != "heading1"
+    head = [ln for ln in pages[1].lines if ln.kind == "heading1"]
+    assert head and len([ln for ln in pages[1].lines if ln.baseline > head[0].baseline]) >= 2
+
+
+def test_a_signature_short_by_a_line_closes_the_pitch_within_the_bound(c):
+    rows = _page_rows(c, 19)
+    rows[-1].keep_next = True  # the last body line stays with the 署名 (as main_rows sets it)
+    rows += c.signature_rows(["上海市宝山区教育局"], "2024年2月4日")
+    pages = c.paginate(rows, 0.0)
+    assert len(pages) == 1, [len(p.lines) for p in pages]
+    assert float(c.h["body"]["min_line_pitch_pt"]) <= pages[0].pitch < c.P
+    assert max(ln.baseline for ln in pages[0].lines) <= c.H
+
+
+def test_a_signature_that_cannot_fit_takes_two_body_lines_along(c):
+    rows = _page_rows(c, 20)
+    rows += c.para_rows([Run(FULL + FULL[:10], c.body)], c.cell * 2)  # a paragraph of two lines ends the page
+    rows[-1].keep_next = True
+    rows += c.signature_rows(["上海市宝山区教育局"], "2024年2月4日")
+    pages = c.paginate(rows, 0.0)
+    assert len(pages) == 2 and pages[0].pitch == c.P
+    body_on_two = [ln for ln in pages[1].lines if ln.kind == "body"]
+    assert len(body_on_two) == 2
