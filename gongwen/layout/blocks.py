@@ -39,9 +39,22 @@ class Blocks:
             self.colophon_to_even_page(pages)
         for i, pg in enumerate(pages, 1):
             pg.number = i
+            if pg.numbered:
+                pg.lines.append(self.page_number_line(i))
             for ln in pg.lines:  # characters the role's font lacks: drawn (and measured) in a fallback font
                 ln.runs = self.drawn_runs(ln.runs)
         return pages
+
+    def page_number_line(self, n: int) -> Line:
+        """页码 (§7.5): 4号宋体 “— N —”, its em box top page_number.offset_mm below the 版心; odd pages at
+        the right, one character (of its own size) in from the 版心's edge, even pages at the left."""
+        pn = self.h["page_number"]
+        st = Style("songti", float(self.h["sizes_pt"]["page_number"]))
+        runs = [Run(f"— {n} —", st)]
+        width = self.metrics("songti").string_width(runs[0].text) * st.size  # as Pango shapes it: no Han near
+        side = float(pn["side_space_chars"]) * st.size
+        x = self.W - side - width if n % 2 else side
+        return Line(runs, x, self.H + float(pn["offset_mm"]) * MM + 0.88 * st.size, 0.0, width, "page-number")
 
     def resolve_titles(self, doc: Document) -> None:
         """The titles' lines as this layout breaks them (between words, balanced, §7.3.1), written into the

@@ -105,6 +105,23 @@ class Metrics:
         hb.shape(font, buf, FEATURES)
         return sum(p.x_advance for p in buf.glyph_positions) / upem
 
+    def string_width(self, text: str) -> float:
+        """Width in em of `text` shaped as one run whose script HarfBuzz guesses, as Pango shapes a line of
+        only digits, spaces and dashes (“— 17 —”: no Han around it, so the dash keeps its default,
+        proportional glyph, where beside Han it takes the full-width one)."""
+        if hb is None:
+            return sum(self.advance(ch) for ch in text)
+        if self._hb is None:
+            face = hb.Face(hb.Blob.from_file_path(self.file), self.index)
+            self._hb = (hb.Font(face), face.upem)
+        font, upem = self._hb
+        buf = hb.Buffer()
+        buf.add_str(text)
+        buf.guess_segment_properties()
+        buf.language = "zh-cn"
+        hb.shape(font, buf, FEATURES)
+        return sum(p.x_advance for p in buf.glyph_positions) / upem
+
     def advance(self, ch: str) -> float:
         a = self._lookup(ch)
         if a is None:

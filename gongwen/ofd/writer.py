@@ -4,7 +4,7 @@ GB/T 33190-2016 pages, so that the glyphs stand where the PDF has them.
 * one TextObject per run of a line: the run's font and size, TextCode with X/Y (the baseline) and DeltaX
   from the composed advances (each glyph's advance plus the line's letter spacing, as the PDF draws it);
 * PathObjects (filled rectangles) for the red rule, the footnote rules and the 版记's rules;
-* ImageObjects for the seals; the page numbers “— N —” where the PDF's page margin boxes put them;
+* ImageObjects for the seals; the page numbers “— N —” (lines of the composed pages, as in the PDF);
 * the fonts embedded as subsets of the very faces the layout measured (HarfBuzz's subsetter, as the PDF);
 * DocInfo: title, author (发文机关), subject and keywords (文号), dates from the content.
 
@@ -113,9 +113,7 @@ def ofd_bytes(doc, house: House, fonts, pages) -> bytes:
             x += width
         return out
 
-    song = Style("songti", float(house["sizes_pt"]["page_number"]))
-    pn = house["page_number"]
-    for k, page in enumerate(pages, 1):
+    for page in pages:
         objs: list[str] = []
         for ln in page.lines:
             objs += text_object(ln.runs, ln.x, ln.baseline, ln.letter_spacing)
@@ -135,13 +133,6 @@ def ofd_bytes(doc, house: House, fonts, pages) -> bytes:
             bx, by = left + im.x / MM, top + im.y / MM
             objs.append(f'<ofd:ImageObject ID="{next(ids)}" Boundary="{_n(bx)} {_n(by)} {_n(w)} {_n(h)}" '
                         f'CTM="{_n(w)} 0 0 {_n(h)} 0 0" ResourceID="{media_ids[im.path]}"/>')
-        if page.numbered and k > 0:
-            text = f"— {page.number} —"
-            width = composer.natural_width([Run(text, song)])
-            side = pn["side_space_chars"] * song.size
-            x_pt = composer.W - side - width if k % 2 else side
-            base = composer.H + pn["offset_mm"] * MM + 0.88 * song.size
-            objs += text_object([Run(text, song)], x_pt, base, 0.0)
         contents.append(f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Area>'
                         f"<ofd:PhysicalBox>{paper}</ofd:PhysicalBox></ofd:Area><ofd:Content>"
                         f'<ofd:Layer ID="{next(ids)}">{"".join(objs)}</ofd:Layer></ofd:Content></ofd:Page>')

@@ -13,7 +13,7 @@ import jinja2
 
 from ..errors import BuildError
 from ..fonts import FontSet
-from ..house import MM, House
+from ..house import House
 from ..layout import Composer, Line, Page, Style, save_metrics
 from ..model import Document
 from .engine import (_fast_library_lookup, _weasyprint_html, harfbuzz_subset_missing,  # noqa: F401 (re-exported)
@@ -75,22 +75,10 @@ def icc_profile(house: House) -> Path:
 
 def render_css(house: House, fonts: FontSet, composer: Composer, variant: str = "screen") -> str:
     p = house["page"]
-    pn = house["page_number"]
-    size = float(house["sizes_pt"]["page_number"])
-    song = Style("songti", size)
-    family, _ = _font_css(fonts, song)
-    # the em box top of "— N —" sits page_number.offset_mm below the 版心 bottom
-    lh = composer.box_height(song)
-    asc = composer.ascent(song)
-    pad = pn["offset_mm"] * MM - (asc - 0.88 * size)
-    number_box = (f"font-family: {family}; font-size: {size}pt; line-height: {lh:.3f}pt; "
-                  f"vertical-align: top; padding-top: {pad:.3f}pt; white-space: pre; width: 60mm;")
     return _env().get_template("gongwen.css.j2").render(
         page=p,
         right_mm=p["width_mm"] - p["left_mm"] - p["type_width_mm"],
         bottom_mm=p["height_mm"] - p["top_mm"] - p["type_height_mm"],
-        number_box=number_box,
-        number_side=_pt(pn["side_space_chars"] * size),
         cmyk=variant == "print",
         icc_url=icc_profile(house).as_uri() if variant == "print" else "",
         black=Palette.black,
