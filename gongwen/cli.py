@@ -415,7 +415,7 @@ class Builder:
         """Numbered copies, printing and the print-shop and archive variants of a written PDF."""
         args, say = self.args, self.say
         from .pdf import write_pdf
-        duplex = bool(house.raw.get("print", {}).get("duplex"))
+        duplex = bool(house["print"]["duplex"])
         copies = args.copies or doc.colophon.copies or 1
         to_print, print_copies = pdf, copies
         if doc.notice.copy_number and (args.copies_pdf or args.print_):

@@ -74,6 +74,22 @@ HOUSE_SCHEMA: dict[str, dict[str, tuple]] = {
     "fonts": {r: ("fonts",) for r in ("xiaobiaosong", "fangsong", "heiti", "kaiti", "songti")},
 }
 _OPTIONAL_SECTIONS = {"print"}
+# the values a house file may leave out, declared once: every writer reads house[section][key] and finds them
+HOUSE_DEFAULTS: dict[tuple[str, str], object] = {
+    ("sizes_pt", "joint_mark"): None,  # None: the same as sizes_pt.mark
+    ("colors", "red_cmyk"): [0, 1, 1, 0],
+    ("print", "duplex"): False,
+    ("print", "icc_profile"): "",
+    ("header", "joint_mark_line_em"): 1.25,
+    ("header", "joint_mark_gap_em"): 0.5,
+    ("body", "joint_signature_row_gap_lines"): 4,
+    ("body", "seal_diameter_mm"): 42,
+    ("body", "seal_gap_lines"): 0.2,
+    ("body", "max_letter_tightening_em"): 0.05,
+    ("body", "widow_control"): True,
+    ("body", "orphan_control"): False,
+    ("body", "footnote_min_lines"): 10,
+}
 _KIND_ZH = {"num": "数值", "int": "整数", "bool": "true 或 false", "text": "文字", "color": "颜色（如 \"#FF0000\"）",
             "cmyk": "四个 0–1 之间的数（如 [0, 1, 1, 0]）", "fonts": "字体名称的列表", "choice": "下列写法之一"}
 
@@ -198,4 +214,9 @@ def load_house(path: Path | None = None) -> House:
         raise ContentError([Problem(path, None, "", f"版式文件过大（{st.st_size} 字节，上限 {MAX_HOUSE_BYTES}）")])
     data = load_yaml(path)
     validate_house(path, data)
-    return House(_plain(data))
+    raw = _plain(data)
+    for (sec, key), value in HOUSE_DEFAULTS.items():
+        raw.setdefault(sec, {}).setdefault(key, value)
+    if raw["sizes_pt"]["joint_mark"] is None:
+        raw["sizes_pt"]["joint_mark"] = raw["sizes_pt"]["mark"]
+    return House(raw)

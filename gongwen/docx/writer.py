@@ -36,7 +36,7 @@ WORD_CIRCLED_MAX = 20  # the last number Word's decimalEnclosedCircleChinese dra
 
 def _joint_em(h) -> float:
     """Line pitch of the stacked organs of a joint mark, in em (house: header.joint_mark_line_em)."""
-    return float(h["header"].get("joint_mark_line_em", 1.25))
+    return float(h["header"]["joint_mark_line_em"])
 
 
 def tw_mm(mm: float) -> int:
@@ -280,8 +280,8 @@ def _mark_size(h: House, notice) -> float:
     mark: the stacked organs, the gap and the suffix side by side)."""
     maxw = h["header"]["mark_max_width_mm"] * MM
     if notice.joint:
-        size = float(h["sizes_pt"].get("joint_mark", h["sizes_pt"]["mark"]))
-        gap = h["header"].get("joint_mark_gap_em", 0.5) if notice.issuer_suffix else 0.0
+        size = float(h["sizes_pt"]["joint_mark"])
+        gap = h["header"]["joint_mark_gap_em"] if notice.issuer_suffix else 0.0
         em = max(cells(o) for o in notice.issuer_organs) + gap + cells(notice.issuer_suffix)
         return min(size, maxw / max(em, 1))
     size = float(h["sizes_pt"]["mark"])
@@ -487,7 +487,7 @@ class DocxWriter:
         size = self.mark_pt
         # the organs' column: their width, and a quarter em that keeps LibreOffice from wrapping the longest
         names = (max(cells(o) for o in n.issuer_organs) + 0.25) * size * TW
-        gap = h["header"].get("joint_mark_gap_em", 0.5) * size * TW if n.issuer_suffix else 0
+        gap = h["header"]["joint_mark_gap_em"] * size * TW if n.issuer_suffix else 0
         suffix = cells(n.issuer_suffix) * size * TW + gap
         space = tw_mm(h["header"]["mark_offset_mm"]) - lines_above * g.pitch - round((_joint_em(self.h) - 1) / 2 * size * TW)
         self.sect.addprevious(parse_xml(
@@ -546,7 +546,7 @@ class DocxWriter:
         fits = all(len(p) == 1 or cells(p[0]) * g.cell <= centre - cells(p[1]) * g.cell / 2 - g.cell
                    for p in pairs)
         groups = pairs if fits else [[s] for s in sigs]
-        gap = int(h["body"].get("joint_signature_row_gap_lines", 3))
+        gap = int(h["body"]["joint_signature_row_gap_lines"])
         seals = list(zip(sigs, n.seals))
         # the first names of rows of two stand in one column, centred on one tab stop (the narrowest room)
         left_centre = min((round((max(0.0, centre - cells(p[-1]) * g.cell / 2) - g.cell) / 2)
@@ -599,12 +599,12 @@ class DocxWriter:
         署名 and the date below its centre."""
         from PIL import Image as PILImage
         hb, g = self.h["body"], self.g
-        d = float(hb.get("seal_diameter_mm", 42)) * MM * TW
+        d = float(hb["seal_diameter_mm"]) * MM * TW
         with PILImage.open(path) as im:
             w, hgt = im.size
         cx, cy = (d, d * hgt / w) if w >= hgt else (d * w / hgt, d)
         before = hb["signature_lines_before"] * g.pitch
-        centre_below_line_top = -before + float(hb.get("seal_gap_lines", 0.2)) * g.pitch + d / 2
+        centre_below_line_top = -before + float(hb["seal_gap_lines"]) * g.pitch + d / 2
         rid, _ = self.d.part.get_or_add_image(path)
         self._pic_id = getattr(self, "_pic_id", 10) + 1
         emu = 635

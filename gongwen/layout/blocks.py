@@ -35,7 +35,7 @@ class Blocks:
         self.place_colophon(doc, pages)
         if doc.notice.seals:
             self.place_seals(doc, pages)
-        if self.h.raw.get("print", {}).get("duplex") and len(pages) % 2:
+        if self.h["print"]["duplex"] and len(pages) % 2:
             self.colophon_to_even_page(pages)
         for i, pg in enumerate(pages, 1):
             pg.number = i
@@ -122,14 +122,14 @@ class Blocks:
             ln = self.centered(mark, st, kind="mark")
             ln.baseline = top + 0.88 * st.size  # ideographic em box top at `top`
             return [ln], top + st.size
-        size = float(self.h["sizes_pt"].get("joint_mark", size))
+        size = float(self.h["sizes_pt"]["joint_mark"])
         unit = Style("xiaobiaosong", 1.0)
         names_w = max(self.natural_width([Run(o, unit)]) for o in organs)
         suffix_w = self.natural_width([Run(suffix, unit)]) if suffix else 0.0
-        gap = float(hd.get("joint_mark_gap_em", 0.5)) if suffix else 0.0
+        gap = float(hd["joint_mark_gap_em"]) if suffix else 0.0
         size = min(size, maxw / (names_w + gap + suffix_w))
         st = Style("xiaobiaosong", size, color=color)
-        pitch = float(hd.get("joint_mark_line_em", 1.25)) * size
+        pitch = float(hd["joint_mark_line_em"]) * size
         total = (names_w + gap + suffix_w) * size
         x0 = (self.W - total) / 2
         out = []
@@ -258,7 +258,7 @@ class Blocks:
         pairs = signature_pairs(signatures)
         fits = all(len(p) == 1 or width(p[0]) <= max(0.0, centre - width(p[1]) / 2) - gap for p in pairs)
         groups = pairs if fits else [[s] for s in signatures]
-        row_gap = int(h["body"].get("joint_signature_row_gap_lines", 3))
+        row_gap = int(h["body"]["joint_signature_row_gap_lines"])
         # the first names of rows of two stand in one column, centred on one line (the narrowest room)
         rooms = [over_date(g[-1])[0].x - gap for g in groups if len(g) == 2]
         for gi, group in enumerate(groups):
@@ -308,8 +308,8 @@ class Blocks:
         top within one line of the text above (house: seal_gap_lines)."""
         from PIL import Image as PILImage
         hb = self.h["body"]
-        d = float(hb.get("seal_diameter_mm", 42)) * MM
-        gap = float(hb.get("seal_gap_lines", 0.2)) * self.P
+        d = float(hb["seal_diameter_mm"]) * MM
+        gap = float(hb["seal_gap_lines"]) * self.P
         sigs = doc.notice.signatures
         for page in pages:
             lines = [ln for ln in page.lines if ln.kind == "signature"]

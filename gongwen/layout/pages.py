@@ -41,7 +41,7 @@ class Paginator:
         if not at:
             return None
         old = [rows[k] for k in at]
-        em = float(self.h["body"].get("max_letter_tightening_em", 0.05))
+        em = float(self.h["body"]["max_letter_tightening_em"])
         lines = self.paragraph_lines(runs, indent, ls=self.ls_grid - em * self.S, kind=kind)
         if len(lines) >= len(old):
             return None
@@ -87,9 +87,9 @@ class Paginator:
         hb = self.h["body"]
         min_pitch = float(hb["min_line_pitch_pt"])
         lead = float(hb["footnote_line_pt"])
-        reserve = int(hb.get("footnote_min_lines", 10))  # lines a page keeps for footnotes it continues
-        widows = bool(hb.get("widow_control", True))
-        orphans = bool(hb.get("orphan_control", False))
+        reserve = int(hb["footnote_min_lines"])  # lines a page keeps for footnotes it continues
+        widows = bool(hb["widow_control"])
+        orphans = bool(hb["orphan_control"])
         self.keep_headings(rows)
         pages: list[Page] = []
         cur: list[Row] = []

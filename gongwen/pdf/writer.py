@@ -51,7 +51,7 @@ class Palette:
     def __init__(self, house: House, variant: str):
         self.cmyk = variant == "print"
         self.red = house["colors"]["red"].upper()
-        self.red_cmyk = house["colors"].get("red_cmyk", [0, 1, 1, 0])
+        self.red_cmyk = house["colors"]["red_cmyk"]
 
     def __call__(self, color: str) -> str:
         if not self.cmyk or not color:
