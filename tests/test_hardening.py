@@ -245,7 +245,9 @@ def test_a_folder_where_the_pdf_goes_is_reported_and_nothing_is_replaced(tmp_pat
 # -- 5. a font that cannot draw is not chosen ---------------------------------------------------------
 
 
-def test_a_font_with_empty_glyphs_is_skipped_and_named(tmp_path, good):
+def _corrupt_font(tmp_path: Path, name: str, glyph_data) -> Path:
+    """A folder with LXGW WenKai renamed FangSong_GB2312 (the first 仿宋 the house asks for), its glyf
+    table replaced by glyph_data(length)."""
     from fontTools.ttLib import TTFont
     src = Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
     if not src.exists():
@@ -255,14 +257,19 @@ def test_a_font_with_empty_glyphs_is_skipped_and_named(tmp_path, good):
     f = TTFont(src)
     for rec in f["name"].names:
         if rec.nameID in (1, 4, 6, 16):
-            rec.string = "FangSong_GB2312"  # the first 仿宋 the house asks for
-    f.save(fonts / "fake.ttf")
-    data = bytearray((fonts / "fake.ttf").read_bytes())
-    for i in range(struct.unpack(">H", data[4:6])[0]):  # names and metrics intact, glyph data zeroed
+            rec.string = "FangSong_GB2312"
+    f.save(fonts / name)
+    data = bytearray((fonts / name).read_bytes())
+    for i in range(struct.unpack(">H", data[4:6])[0]):
         tag, _, off, ln = struct.unpack(">4sIII", data[12 + 16 * i:28 + 16 * i])
         if tag == b"glyf":
-            data[off:off + ln] = bytes(ln)
-    (fonts / "fake.ttf").write_bytes(data)
+            data[off:off + ln] = glyph_data(ln)
+    (fonts / name).write_bytes(data)
+    return fonts
+
+
+def test_a_font_with_empty_glyphs_is_skipped_and_named(tmp_path, good):
+    fonts = _corrupt_font(tmp_path, "fake.ttf", lambda n: bytes(n))  # names and metrics intact, glyphs zeroed
     out = tmp_path / "out"
     r = run("--year", "2024", "--output", str(out), "--font-dir", str(fonts))
     assert r.returncode == 0, r.stderr
@@ -408,25 +415,9 @@ def test_a_long_real_text_past_the_character_bound_is_refused_quickly(tmp_path, 
 
 
 def test_a_font_whose_outlines_are_noise_is_skipped_too(tmp_path):
-    src = Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
-    if not src.exists():
-        pytest.skip("LXGW WenKai (installed by scripts/setup.sh) is the font this test corrupts")
-    from fontTools.ttLib import TTFont
-    fonts = tmp_path / "fonts"
-    fonts.mkdir()
-    f = TTFont(src)
-    for rec in f["name"].names:
-        if rec.nameID in (1, 4, 6, 16):
-            rec.string = "FangSong_GB2312"
-    f.save(fonts / "cut.ttf")
-    data = bytearray((fonts / "cut.ttf").read_bytes())
     import random
     rnd = random.Random(9704)
-    for i in range(struct.unpack(">H", data[4:6])[0]):  # glyph data overwritten with noise: unreadable outlines
-        tag, _, off, ln = struct.unpack(">4sIII", data[12 + 16 * i:28 + 16 * i])
-        if tag == b"glyf":
-            data[off:off + ln] = rnd.randbytes(ln)
-    (fonts / "cut.ttf").write_bytes(data)
+    fonts = _corrupt_font(tmp_path, "cut.ttf", rnd.randbytes)  # glyph data overwritten with noise
     r = run("--year", "2024", "--output", str(tmp_path / "out"), "--font-dir", str(fonts))
     assert r.returncode == 0, r.stderr
     assert "cut.ttf" in r.stderr and "字形是空的或无法读取" in r.stderr

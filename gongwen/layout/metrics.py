@@ -88,29 +88,8 @@ class Metrics:
             self._dirty = True
         return a
 
-    def _shaped(self, ch: str, gid: int) -> float:
-        if hb is None:
-            return self.hmtx[gid][0] / self.upm
-        if self._hb is None:
-            face = hb.Face(hb.Blob.from_file_path(self.file), self.index)
-            self._hb = (hb.Font(face), face.upem)
-        font, upem = self._hb
-        buf = hb.Buffer()
-        buf.add_str(ch)
-        buf.guess_segment_properties()
-        buf.language = "zh-cn"
-        script = _shape_script(ch)
-        if script:
-            buf.script = script
-        hb.shape(font, buf, FEATURES)
-        return sum(p.x_advance for p in buf.glyph_positions) / upem
-
-    def string_width(self, text: str) -> float:
-        """Width in em of `text` shaped as one run whose script HarfBuzz guesses, as Pango shapes a line of
-        only digits, spaces and dashes (“— 17 —”: no Han around it, so the dash keeps its default,
-        proportional glyph, where beside Han it takes the full-width one)."""
-        if hb is None:
-            return sum(self.advance(ch) for ch in text)
+    def _shape(self, text: str, script: str | None = None) -> float:
+        """Width in em of `text` shaped by HarfBuzz in Chinese (zh-cn), the script guessed unless given."""
         if self._hb is None:
             face = hb.Face(hb.Blob.from_file_path(self.file), self.index)
             self._hb = (hb.Font(face), face.upem)
@@ -119,8 +98,23 @@ class Metrics:
         buf.add_str(text)
         buf.guess_segment_properties()
         buf.language = "zh-cn"
+        if script:
+            buf.script = script
         hb.shape(font, buf, FEATURES)
         return sum(p.x_advance for p in buf.glyph_positions) / upem
+
+    def _shaped(self, ch: str, gid: int) -> float:
+        if hb is None:
+            return self.hmtx[gid][0] / self.upm
+        return self._shape(ch, _shape_script(ch))
+
+    def string_width(self, text: str) -> float:
+        """Width in em of `text` shaped as one run whose script HarfBuzz guesses, as Pango shapes a line of
+        only digits, spaces and dashes (“— 17 —”: no Han around it, so the dash keeps its default,
+        proportional glyph, where beside Han it takes the full-width one)."""
+        if hb is None:
+            return sum(self.advance(ch) for ch in text)
+        return self._shape(text)
 
     def advance(self, ch: str) -> float:
         a = self._lookup(ch)
