@@ -32,8 +32,13 @@ class _Parser(argparse.ArgumentParser):
         return super().format_usage().replace("usage:", "用法：", 1)
 
     def format_help(self):
-        return (super().format_help().replace("usage:", "用法：", 1)
-                .replace("options:", "选项：").replace("optional arguments:", "选项："))
+        return (
+            super()
+            .format_help()
+            .replace("usage:", "用法：", 1)
+            .replace("options:", "选项：")
+            .replace("optional arguments:", "选项：")
+        )
 
 
 _USAGE_ERRORS = [
@@ -60,6 +65,7 @@ def _zh_usage_error(message: str) -> str:
 def _year(value: str) -> str:
     if not re.fullmatch(r"[0-9]{4}", value):  # ASCII only: ２０２４ would name a folder output/２０２４/
         import unicodedata
+
         plain = unicodedata.normalize("NFKC", value).strip()
         tip = f"，是不是 {plain}？请用半角数字" if re.fullmatch(r"[0-9]{4}", plain) else ""
         raise argparse.ArgumentTypeError(f"年度应为四位数字（半角），如 2024（收到的是“{value}”{tip}）")
@@ -70,57 +76,111 @@ def make_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python build.py",
         description="把 content/<年度>/ 下的 YAML 内容排成符合 GB/T 9704-2012 的红头公文：打印用的 PDF 和可继续编辑的 DOCX。",
-        epilog=("示例：\n"
-                "  python build.py --year 2024                  生成 output/2024/ 下的 PDF 和 DOCX\n"
-                "  python build.py --new 2025                   以最近一年为底稿，新建 content/2025/\n"
-                "  python build.py --year 2025 --compare 2024   另外生成与 2024 年度的对照稿（修订模式 DOCX 和彩色 PDF）\n"
-                "  python build.py --year 2025 --watch          保存内容文件后自动重新生成\n"
-                "  python build.py --year 2025 --preview        另外生成各页预览图和总览图\n"
-                "  python build.py --year 2025 --check          只校对内容（错别字、标点、文号、日期……）\n"
-                "  python build.py --check-file 稿件.docx        校对一份部门送来的稿件（.txt 或 .docx）\n"
-                "  python build.py --import 稿件.docx --year 2026  把 Word 稿件导入为 content/2026/ 的内容"),
+        epilog=(
+            "示例：\n"
+            "  python build.py --year 2024                  生成 output/2024/ 下的 PDF 和 DOCX\n"
+            "  python build.py --new 2025                   以最近一年为底稿，新建 content/2025/\n"
+            "  python build.py --year 2025 --compare 2024   另外生成与 2024 年度的对照稿（修订模式 DOCX 和彩色 PDF）\n"
+            "  python build.py --year 2025 --watch          保存内容文件后自动重新生成\n"
+            "  python build.py --year 2025 --preview        另外生成各页预览图和总览图\n"
+            "  python build.py --year 2025 --check          只校对内容（错别字、标点、文号、日期……）\n"
+            "  python build.py --check-file 稿件.docx        校对一份部门送来的稿件（.txt 或 .docx）\n"
+            "  python build.py --import 稿件.docx --year 2026  把 Word 稿件导入为 content/2026/ 的内容"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         add_help=False,
     )
     p.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--year", metavar="年度", type=_year, help="要生成的年度（四位数字，如 2024），内容取自 content/<年度>/")
-    what.add_argument("--new", metavar="年度", type=_year, help="新建一个年度的内容目录，以此前最近一年的内容为底稿，并列出待改事项")
-    what.add_argument("--check-file", metavar="文件", help="校对一份稿件（.txt 或 .docx），不生成文件；有错误时退出码为 1")
-    p.add_argument("--half-width", action="store_true",
-                   help="与 --check-file 同用：稿件的标点都成了半角（如从网页复制），不报半角标点，只查其他问题")
+    what.add_argument(
+        "--year", metavar="年度", type=_year, help="要生成的年度（四位数字，如 2024），内容取自 content/<年度>/"
+    )
+    what.add_argument(
+        "--new", metavar="年度", type=_year, help="新建一个年度的内容目录，以此前最近一年的内容为底稿，并列出待改事项"
+    )
+    what.add_argument(
+        "--check-file", metavar="文件", help="校对一份稿件（.txt 或 .docx），不生成文件；有错误时退出码为 1"
+    )
+    p.add_argument(
+        "--half-width",
+        action="store_true",
+        help="与 --check-file 同用：稿件的标点都成了半角（如从网页复制），不报半角标点，只查其他问题",
+    )
     p.add_argument("--content", metavar="目录", default=str(ROOT / "content"), help="内容根目录（默认：content/）")
     p.add_argument("--output", metavar="目录", default=str(ROOT / "output"), help="输出根目录（默认：output/）")
     p.add_argument("--house", metavar="文件", help="版式文件（默认 styles/house.yaml），本单位另有版式时用")
-    p.add_argument("--font-dir", metavar="目录", action="append", default=[],
-                   help="另外查找字体的目录（可多次指定），用于放置单位自有的正式字体，如 方正小标宋简体、仿宋_GB2312")
+    p.add_argument(
+        "--font-dir",
+        metavar="目录",
+        action="append",
+        default=[],
+        help="另外查找字体的目录（可多次指定），用于放置单位自有的正式字体，如 方正小标宋简体、仿宋_GB2312",
+    )
     from .writers import FORMATS
-    p.add_argument("--format", choices=["all", *FORMATS], default="all", metavar="格式",
-                   help=f"只生成一种格式：{'、'.join(FORMATS)}（默认 all，都生成）")
-    p.add_argument("--from", dest="base", metavar="年度", type=_year,
-                   help="与 --new 同用：以指定年度的内容为底稿（默认为此前最近一年）")
-    p.add_argument("--import", dest="import_file", metavar="文件",
-                   help="把一份 Word 稿件（.docx）导入为 content/<年度>/ 的内容（与 --year 同用），不生成文件")
+
+    p.add_argument(
+        "--format",
+        choices=["all", *FORMATS],
+        default="all",
+        metavar="格式",
+        help=f"只生成一种格式：{'、'.join(FORMATS)}（默认 all，都生成）",
+    )
+    p.add_argument(
+        "--from",
+        dest="base",
+        metavar="年度",
+        type=_year,
+        help="与 --new 同用：以指定年度的内容为底稿（默认为此前最近一年）",
+    )
+    p.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="文件",
+        help="把一份 Word 稿件（.docx）导入为 content/<年度>/ 的内容（与 --year 同用），不生成文件",
+    )
     p.add_argument("--force", action="store_true", help="与 --import 同用：该年度目录（或同名片段文件）已存在时覆盖它")
-    p.add_argument("--into", metavar="附件文件",
-                   help="与 --import 同用：把没有版头的片段（几个部分、小节或条目）并入该年度已有的附件文件，如 attachment.yaml")
-    p.add_argument("--after", metavar="序号",
-                   help="与 --into 同用：并入到哪一项之后，写生成的文件中的序号，如 二（部分）、二（一）（小节）、12（条目）；"
-                        "不写则放在最后")
+    p.add_argument(
+        "--into",
+        metavar="附件文件",
+        help="与 --import 同用：把没有版头的片段（几个部分、小节或条目）并入该年度已有的附件文件，如 attachment.yaml",
+    )
+    p.add_argument(
+        "--after",
+        metavar="序号",
+        help="与 --into 同用：并入到哪一项之后，写生成的文件中的序号，如 二（部分）、二（一）（小节）、12（条目）；"
+        "不写则放在最后",
+    )
     p.add_argument("--blank", action="store_true", help="与 --new 同用：不用底稿，新建一份待填写的最简文件")
-    p.add_argument("--variant", action="append", choices=["print", "archive"], default=[], metavar="用途",
-                   help="另外生成：print 印刷厂用 PDF/X（CMYK）、archive 存档用 PDF/A（可写两次）")
-    p.add_argument("--print", dest="print_", action="store_true",
-                   help="生成后用 CUPS 打印（份数取版记的印数，双面长边翻转，A4，不缩放）")
+    p.add_argument(
+        "--variant",
+        action="append",
+        choices=["print", "archive"],
+        default=[],
+        metavar="用途",
+        help="另外生成：print 印刷厂用 PDF/X（CMYK）、archive 存档用 PDF/A（可写两次）",
+    )
+    p.add_argument(
+        "--print",
+        dest="print_",
+        action="store_true",
+        help="生成后用 CUPS 打印（份数取版记的印数，双面长边翻转，A4，不缩放）",
+    )
     p.add_argument("--copies", metavar="份数", type=int, help="打印份数或分份 PDF 的份数（默认取版记的印数）")
     p.add_argument("--printer", metavar="打印机", help="打印机名称（lpstat -p 列出的名称；默认用系统默认打印机）")
     p.add_argument("--dry-run", action="store_true", help="与 --print 同用：只显示打印命令和页数，不打印")
-    p.add_argument("--copies-pdf", action="store_true",
-                   help="有份号的文件：另外生成一个逐份编号（000001、000002……）的 PDF，供印制")
+    p.add_argument(
+        "--copies-pdf", action="store_true", help="有份号的文件：另外生成一个逐份编号（000001、000002……）的 PDF，供印制"
+    )
     p.add_argument("--check", action="store_true", help="只校对该年度的内容，不生成文件；有错误时退出码为 1")
-    p.add_argument("--compare", metavar="年度", type=_year, help="与另一年度的工作意见对照，生成修订模式的 DOCX 和彩色标注的 PDF")
-    p.add_argument("--preview", action="store_true", help="另外生成每页的 PNG 预览图和一张总览图（output/<年度>/预览/）")
-    p.add_argument("--watch", action="store_true", help="持续监视内容、模板和版式文件，保存后自动重新生成（Ctrl+C 退出）")
+    p.add_argument(
+        "--compare", metavar="年度", type=_year, help="与另一年度的工作意见对照，生成修订模式的 DOCX 和彩色标注的 PDF"
+    )
+    p.add_argument(
+        "--preview", action="store_true", help="另外生成每页的 PNG 预览图和一张总览图（output/<年度>/预览/）"
+    )
+    p.add_argument(
+        "--watch", action="store_true", help="持续监视内容、模板和版式文件，保存后自动重新生成（Ctrl+C 退出）"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="只输出错误和警告")
     return p
 
@@ -128,6 +188,7 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     import signal
+
     for sig in (signal.SIGTERM, signal.SIGHUP):
         with contextlib.suppress(ValueError, OSError):  # not the main thread (a test calling main)
             signal.signal(sig, _interrupt)
@@ -152,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.format in ("all", "pdf") and not args.check:
             # WeasyPrint is imported in a render process while this one reads and composes the content
             from .pdf.engine import RenderWorker
+
             worker = RenderWorker(_cache_dir(Path(args.output)))
         try:
             return Builder(args, worker).build()
@@ -238,6 +300,7 @@ class Builder:
         """Every document of a year folder, resolved."""
         from .source import load_year
         from .transforms import resolve
+
         return [resolve(d, house) for d in load_year(year_dir)]
 
     def build(self, first: bool = True) -> int:
@@ -245,21 +308,27 @@ class Builder:
         self.check_year()
         t0 = time.perf_counter()
         from .house import load_house
+
         house = load_house(Path(self.args.house) if self.args.house else None)
         docs = self.load(self.year_dir, house)  # every document is read and checked before anything is written
         from .drafting import pending_dates
         from .proofread import ERROR, proofread_document, summary
+
         found: dict[int, list] = {}
         for i, doc in enumerate(docs):
             if first:
                 levels = _level_counts(doc)
-                say(f"读取内容：{doc.source_file}（{doc.notice.number.text}：附件 {len(doc.attachments)} 个，"
-                    f"{levels}脚注 {len(doc.footnotes)} 个）")
+                say(
+                    f"读取内容：{doc.source_file}（{doc.notice.number.text}：附件 {len(doc.attachments)} 个，"
+                    f"{levels}脚注 {len(doc.footnotes)} 个）"
+                )
             found[i] = proofread_document(doc, int(args.year))
             for f in found[i]:
                 print(f"校对：{f}", file=sys.stderr, flush=True)
             for label in pending_dates(doc):
-                _warn(f"{doc.source_file} 第 {doc.lines.get(label, 0)} 行「{label}」：待定，文件中暂排为“{args.year}年　月　日”")
+                _warn(
+                    f"{doc.source_file} 第 {doc.lines.get(label, 0)} 行「{label}」：待定，文件中暂排为“{args.year}年　月　日”"
+                )
 
         all_found = [f for v in found.values() for f in v]
         if args.check:
@@ -269,6 +338,7 @@ class Builder:
             say(summary(all_found) + "（见上；不影响生成。要只校对不生成，加 --check）")
 
         from .fonts import check_coverage, resolve_fonts
+
         key = repr(house["fonts"])
         if self.fonts is None or key != self.font_key:
             self.fonts = resolve_fonts(house["fonts"], _cache_dir(Path(args.output)), [Path(d) for d in args.font_dir])
@@ -318,6 +388,7 @@ class Builder:
                 if pdf is None:
                     raise BuildError("预览图由 PDF 生成：请不要同时使用 --format docx 和 --preview")
                 from .drafting.preview import page_keys, write_previews
+
                 folder = self.out_dir / "预览" if len(docs) == 1 else self.out_dir / "预览" / doc.notice.number.text
                 folder.parent.mkdir(parents=True, exist_ok=True)
                 t1 = time.perf_counter()
@@ -335,6 +406,7 @@ class Builder:
                 self.txn.remove(target) if self.txn is not None else target.unlink()
             return
         from .proofread.review import write_review_docx
+
         self._atomic(target, lambda tmp: write_review_docx(doc, house, found, tmp))
         self.say(f"已生成 {target}（{len(found)} 条校对意见，以批注标在文中）")
 
@@ -346,16 +418,21 @@ class Builder:
         pdf = pages = None
         finish_pdf = None
         from .layout import Composer
+
         Composer(house, fonts).resolve_titles(doc)  # both outputs break the titles where the PDF does
         if args.format in ("all", "pdf"):
             from .pdf import harfbuzz_subset_missing, write_pdf
+
             if first and harfbuzz_subset_missing():
-                _warn("未安装 libharfbuzz-subset0，生成 PDF 会慢很多（约 40 倍）。"
-                      "请运行 bash scripts/setup.sh 或 sudo apt-get install libharfbuzz-subset0")
+                _warn(
+                    "未安装 libharfbuzz-subset0，生成 PDF 会慢很多（约 40 倍）。"
+                    "请运行 bash scripts/setup.sh 或 sudo apt-get install libharfbuzz-subset0"
+                )
             t1 = time.perf_counter()
             pdf = self.out_dir / f"{name}.pdf"
             if self.args.watch and self.font_config is None:
                 from weasyprint.text.fonts import FontConfiguration
+
                 self.font_config = FontConfiguration()
             if self.worker is not None:
                 pending = _Pending(pdf)
@@ -373,9 +450,13 @@ class Builder:
                 cache = None
                 if self.args.watch:
                     from .pdf.writer import PageCache
+
                     cache = self.page_caches.setdefault(name, PageCache())
-                pages = self._atomic(pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, page_cache=cache))
+                pages = self._atomic(
+                    pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, page_cache=cache)
+                )
         from .writers import PAGE_WRITERS
+
         chosen = [w for w in PAGE_WRITERS.values() if args.format in ("all", w.name)]
         said = []
         try:  # the other formats are written from the composed pages while the PDF is drawn
@@ -403,26 +484,32 @@ class Builder:
             aliases = fonts.alias_config()
             if first and shutil.which("libreoffice"):
                 import shlex
+
                 # a profile of its own per font mapping: a profile that cached other fonts ignores the file
                 profile = Path(tempfile.gettempdir()) / f"gongwen-libreoffice-{aliases.parent.name}"
-                say("  在本机用 LibreOffice 查看（正式字体名对应到本机字体），复制这一行运行：\n"
+                say(
+                    "  在本机用 LibreOffice 查看（正式字体名对应到本机字体），复制这一行运行：\n"
                     f"  FONTCONFIG_FILE={shlex.quote(str(aliases.resolve()))} libreoffice "
                     f"-env:UserInstallation={profile.as_uri()} "
-                    f"{shlex.quote(str((self.out_dir / f'{name}.docx').resolve()))}")
+                    f"{shlex.quote(str((self.out_dir / f'{name}.docx').resolve()))}"
+                )
         return pdf, pages
 
     def pdf_extras(self, doc, house, fonts, name, pdf, pages) -> None:
         """Numbered copies, printing and the print-shop and archive variants of a written PDF."""
         args, say = self.args, self.say
         from .pdf import write_pdf
+
         duplex = bool(house["print"]["duplex"])
         copies = args.copies or doc.colophon.copies or 1
         to_print, print_copies = pdf, copies
         if doc.notice.copy_number and (args.copies_pdf or args.print_):
             from .pdf.copies import numbered_copies
+
             target = self.out_dir / f"{name}-分份.pdf"
-            n_pages = self._atomic(target, lambda tmp: numbered_copies(doc, house, fonts, pages, copies, tmp, duplex,
-                                                                  self.worker))
+            n_pages = self._atomic(
+                target, lambda tmp: numbered_copies(doc, house, fonts, pages, copies, tmp, duplex, self.worker)
+            )
             say(f"已生成 {target}（{copies} 份，逐份编号 000001–{copies:06d}，共 {n_pages} 页）")
             to_print, print_copies = target, 1
         elif args.copies_pdf:
@@ -432,30 +519,40 @@ class Builder:
 
             def send():  # once the build's files are in place: the printer gets the file as it is named
                 from .pdf.copies import print_command, send_to_printer
+
                 cmd = print_command(to_print, print_copies, args.printer)
                 import shlex
+
                 shown = " ".join(shlex.quote(c) for c in cmd)
                 if args.dry_run:
                     say(f"打印（试运行，未打印）：{shown}\n  {count} 页 × {print_copies} 份，双面长边翻转，A4，不缩放")
                 else:
                     out = send_to_printer(cmd)
                     say(f"已送打印：{shown}（{count} 页 × {print_copies} 份）{('：' + out) if out else ''}")
+
             self.after.append(send) if self.txn is not None else send()
         for variant in dict.fromkeys(args.variant):
-            suffix, what = {"print": ("印刷", "印刷厂用 PDF/X-4，CMYK"), "archive": ("存档", "存档用 PDF/A-2b")}[variant]
+            suffix, what = {"print": ("印刷", "印刷厂用 PDF/X-4，CMYK"), "archive": ("存档", "存档用 PDF/A-2b")}[
+                variant
+            ]
             target = self.out_dir / f"{name}-{suffix}.pdf"
-            self._atomic(target, lambda tmp, v=variant: write_pdf(doc, house, fonts, tmp, self.font_config, v, pages,
-                                                                  self.worker))
+            self._atomic(
+                target,
+                lambda tmp, v=variant: write_pdf(doc, house, fonts, tmp, self.font_config, v, pages, self.worker),
+            )
             say(f"已生成 {target}（{what}，{self._kb(target)}）")
 
     def write_comparison(self, old, doc, house, fonts) -> None:
         from .drafting.compare import compare
         from .drafting.compare_writers import write_compare_docx, write_compare_pdf
+
         cmp = compare(old, doc)
         base = self.out_dir / f"{doc.notice.number.text}-与{old.year}年度对照"
         self._atomic(base.with_suffix(".docx"), lambda tmp: write_compare_docx(doc, house, cmp, tmp))
         if self.args.format in ("all", "pdf"):
-            self._atomic(base.with_suffix(".pdf"), lambda tmp: write_compare_pdf(doc, house, fonts, cmp, tmp, self.worker))
+            self._atomic(
+                base.with_suffix(".pdf"), lambda tmp: write_compare_pdf(doc, house, fonts, cmp, tmp, self.worker)
+            )
         for line in cmp.summary_lines():
             self.say(f"  {line}")
         self.say(f"已生成对照稿 {base}.docx（修订模式）" + ("和 .pdf" if self.args.format in ("all", "pdf") else ""))
@@ -502,8 +599,11 @@ class Builder:
         except BuildError as exc:
             print(f"生成失败：{exc}", file=sys.stderr, flush=True)
         except Exception as exc:  # a bug must not end the watch: report it and keep watching
-            print(f"生成失败（程序内部错误，请把以下信息报告给维护人员）：{type(exc).__name__}: {exc}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"生成失败（程序内部错误，请把以下信息报告给维护人员）：{type(exc).__name__}: {exc}",
+                file=sys.stderr,
+                flush=True,
+            )
             if os.environ.get("GONGWEN_DEBUG"):
                 raise
         return False
@@ -514,10 +614,20 @@ def _new_year(args) -> int:
     from .source import load_document
     from .drafting import latest_year_before, scaffold_new_year, stale_year_findings
     from .drafting import scaffold_blank_year
+
     root = Path(args.content)
     year = int(args.new)
-    exists = ContentError([Problem(root / args.new, None, "", "这个年度的内容目录已经存在，没有改动任何文件"
-                                   f"（要重新生成文件请运行 python build.py --year {args.new}）")])
+    exists = ContentError(
+        [
+            Problem(
+                root / args.new,
+                None,
+                "",
+                "这个年度的内容目录已经存在，没有改动任何文件"
+                f"（要重新生成文件请运行 python build.py --year {args.new}）",
+            )
+        ]
+    )
     if args.blank and args.base:
         raise ContentError([Problem(root, None, "", "--blank 和 --from 只能选一个")])
     if args.blank:
@@ -538,11 +648,22 @@ def _new_year(args) -> int:
         except FileExistsError:
             raise exists from None
         except LookupError:
-            raise ContentError([Problem(root, None, "", f"没有早于 {year} 年的年度内容可作底稿：用 --from 年度 指定底稿，"
-                                        f"或用 --blank 新建一份空白文件")]) from None
+            raise ContentError(
+                [
+                    Problem(
+                        root,
+                        None,
+                        "",
+                        f"没有早于 {year} 年的年度内容可作底稿：用 --from 年度 指定底稿，或用 --blank 新建一份空白文件",
+                    )
+                ]
+            ) from None
     from .source import load_year
+
     docs = load_year(target)
-    print(f"已新建 {target}/（" + (f"以 {source.name} 年度为底稿" if source else "空白文件，待填写") + "）。请逐项修改：")
+    print(
+        f"已新建 {target}/（" + (f"以 {source.name} 年度为底稿" if source else "空白文件，待填写") + "）。请逐项修改："
+    )
     n = 0
 
     def item(text: str) -> None:
@@ -554,8 +675,11 @@ def _new_year(args) -> int:
         nf = d.source_file
         item(f"{nf} 第 {d.lines.get('成文日期', 0)} 行「成文日期」：已设为“待定”，定稿后填写，如 {year}-02-04")
         item(f"{nf} 第 {d.lines.get('版记.印发日期', 0)} 行「版记.印发日期」：已设为“待定”，印发前填写")
-        what = (f"保留底稿的 {d.notice.number.sequence}（{d.notice.number.text}）" if len(docs) > 1
-                else f"已设为 1（{d.notice.number.text}）")
+        what = (
+            f"保留底稿的 {d.notice.number.sequence}（{d.notice.number.text}）"
+            if len(docs) > 1
+            else f"已设为 1（{d.notice.number.text}）"
+        )
         item(f"{nf} 第 {d.lines.get('发文字号.序号', 0)} 行「发文字号.序号」：{what}，请按本年度发文顺序确认")
         for f in stale_year_findings(d, year):
             item(f"{f}，请改写")
@@ -565,14 +689,17 @@ def _new_year(args) -> int:
     count = sum(len(d.items) for d in docs)
     item(f"逐条审阅附件的 {count} 条工作：删改、新增或调整顺序（序号自动重编，不用手改）")
     item("核对印数、抄送等版记内容")
-    print(f"改好后运行：python build.py --year {year}" + (f"；与底稿年度对照：python build.py --year {year} --compare {source.name}"
-                                                         if source else ""))
+    print(
+        f"改好后运行：python build.py --year {year}"
+        + (f"；与底稿年度对照：python build.py --year {year} --compare {source.name}" if source else "")
+    )
     return 0
 
 
 def _level_counts(doc) -> str:
     """“一级标题 7 个，条目 32 条，” — how many sections of each level the document has."""
     from .model import walk
+
     counts = {1: 0, 2: 0, 3: 0, 4: 0}
     for tree in [doc.notice.sections] + [a.parts for a in doc.attachments]:
         for s in walk(tree):
@@ -586,6 +713,7 @@ def _import(args) -> int:
     paragraph. A fragment (no 版头) becomes an attachment file, or is merged into one with --into."""
     from .source import load_year
     from .source.docx_import import fragment_file_name, import_docx, write_content, write_fragment
+
     source = Path(args.import_file)
     target = Path(args.content) / args.year
     if args.after and not args.into:
@@ -594,17 +722,24 @@ def _import(args) -> int:
         raise BuildError(f"{target} 不是目录")
     result = import_docx(source)
     c = result.counts
-    counted = "，".join(f"{name} {c[lv]} {unit}" for lv, name, unit in (
-        (1, "一级标题", "个"), (2, "二级标题", "个"), (3, "条目", "条"), (4, "分项", "项")) if c.get(lv))
+    counted = "，".join(
+        f"{name} {c[lv]} {unit}"
+        for lv, name, unit in ((1, "一级标题", "个"), (2, "二级标题", "个"), (3, "条目", "条"), (4, "分项", "项"))
+        if c.get(lv)
+    )
     footnotes = result.footnote_count()
     written: list[Path] = []
     told: list[str] = []
     if result.fragment is None:
         if args.into:
-            raise BuildError(f"{source.name} 是一份完整的发文（有版头），不是片段，不能用 --into 并入；"
-                             f"请去掉 --into，导入为一个年度：python build.py --import {source} --year {args.year}")
+            raise BuildError(
+                f"{source.name} 是一份完整的发文（有版头），不是片段，不能用 --into 并入；"
+                f"请去掉 --into，导入为一个年度：python build.py --import {source} --year {args.year}"
+            )
         if target.exists() and not args.force:
-            raise ContentError([Problem(target, None, "", "这个年度的内容目录已经存在，没有改动任何文件（要覆盖请加 --force）")])
+            raise ContentError(
+                [Problem(target, None, "", "这个年度的内容目录已经存在，没有改动任何文件（要覆盖请加 --force）")]
+            )
         written = write_content(result, target, source)
         head = f"已导入 {source} → {target}/：{counted + '，' if counted else ''}附件 {len(result.attachments)} 个，脚注 {footnotes} 个"
     else:
@@ -612,23 +747,36 @@ def _import(args) -> int:
         what = "一份附件（有标题，没有版头）" if kind == "附件" else f"一份片段（没有版头，最上一层是{kind}）"
         if args.into:
             from .source.merge import merge_fragment
-            into = (target / args.into)
+
+            into = target / args.into
             if not target.is_dir():
                 raise BuildError(f"--into：年度目录 {target} 不存在")
             if into.resolve().parent != target.resolve() or not into.is_file():
                 raise BuildError(f"--into：{target} 中没有附件文件 {args.into}（写文件名，如 attachment.yaml）")
             if result.leftovers:
-                raise BuildError(f"{source.name} 中有 {len(result.leftovers)} 段文字未能确定位置，没有并入（以免丢字）："
-                                 "请先不加 --into 导入为单独的文件，核对后再并入")
-            told = merge_fragment(into, result.fragment, kind if kind != "附件" else _top_kind(result.fragment),
-                                  args.after, source.name)
+                raise BuildError(
+                    f"{source.name} 中有 {len(result.leftovers)} 段文字未能确定位置，没有并入（以免丢字）："
+                    "请先不加 --into 导入为单独的文件，核对后再并入"
+                )
+            told = merge_fragment(
+                into, result.fragment, kind if kind != "附件" else _top_kind(result.fragment), args.after, source.name
+            )
             written = [into]
             head = f"已导入 {source}，{what}：{counted + '，' if counted else ''}脚注 {footnotes} 个"
         else:
             out = target / fragment_file_name(source)
             if out.exists() and not args.force:
-                raise ContentError([Problem(out, None, "", "同名的文件已经存在，没有改动任何文件（要覆盖请加 --force，"
-                                                         "要并入已有附件请用 --into attachment.yaml）")])
+                raise ContentError(
+                    [
+                        Problem(
+                            out,
+                            None,
+                            "",
+                            "同名的文件已经存在，没有改动任何文件（要覆盖请加 --force，"
+                            "要并入已有附件请用 --into attachment.yaml）",
+                        )
+                    ]
+                )
             written = [write_fragment(result, out, source)]
             head = f"已导入 {source} → {out}，{what}：{counted + '，' if counted else ''}脚注 {footnotes} 个"
     print(head)
@@ -643,16 +791,33 @@ def _import(args) -> int:
     for u in result.unplaced:
         print(f"  未能确定位置：{u}")
     t = result.tally
-    extra = "，".join(f"{name} {t[key]} {unit}" for key, name, unit in (
-        ("表格", "表格", "个"), ("脚注", "脚注", "个"), ("尾注", "尾注", "个"), ("批注", "批注", "条")) if t.get(key))
-    print(f"稿件正文共 {t['段落']} 段（空段 {t['空段']} 段" + (f"、目录 {t['目录']} 段" if t.get("目录") else "")
-          + f"）；未能确定位置 {t['未能归位']} 段" + (f"；{extra}" if extra else "") + "。")
+    extra = "，".join(
+        f"{name} {t[key]} {unit}"
+        for key, name, unit in (
+            ("表格", "表格", "个"),
+            ("脚注", "脚注", "个"),
+            ("尾注", "尾注", "个"),
+            ("批注", "批注", "条"),
+        )
+        if t.get(key)
+    )
+    print(
+        f"稿件正文共 {t['段落']} 段（空段 {t['空段']} 段"
+        + (f"、目录 {t['目录']} 段" if t.get("目录") else "")
+        + f"）；未能确定位置 {t['未能归位']} 段"
+        + (f"；{extra}" if extra else "")
+        + "。"
+    )
     if result.leftovers:
-        _warn(f"有 {len(result.leftovers)} 段文字未能确定位置，已原样保留在 {written[0].name} 末尾的注释中：请移到合适的字段后再生成")
+        _warn(
+            f"有 {len(result.leftovers)} 段文字未能确定位置，已原样保留在 {written[0].name} 末尾的注释中：请移到合适的字段后再生成"
+        )
         return 0
     if result.fragment is not None and not args.into:
-        print(f"这是{what}：在发文文件的“附件”中列出 {written[0].name}，或用 --into 并入已有附件，"
-              f"如：python build.py --import {source} --year {args.year} --into attachment.yaml --after 二")
+        print(
+            f"这是{what}：在发文文件的“附件”中列出 {written[0].name}，或用 --into 并入已有附件，"
+            f"如：python build.py --import {source} --year {args.year} --into attachment.yaml --after 二"
+        )
         return 0
     try:
         load_year(target)
@@ -674,6 +839,7 @@ def _check_file(path: Path, half_width: bool = False) -> int:
     `half_width`: a draft whose punctuation was folded to ASCII (a web copy): the half-width rules are off,
     and the output says so; without it, such a draft gets one line telling of the option."""
     from .proofread import ERROR, HALF_WIDTH_RULES, folded_punctuation, proofread_paragraphs, read_draft, summary
+
     paragraphs, unit = read_draft(path)
     found = proofread_paragraphs(str(path), paragraphs, unit)
     if half_width:
@@ -695,9 +861,16 @@ def _kb(path: Path) -> str:
 
 def _os_reason(exc: OSError) -> str:
     import errno
-    return {errno.EEXIST: "已有同名文件", errno.ENOENT: "路径不存在或无法创建", errno.EACCES: "没有写入权限",
-            errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘已满", errno.EROFS: "只读文件系统",
-            errno.ENOTDIR: "路径中有同名文件"}.get(exc.errno, exc.strerror or str(exc))
+
+    return {
+        errno.EEXIST: "已有同名文件",
+        errno.ENOENT: "路径不存在或无法创建",
+        errno.EACCES: "没有写入权限",
+        errno.EPERM: "没有写入权限",
+        errno.ENOSPC: "磁盘已满",
+        errno.EROFS: "只读文件系统",
+        errno.ENOTDIR: "路径中有同名文件",
+    }.get(exc.errno, exc.strerror or str(exc))
 
 
 def _cache_dir(output: Path) -> Path:
@@ -712,6 +885,7 @@ def _cache_dir(output: Path) -> Path:
     except OSError:
         pass
     import stat
+
     shared = Path(tempfile.gettempdir()) / f"gongwen-cache-{os.getuid()}"
     try:
         shared.mkdir(mode=0o700, exist_ok=True)
@@ -842,7 +1016,7 @@ class _Transaction:
 def _remove_stale_temporaries(folder: Path) -> None:
     """Temporaries a crashed or killed build left (.tmp-<pid>-…, the pid no longer running): removed."""
     for f in folder.glob(f"{TMP_PREFIX}*"):
-        pid = f.name[len(TMP_PREFIX):].split("-", 1)[0]
+        pid = f.name[len(TMP_PREFIX) :].split("-", 1)[0]
         alive = pid.isdigit() and int(pid) == os.getpid()
         if pid.isdigit() and not alive:
             try:
@@ -860,6 +1034,7 @@ def _remove_stale_temporaries(folder: Path) -> None:
 def _warn_missing_glyphs() -> None:
     """Characters the chosen font lacks are drawn by a fallback font, off the grid: say which."""
     from .layout import _METRICS
+
     for m in _METRICS.values():
         if m.missing:
             chars = "".join(sorted(m.missing))[:40]

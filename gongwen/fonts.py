@@ -83,14 +83,19 @@ class FontSet:
                     continue
                 style = ""
                 if rf.face.css_weight >= 700:
-                    style = "\n    <edit name=\"weight\" mode=\"assign\" binding=\"strong\"><const>bold</const></edit>"
-                rules.append(f'  <match target="pattern"><test name="family" compare="eq"><string>{_esc(name)}</string></test>\n'
-                             f'    <edit name="family" mode="assign" binding="strong"><string>{_esc(rf.family)}</string></edit>'
-                             f'{style}\n  </match>')
+                    style = '\n    <edit name="weight" mode="assign" binding="strong"><const>bold</const></edit>'
+                rules.append(
+                    f'  <match target="pattern"><test name="family" compare="eq"><string>{_esc(name)}</string></test>\n'
+                    f'    <edit name="family" mode="assign" binding="strong"><string>{_esc(rf.family)}</string></edit>'
+                    f"{style}\n  </match>"
+                )
         path = self.config_file.with_name("fonts-aliases.conf")
-        text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
-                f'  <include ignore_missing="yes">{_esc(str(self.config_file))}</include>\n' + "\n".join(rules)
-                + "\n</fontconfig>\n")
+        text = (
+            '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+            f'  <include ignore_missing="yes">{_esc(str(self.config_file))}</include>\n'
+            + "\n".join(rules)
+            + "\n</fontconfig>\n"
+        )
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(text, encoding="utf-8")
@@ -119,7 +124,8 @@ def write_fontconfig(dirs: list[Path], cache_root: Path) -> Path:
             '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
             '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
             f"{body}\n  <cachedir>{_esc(str(conf_dir / 'cache'))}</cachedir>\n</fontconfig>\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         tmp.replace(conf)
     return conf
 
@@ -127,10 +133,17 @@ def write_fontconfig(dirs: list[Path], cache_root: Path) -> Path:
 @lru_cache(maxsize=4)
 def list_faces(config_file: str) -> tuple[FontFace, ...]:
     if not shutil.which("fc-list"):
-        raise BuildError("找不到 fc-list：请安装 fontconfig（sudo apt-get install fontconfig），或运行 scripts/setup.sh")
+        raise BuildError(
+            "找不到 fc-list：请安装 fontconfig（sudo apt-get install fontconfig），或运行 scripts/setup.sh"
+        )
     env = dict(os.environ, FONTCONFIG_FILE=config_file)
-    out = subprocess.run(["fc-list", "--format", "%{family}\t%{style}\t%{weight}\t%{index}\t%{file}\n"],
-                         env=env, capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        ["fc-list", "--format", "%{family}\t%{style}\t%{weight}\t%{index}\t%{file}\n"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     faces = []
     for row in out.splitlines():
         parts = row.split("\t")
@@ -138,8 +151,15 @@ def list_faces(config_file: str) -> tuple[FontFace, ...]:
             continue
         fam, style, weight, index, file = parts
         try:
-            faces.append(FontFace(tuple(f.strip() for f in fam.split(",")), style.split(",")[0],
-                                  int(float(weight or 80)), file, int(index or 0)))
+            faces.append(
+                FontFace(
+                    tuple(f.strip() for f in fam.split(",")),
+                    style.split(",")[0],
+                    int(float(weight or 80)),
+                    file,
+                    int(index or 0),
+                )
+            )
         except ValueError:
             continue
     faces.sort(key=lambda f: (f.file, f.index))
@@ -168,6 +188,7 @@ def _draws(face: FontFace, cache_root: Path) -> bool:
     intact but whose glyph data is empty or broken would print invisible text. The answer is kept in
     cache_root (JSON, keyed by file, size and time) so that a build reads each font file once."""
     import json
+
     try:
         st = os.stat(face.file)
     except OSError:
@@ -182,6 +203,7 @@ def _draws(face: FontFace, cache_root: Path) -> bool:
     try:
         from fontTools.pens.boundsPen import BoundsPen
         from fontTools.ttLib import TTFont
+
         font = TTFont(face.file, fontNumber=face.index, lazy=True)
         cmap = font.getBestCmap() or {}
         names = [cmap[ord(c)] for c in SAMPLE_GLYPHS if ord(c) in cmap]
@@ -213,8 +235,13 @@ def resolve_fonts(role_lists: dict[str, list[str]], cache_root: Path, extra_dirs
                 if face.file not in refused:
                     refused.add(face.file)
                     import sys
-                    print(f"警告：字体文件 {face.file} 的字形是空的或无法读取（文件可能已损坏），没有使用它，"
-                          f"改用下一个{ROLE_ZH.get(role, role)}字体", file=sys.stderr, flush=True)
+
+                    print(
+                        f"警告：字体文件 {face.file} 的字形是空的或无法读取（文件可能已损坏），没有使用它，"
+                        f"改用下一个{ROLE_ZH.get(role, role)}字体",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                 continue
             if face:
                 official = not any(o in face.families[0].casefold() for o in OPEN_FAMILIES)
@@ -226,7 +253,8 @@ def resolve_fonts(role_lists: dict[str, list[str]], cache_root: Path, extra_dirs
         names = "、".join(ROLE_ZH.get(r, r) for r in missing)
         raise BuildError(
             f"找不到{names}字体。请运行 scripts/setup.sh 安装开源字体（fonts-noto-cjk、texlive-lang-chinese 等），"
-            f"或把正式字体文件放进 fonts/ 目录、用 --font-dir 指定字体目录。")
+            f"或把正式字体文件放进 fonts/ 目录、用 --font-dir 指定字体目录。"
+        )
     return FontSet(roles, conf, {r: list(v) for r, v in role_lists.items()})
 
 
@@ -237,6 +265,7 @@ def check_coverage(doc, fonts: FontSet) -> None:
     only characters that no font at all covers stop the build, with the file, line and field."""
     from .errors import ContentError, Problem
     from .layout import metrics_for
+
     # the body font first: it holds nearly every character, so the other faces are rarely opened
     ordered = sorted(fonts.roles.values(), key=lambda rf: rf.role != "fangsong")
     role_faces = [metrics_for(rf.face.file, rf.face.index, fonts.config_file.parent) for rf in ordered]
@@ -253,14 +282,25 @@ def check_coverage(doc, fonts: FontSet) -> None:
                 bad.append(ch)
         if bad:
             shown = "、".join(f"“{c}”(U+{ord(c):04X})" for c in bad[:5])
-            problems.append(Problem(path, line, field_name, f"这些字符没有任何已安装的字体可以显示：{shown}，"
-                                    "请改用常用字，或安装含有这些字的字体"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    field_name,
+                    f"这些字符没有任何已安装的字体可以显示：{shown}，请改用常用字，或安装含有这些字的字体",
+                )
+            )
     if problems:
         raise ContentError(problems)
 
 
 def _any_font_has(ch: str, config_file: Path) -> bool:
     env = dict(os.environ, FONTCONFIG_FILE=str(config_file))
-    out = subprocess.run(["fc-list", "--format", "%{family}\n", f":charset={ord(ch):x}"],
-                         env=env, capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        ["fc-list", "--format", "%{family}\n", f":charset={ord(ch):x}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     return bool(out.strip())

@@ -48,26 +48,56 @@ MAX_HOUSE_BYTES = 1_000_000  # a house file is a page of settings; anything larg
 # fonts (a list of font names). Required unless marked optional (the code has a default for it).
 _N, _I = "num", "int"
 HOUSE_SCHEMA: dict[str, dict[str, tuple]] = {
-    "page": {"width_mm": (_N, 100, 1000), "height_mm": (_N, 100, 1500), "top_mm": (_N, 5, 200),
-             "left_mm": (_N, 5, 200), "type_width_mm": (_N, 50, 900), "type_height_mm": (_N, 50, 1400),
-             "lines": (_I, 10, 60), "chars": (_I, 10, 60)},
-    "sizes_pt": {"body": (_N, 8, 32), "title": (_N, 10, 48), "mark": (_N, 12, 80), "joint_mark": (_N, 12, 80, "optional"),
-                 "page_number": (_N, 8, 24), "colophon": (_N, 8, 24), "footnote": (_N, 6, 20),
-                 "footnote_call": (_N, 5, 16)},
+    "page": {
+        "width_mm": (_N, 100, 1000),
+        "height_mm": (_N, 100, 1500),
+        "top_mm": (_N, 5, 200),
+        "left_mm": (_N, 5, 200),
+        "type_width_mm": (_N, 50, 900),
+        "type_height_mm": (_N, 50, 1400),
+        "lines": (_I, 10, 60),
+        "chars": (_I, 10, 60),
+    },
+    "sizes_pt": {
+        "body": (_N, 8, 32),
+        "title": (_N, 10, 48),
+        "mark": (_N, 12, 80),
+        "joint_mark": (_N, 12, 80, "optional"),
+        "page_number": (_N, 8, 24),
+        "colophon": (_N, 8, 24),
+        "footnote": (_N, 6, 20),
+        "footnote_call": (_N, 5, 16),
+    },
     "colors": {"red": ("color",), "red_cmyk": ("cmyk", "optional")},
     "print": {"duplex": ("bool", "optional"), "icc_profile": ("text", "optional")},
-    "header": {"mark_offset_mm": (_N, 0, 150), "mark_max_width_mm": (_N, 20, 900),
-               "number_lines_below_mark": (_N, 0, 10), "rule_gap_mm": (_N, 0, 30), "rule_thickness_mm": (_N, 0.1, 3),
-               "title_lines_below_rule": (_N, 0, 10), "joint_mark_line_em": (_N, 0.8, 3, "optional"),
-               "joint_mark_gap_em": (_N, 0, 3, "optional")},
-    "body": {"recipients_lines_below_title": (_I, 0, 5), "attachment_note_lines_before": (_I, 0, 5),
-             "signature_lines_before": (_I, 0, 8), "joint_signature_row_gap_lines": (_I, 0, 10, "optional"),
-             "seal_diameter_mm": (_N, 10, 80, "optional"), "seal_gap_lines": (_N, 0, 2, "optional"),
-             "date_right_chars": (_N, 0, 10), "first_line_indent_chars": (_N, 0, 6),
-             "item_lead_style": ("choice", ("plain", "bold", "kai", "hei")), "footnote_rule_width_mm": (_N, 5, 900),
-             "footnote_line_pt": (_N, 6, 40), "min_line_pitch_pt": (_N, 8, 200),
-             "max_letter_tightening_em": (_N, 0, 0.2, "optional"), "widow_control": ("bool", "optional"),
-             "orphan_control": ("bool", "optional"), "footnote_min_lines": (_I, 1, 60, "optional")},
+    "header": {
+        "mark_offset_mm": (_N, 0, 150),
+        "mark_max_width_mm": (_N, 20, 900),
+        "number_lines_below_mark": (_N, 0, 10),
+        "rule_gap_mm": (_N, 0, 30),
+        "rule_thickness_mm": (_N, 0.1, 3),
+        "title_lines_below_rule": (_N, 0, 10),
+        "joint_mark_line_em": (_N, 0.8, 3, "optional"),
+        "joint_mark_gap_em": (_N, 0, 3, "optional"),
+    },
+    "body": {
+        "recipients_lines_below_title": (_I, 0, 5),
+        "attachment_note_lines_before": (_I, 0, 5),
+        "signature_lines_before": (_I, 0, 8),
+        "joint_signature_row_gap_lines": (_I, 0, 10, "optional"),
+        "seal_diameter_mm": (_N, 10, 80, "optional"),
+        "seal_gap_lines": (_N, 0, 2, "optional"),
+        "date_right_chars": (_N, 0, 10),
+        "first_line_indent_chars": (_N, 0, 6),
+        "item_lead_style": ("choice", ("plain", "bold", "kai", "hei")),
+        "footnote_rule_width_mm": (_N, 5, 900),
+        "footnote_line_pt": (_N, 6, 40),
+        "min_line_pitch_pt": (_N, 8, 200),
+        "max_letter_tightening_em": (_N, 0, 0.2, "optional"),
+        "widow_control": ("bool", "optional"),
+        "orphan_control": ("bool", "optional"),
+        "footnote_min_lines": (_I, 1, 60, "optional"),
+    },
     "attachment": {"title_lines_below_label": (_I, 0, 5), "body_lines_below_title": (_I, 0, 5)},
     "page_number": {"offset_mm": (_N, 0, 30), "side_space_chars": (_N, 0, 5)},
     "colophon": {"thick_rule_mm": (_N, 0.1, 2), "thin_rule_mm": (_N, 0.05, 2), "side_space_chars": (_N, 0, 5)},
@@ -90,8 +120,16 @@ HOUSE_DEFAULTS: dict[tuple[str, str], object] = {
     ("body", "orphan_control"): False,
     ("body", "footnote_min_lines"): 10,
 }
-_KIND_ZH = {"num": "数值", "int": "整数", "bool": "true 或 false", "text": "文字", "color": "颜色（如 \"#FF0000\"）",
-            "cmyk": "四个 0–1 之间的数（如 [0, 1, 1, 0]）", "fonts": "字体名称的列表", "choice": "下列写法之一"}
+_KIND_ZH = {
+    "num": "数值",
+    "int": "整数",
+    "bool": "true 或 false",
+    "text": "文字",
+    "color": '颜色（如 "#FF0000"）',
+    "cmyk": "四个 0–1 之间的数（如 [0, 1, 1, 0]）",
+    "fonts": "字体名称的列表",
+    "choice": "下列写法之一",
+}
 
 
 def _check_value(spec: tuple, v) -> str | None:
@@ -111,10 +149,14 @@ def _check_value(spec: tuple, v) -> str | None:
         return None if isinstance(v, str) and v.strip() else f"应为{_KIND_ZH[kind]}"
     if kind == "color":
         import re
+
         return None if isinstance(v, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", v) else f"应为{_KIND_ZH[kind]}"
     if kind == "cmyk":
-        ok = isinstance(v, list) and len(v) == 4 and all(
-            isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 1 for x in v)
+        ok = (
+            isinstance(v, list)
+            and len(v) == 4
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 1 for x in v)
+        )
         return None if ok else f"应为{_KIND_ZH[kind]}"
     if kind == "fonts":
         ok = isinstance(v, list) and v and all(isinstance(x, str) and x.strip() for x in v)
@@ -130,6 +172,7 @@ def validate_house(path: Path, data) -> None:
     import difflib
 
     from .errors import ContentError, Problem
+
     problems: list = []
 
     def line_of(m, key):
@@ -140,8 +183,9 @@ def validate_house(path: Path, data) -> None:
     for sec in data:
         if sec not in HOUSE_SCHEMA:
             near = difflib.get_close_matches(str(sec), list(HOUSE_SCHEMA), n=1, cutoff=0.5)
-            problems.append(Problem(path, line_of(data, sec), str(sec),
-                                    f"未知的一节{f'，是不是“{near[0]}”？' if near else ''}"))
+            problems.append(
+                Problem(path, line_of(data, sec), str(sec), f"未知的一节{f'，是不是“{near[0]}”？' if near else ''}")
+            )
     for sec, keys in HOUSE_SCHEMA.items():
         m = data.get(sec)
         if m is None:
@@ -154,8 +198,11 @@ def validate_house(path: Path, data) -> None:
         for key in m:
             if key not in keys:
                 near = difflib.get_close_matches(str(key), list(keys), n=1, cutoff=0.5)
-                problems.append(Problem(path, line_of(m, key), f"{sec}.{key}",
-                                        f"未知的设置{f'，是不是“{near[0]}”？' if near else ''}"))
+                problems.append(
+                    Problem(
+                        path, line_of(m, key), f"{sec}.{key}", f"未知的设置{f'，是不是“{near[0]}”？' if near else ''}"
+                    )
+                )
         for key, spec in keys.items():
             if key not in m:
                 if "optional" not in spec:
@@ -167,21 +214,51 @@ def validate_house(path: Path, data) -> None:
     if not problems:
         pg, body = data["page"], data["body"]
         if pg["left_mm"] + pg["type_width_mm"] > pg["width_mm"] - 5:
-            problems.append(Problem(path, line_of(pg, "type_width_mm"), "page.type_width_mm",
-                                    "订口加版心宽超出了纸张宽度（右边至少留 5 mm）"))
+            problems.append(
+                Problem(
+                    path,
+                    line_of(pg, "type_width_mm"),
+                    "page.type_width_mm",
+                    "订口加版心宽超出了纸张宽度（右边至少留 5 mm）",
+                )
+            )
         if pg["top_mm"] + pg["type_height_mm"] > pg["height_mm"] - 5:
-            problems.append(Problem(path, line_of(pg, "type_height_mm"), "page.type_height_mm",
-                                    "天头加版心高超出了纸张高度（下边至少留 5 mm）"))
+            problems.append(
+                Problem(
+                    path,
+                    line_of(pg, "type_height_mm"),
+                    "page.type_height_mm",
+                    "天头加版心高超出了纸张高度（下边至少留 5 mm）",
+                )
+            )
         pitch = pg["type_height_mm"] * MM / pg["lines"]
         if body["min_line_pitch_pt"] > pitch:
-            problems.append(Problem(path, line_of(body, "min_line_pitch_pt"), "body.min_line_pitch_pt",
-                                    f"收行距的下限不能大于网格行距 {pitch:.2f} 磅"))
+            problems.append(
+                Problem(
+                    path,
+                    line_of(body, "min_line_pitch_pt"),
+                    "body.min_line_pitch_pt",
+                    f"收行距的下限不能大于网格行距 {pitch:.2f} 磅",
+                )
+            )
         if data["sizes_pt"]["body"] * pg["chars"] > pg["type_width_mm"] * MM * 1.05:
-            problems.append(Problem(path, line_of(data["sizes_pt"], "body"), "sizes_pt.body",
-                                    f"每行 {pg['chars']} 个这么大的字放不进版心宽"))
+            problems.append(
+                Problem(
+                    path,
+                    line_of(data["sizes_pt"], "body"),
+                    "sizes_pt.body",
+                    f"每行 {pg['chars']} 个这么大的字放不进版心宽",
+                )
+            )
         if data["sizes_pt"]["body"] > pitch:
-            problems.append(Problem(path, line_of(data["sizes_pt"], "body"), "sizes_pt.body",
-                                    f"正文字号大于行距 {pitch:.2f} 磅，每页 {pg['lines']} 行放不下"))
+            problems.append(
+                Problem(
+                    path,
+                    line_of(data["sizes_pt"], "body"),
+                    "sizes_pt.body",
+                    f"正文字号大于行距 {pitch:.2f} 磅，每页 {pg['lines']} 行放不下",
+                )
+            )
     if problems:
         raise ContentError(problems)
 
@@ -202,12 +279,14 @@ def load_house(path: Path | None = None) -> House:
     content (no tags, no alias bombs, line numbers kept), only a regular file of at most 1 MB."""
     from .errors import ContentError, Problem
     from .source.yamlsrc import load_yaml
+
     path = path or STYLES_DIR / "house.yaml"
     try:
         st = path.stat()
     except OSError as exc:
         raise ContentError([Problem(path, None, "", f"无法读取版式文件（{exc.strerror}）")]) from None
     import stat
+
     if not stat.S_ISREG(st.st_mode):
         raise ContentError([Problem(path, None, "", "版式文件应为普通文件（不是目录、管道或设备）")])
     if st.st_size > MAX_HOUSE_BYTES:

@@ -20,12 +20,15 @@ EXPORT = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"f
 def soffice() -> str:
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
-        raise BuildError("找不到 LibreOffice（soffice）：请运行 bash scripts/setup.sh --test 安装 libreoffice-writer-nogui")
+        raise BuildError(
+            "找不到 LibreOffice（soffice）：请运行 bash scripts/setup.sh --test 安装 libreoffice-writer-nogui"
+        )
     return exe
 
 
-def docx_to_pdf(docx: Path, out_dir: Path, fontconfig: Path | None = None, profile: Path | None = None,
-                timeout: int = 180) -> Path:
+def docx_to_pdf(
+    docx: Path, out_dir: Path, fontconfig: Path | None = None, profile: Path | None = None, timeout: int = 180
+) -> Path:
     """Convert `docx` to PDF in `out_dir` and return the PDF's path. One profile folder per caller."""
     docx, out_dir = Path(docx).resolve(), Path(out_dir).resolve()  # LibreOffice runs in its own folder
     fontconfig = Path(fontconfig).resolve() if fontconfig else None
@@ -36,9 +39,24 @@ def docx_to_pdf(docx: Path, out_dir: Path, fontconfig: Path | None = None, profi
     if fontconfig:
         env["FONTCONFIG_FILE"] = str(fontconfig)
     try:
-        r = subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-                            "--convert-to", EXPORT, "--outdir", str(out_dir), str(docx)],
-                           env=env, capture_output=True, text=True, timeout=timeout, check=False)
+        r = subprocess.run(
+            [
+                soffice(),
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--convert-to",
+                EXPORT,
+                "--outdir",
+                str(out_dir),
+                str(docx),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     finally:
         if own_profile:
             shutil.rmtree(profile, ignore_errors=True)

@@ -16,8 +16,9 @@ from .model import ITEMS_RESTART, Document, Footnote, FootnoteRef, Section
 
 _DIGITS = "零一二三四五六七八九"
 # ① … ⑳ (U+2460…), ㉑ … ㉟ (U+3251…), ㊱ … ㊿ (U+32B1…)
-CIRCLED = ([chr(0x2460 + i) for i in range(20)] + [chr(0x3251 + i) for i in range(15)]
-           + [chr(0x32B1 + i) for i in range(15)])
+CIRCLED = (
+    [chr(0x2460 + i) for i in range(20)] + [chr(0x3251 + i) for i in range(15)] + [chr(0x32B1 + i) for i in range(15)]
+)
 
 
 def chinese_number(n: int) -> str:
@@ -78,11 +79,23 @@ def check_limits(doc: Document) -> None:
         heads, items, chars = heads + h, items + i, chars + c
     chars += sum(len(getattr(x, "text", "")) for a in doc.attachments for p in a.preamble for x in p.inlines)
     where = doc.source_file or doc.source_dir
-    for count, bound, what in ((heads, MAX_PARTS, "一级、二级标题"), (items, MAX_ITEMS, "条目"),
-                               (chars, MAX_TEXT_CHARS, "字")):
+    for count, bound, what in (
+        (heads, MAX_PARTS, "一级、二级标题"),
+        (items, MAX_ITEMS, "条目"),
+        (chars, MAX_TEXT_CHARS, "字"),
+    ):
         if count > bound:
-            raise ContentError([Problem(where, None, "", f"这份文件共有 {count} 个{what}，超过了上限 {bound}"
-                                        "（远多于任何实际的工作意见，可能是复制或别名出了错）")])
+            raise ContentError(
+                [
+                    Problem(
+                        where,
+                        None,
+                        "",
+                        f"这份文件共有 {count} 个{what}，超过了上限 {bound}"
+                        "（远多于任何实际的工作意见，可能是复制或别名出了错）",
+                    )
+                ]
+            )
 
 
 # where one organ's name ends and the next begins, in a string naming several (联合行文 written as one
@@ -96,7 +109,7 @@ def split_organs(text: str) -> list[str]:
     parts, pos = [], 0
     for m in re.finditer(f"{_ORGAN_END}(?={_ORGAN_START})", text):
         if m.end() - pos >= 4:
-            parts.append(text[pos:m.end()])
+            parts.append(text[pos : m.end()])
             pos = m.end()
     parts.append(text[pos:])
     return [p for p in parts if p]
@@ -111,7 +124,7 @@ def signature_pairs(signatures: list[str]) -> list[list[str]]:
     """Joint 署名 two to a row in their order; with an odd count the last organ stands alone (over the
     date). The PDF and DOCX writers each check with their own measure whether the pairs fit side by side."""
     end = len(signatures) - 1 if len(signatures) > 1 and len(signatures) % 2 else len(signatures)
-    pairs = [signatures[i:i + 2] for i in range(0, end, 2)]
+    pairs = [signatures[i : i + 2] for i in range(0, end, 2)]
     return pairs + [signatures[end:]] if end < len(signatures) else pairs
 
 
@@ -201,8 +214,16 @@ def resolve(doc: Document, house=None) -> Document:
 
     refs = list(_footnote_refs(doc))
     if len(refs) > len(CIRCLED):
-        raise ContentError([Problem(doc.source_file or doc.source_dir, None, "脚注",
-                                    f"脚注共 {len(refs)} 个，超过可用的带圈序号（{len(CIRCLED)} 个）")])
+        raise ContentError(
+            [
+                Problem(
+                    doc.source_file or doc.source_dir,
+                    None,
+                    "脚注",
+                    f"脚注共 {len(refs)} 个，超过可用的带圈序号（{len(CIRCLED)} 个）",
+                )
+            ]
+        )
     doc.footnotes = []
     for i, ref in enumerate(refs, 1):
         ref.number = i

@@ -26,11 +26,13 @@ class Writer:
 def _docx(doc, house, fonts, pages, target: Path) -> None:
     from .docx import write_docx
     from .layout import closed_pitches
+
     write_docx(doc, house, target, len(pages), not pages[-1].numbered, closed_pitches(pages))
 
 
 def _ofd(doc, house, fonts, pages, target: Path) -> None:
     from .ofd import write_ofd
+
     write_ofd(doc, house, fonts, pages, target)
 
 

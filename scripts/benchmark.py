@@ -83,7 +83,7 @@ def scaled_content(root: Path, factor: int) -> Path:
     att = target / "attachment.yaml"
     data = yaml.safe_load(att.read_text(encoding="utf-8"))
     data["部分"] = data["部分"] * factor
-    att.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10 ** 9), encoding="utf-8")
+    att.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8")
     return target.parent
 
 
@@ -97,8 +97,11 @@ def watch_save_to_pdf(tmp: Path, saves: int) -> list[float]:
     content = tmp / "watch"
     shutil.copytree(ROOT / "content" / "2024", content / "2024")
     out = tmp / "watch-out"
-    proc = subprocess.Popen([*BUILD, "--year", "2024", "--content", str(content), "--output", str(out),
-                             "--format", "pdf", "--watch", "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*BUILD, "--year", "2024", "--content", str(content), "--output", str(out), "--format", "pdf", "--watch", "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     pdf = out / "2024" / "宝教〔2024〕1号.pdf"
     try:
         deadline = time.time() + 120
@@ -136,8 +139,17 @@ def main() -> int:
         cold, lo, empty, serial, plain = [], [], [], [], []
         soffice = shutil.which("soffice")
         profile = tmp / "lo-profile"
-        lo_cmd = [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}", "--convert-to",
-                  "pdf", "--outdir", str(tmp / "lo"), str(docx)]
+        lo_cmd = [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp / "lo"),
+            str(docx),
+        ]
         lo_env = {**os.environ, "FONTCONFIG_FILE": str(aliases)}
         use_lo = soffice and not args.no_libreoffice
         if use_lo:  # a warm LibreOffice profile, as a user's would be
@@ -156,32 +168,60 @@ def main() -> int:
         med = statistics.median
         print("1. 冷启动生成 2024 年文件（PDF + DOCX）：中位数 {:.2f} 秒".format(med(cold)))
         if lo:
-            print("   LibreOffice 把同一 DOCX 转成 PDF：中位数 {:.2f} 秒；比值 {:.2f}".format(med(lo), med(cold) / med(lo)))
-        print("   缓存为空（字体子集、cffi 声明都要重做）：中位数 {:.2f} 秒{}".format(
-            med(empty), "；与 LibreOffice 之比 {:.2f}".format(med(empty) / med(lo)) if lo else ""))
+            print(
+                "   LibreOffice 把同一 DOCX 转成 PDF：中位数 {:.2f} 秒；比值 {:.2f}".format(
+                    med(lo), med(cold) / med(lo)
+                )
+            )
+        print(
+            "   缓存为空（字体子集、cffi 声明都要重做）：中位数 {:.2f} 秒{}".format(
+                med(empty), "；与 LibreOffice 之比 {:.2f}".format(med(empty) / med(lo)) if lo else ""
+            )
+        )
         print("   只用一个进程：{:.2f} 秒；一个进程且不用 WeasyPrint 加速：{:.2f} 秒".format(med(serial), med(plain)))
         saves = watch_save_to_pdf(tmp, max(args.runs, 3))
-        print("2. 监视模式保存到新 PDF：中位数 {:.2f} 秒（{}）".format(
-            statistics.median(saves), "、".join(f"{s:.2f}" for s in saves)))
+        print(
+            "2. 监视模式保存到新 PDF：中位数 {:.2f} 秒（{}）".format(
+                statistics.median(saves), "、".join(f"{s:.2f}" for s in saves)
+            )
+        )
         both = [tree_peak_rss(cmd) for _ in range(3)]
         alone = [tree_peak_rss(cmd, {**os.environ, "GONGWEN_SERIAL": "1"}) for _ in range(3)]
-        print("3. 生成一次的内存峰值：两个进程合计 {:.0f} MB；只用一个进程 {:.0f} MB".format(
-            statistics.median(both) / 1024, statistics.median(alone) / 1024))
-        active = subprocess.run([sys.executable, "-c", "from gongwen.pdf.engine import _weasyprint_html; _weasyprint_html(); "
-                                 "from gongwen.pdf import levers; import weasyprint; "
-                                 "print(weasyprint.__version__, ' '.join(k for k, v in levers.applied().items() if v) or '无')"],
-                                cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        print(
+            "3. 生成一次的内存峰值：两个进程合计 {:.0f} MB；只用一个进程 {:.0f} MB".format(
+                statistics.median(both) / 1024, statistics.median(alone) / 1024
+            )
+        )
+        active = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from gongwen.pdf.engine import _weasyprint_html; _weasyprint_html(); "
+                "from gongwen.pdf import levers; import weasyprint; "
+                "print(weasyprint.__version__, ' '.join(k for k, v in levers.applied().items() if v) or '无')",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         print(f"   WeasyPrint 版本与启用的改动（pdf/levers.py）：{active}")
         per_page = {}
         for factor in (1, 3, 10):
             content = scaled_content(tmp, factor)
             o = tmp / f"out{factor}"
-            runs = [timed([*BUILD, "--year", "2024", "--content", str(content), "--output", str(o), "--format", "pdf",
-                           "-q"])[0] for _ in range(max(3, args.runs // 2))]
+            runs = [
+                timed(
+                    [*BUILD, "--year", "2024", "--content", str(content), "--output", str(o), "--format", "pdf", "-q"]
+                )[0]
+                for _ in range(max(3, args.runs // 2))
+            ]
             n = pages_of(o / "2024" / "宝教〔2024〕1号.pdf")
             per_page[factor] = statistics.median(runs) / n
-            print("4. {:>2} 倍内容：{:>3} 页，中位数 {:.2f} 秒，每页 {:.3f} 秒".format(factor, n, statistics.median(runs),
-                                                                         per_page[factor]))
+            print(
+                "4. {:>2} 倍内容：{:>3} 页，中位数 {:.2f} 秒，每页 {:.3f} 秒".format(
+                    factor, n, statistics.median(runs), per_page[factor]
+                )
+            )
         print("   每页用时 10 倍 / 1 倍 = {:.2f}".format(per_page[10] / per_page[1]))
     return 0
 

@@ -151,8 +151,7 @@ class PageText:
 
 def footnote_rules(page) -> list:
     """Short horizontal black rules (much narrower than the 版心) that separate footnotes from the body."""
-    return [r for r in page.rects
-            if r["height"] < pt(0.5) and pt(10) < r["width"] < pt(TYPE_WIDTH_MM) * 0.5]
+    return [r for r in page.rects if r["height"] < pt(0.5) and pt(10) < r["width"] < pt(TYPE_WIDTH_MM) * 0.5]
 
 
 def read_page(page) -> PageText:
@@ -171,8 +170,11 @@ def read_page(page) -> PageText:
         else:
             body.append(ln)
     for call in calls:  # a call belongs to the body line whose baseline lies just below it
-        host = min((ln for ln in body if 0 < ln.baseline - call.baseline < mm(ln.size) * 0.6),
-                   key=lambda ln: ln.baseline - call.baseline, default=None)
+        host = min(
+            (ln for ln in body if 0 < ln.baseline - call.baseline < mm(ln.size) * 0.6),
+            key=lambda ln: ln.baseline - call.baseline,
+            default=None,
+        )
         assert host is not None, f"footnote call {call.text!r} on no body line"
         host.chars = sorted(host.chars + call.chars, key=lambda c: c["x0"])
     return PageText(body, notes, number, rules)
@@ -190,8 +192,13 @@ def squash(s: str) -> str:
 def pdf_path(tmp_path_factory) -> Path:
     """Build the 2024 notice once, as a user would, into a temporary output folder."""
     out = tmp_path_factory.mktemp("output")
-    proc = subprocess.run([sys.executable, "build.py", "--year", "2024", "--output", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "build.py", "--year", "2024", "--output", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     path = out / "2024" / PDF_NAME
     assert path.is_file(), f"build did not write {path}; wrote {sorted(p.name for p in out.rglob('*'))}"
@@ -231,15 +238,174 @@ def content_footnotes_text() -> list[str]:
 # -- WordprocessingML child order (ECMA-376 Part 1 sequences; Word rejects or "repairs" other orders) --------
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-PPR=["pStyle","keepNext","keepLines","pageBreakBefore","framePr","widowControl","numPr","suppressLineNumbers","pBdr","shd","tabs","suppressAutoHyphens","kinsoku","wordWrap","overflowPunct","topLinePunct","autoSpaceDE","autoSpaceDN","bidi","adjustRightInd","snapToGrid","spacing","ind","contextualSpacing","mirrorIndents","suppressOverlap","jc","textDirection","textAlignment","textboxTightWrap","outlineLvl","divId","cnfStyle","rPr","sectPr","pPrChange"]
-RPR=["ins","del","moveFrom","moveTo","rStyle","rFonts","b","bCs","i","iCs","caps","smallCaps","strike","dstrike","outline","shadow","emboss","imprint","noProof","snapToGrid","vanish","webHidden","color","spacing","w","kern","position","sz","szCs","highlight","u","effect","bdr","shd","fitText","vertAlign","rtl","cs","em","lang","eastAsianLayout","specVanish","oMath","rPrChange"]
-SECT=["headerReference","footerReference","footnotePr","endnotePr","type","pgSz","pgMar","paperSrc","pgBorders","lnNumType","pgNumType","cols","formProt","vAlign","noEndnote","titlePg","textDirection","bidi","rtlGutter","docGrid","printerSettings","sectPrChange"]
-STYLE=["name","aliases","basedOn","next","link","autoRedefine","hidden","uiPriority","semiHidden","unhideWhenUsed","qFormat","locked","personal","personalCompose","personalReply","rsid","pPr","rPr","tblPr","trPr","tcPr","tblStylePr"]
-TBLPR=["tblStyle","tblpPr","tblOverlap","bidiVisual","tblStyleRowBandSize","tblStyleColBandSize","tblW","jc","tblCellSpacing","tblInd","tblBorders","shd","tblLayout","tblCellMar","tblLook","tblCaption","tblDescription"]
-TCPR=["cnfStyle","tcW","gridSpan","hMerge","vMerge","tcBorders","shd","noWrap","tcMar","textDirection","tcFitText","vAlign","hideMark"]
-SETTINGS="writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge revisionView trackRevisions doNotTrackMoves doNotTrackFormatting documentProtection autoFormatOverride styleLockTheme styleLockQFSet defaultTabStop autoHyphenation consecutiveHyphenLimit hyphenationZone doNotHyphenateCaps showEnvelope summaryLength clickAndTypeStyle defaultTableStyle evenAndOddHeaders bookFoldRevPrinting bookFoldPrinting bookFoldPrintingSheets drawingGridHorizontalSpacing drawingGridVerticalSpacing displayHorizontalDrawingGridEvery displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin drawingGridHorizontalOrigin drawingGridVerticalOrigin doNotShadeFormData noPunctuationKerning characterSpacingControl printTwoOnOne strictFirstAndLastChars noLineBreaksAfter noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText doNotDemarcateInvalidXml saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags alwaysMergeEmptyNamespace updateFields hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator".split()
-WML_ORDER = {"pPr": PPR, "rPr": RPR, "sectPr": SECT, "style": STYLE, "tblPr": TBLPR, "tcPr": TCPR,
-             "settings": SETTINGS}
+PPR = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
+RPR = [
+    "ins",
+    "del",
+    "moveFrom",
+    "moveTo",
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+    "rPrChange",
+]
+SECT = [
+    "headerReference",
+    "footerReference",
+    "footnotePr",
+    "endnotePr",
+    "type",
+    "pgSz",
+    "pgMar",
+    "paperSrc",
+    "pgBorders",
+    "lnNumType",
+    "pgNumType",
+    "cols",
+    "formProt",
+    "vAlign",
+    "noEndnote",
+    "titlePg",
+    "textDirection",
+    "bidi",
+    "rtlGutter",
+    "docGrid",
+    "printerSettings",
+    "sectPrChange",
+]
+STYLE = [
+    "name",
+    "aliases",
+    "basedOn",
+    "next",
+    "link",
+    "autoRedefine",
+    "hidden",
+    "uiPriority",
+    "semiHidden",
+    "unhideWhenUsed",
+    "qFormat",
+    "locked",
+    "personal",
+    "personalCompose",
+    "personalReply",
+    "rsid",
+    "pPr",
+    "rPr",
+    "tblPr",
+    "trPr",
+    "tcPr",
+    "tblStylePr",
+]
+TBLPR = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+]
+TCPR = [
+    "cnfStyle",
+    "tcW",
+    "gridSpan",
+    "hMerge",
+    "vMerge",
+    "tcBorders",
+    "shd",
+    "noWrap",
+    "tcMar",
+    "textDirection",
+    "tcFitText",
+    "vAlign",
+    "hideMark",
+]
+SETTINGS = "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge revisionView trackRevisions doNotTrackMoves doNotTrackFormatting documentProtection autoFormatOverride styleLockTheme styleLockQFSet defaultTabStop autoHyphenation consecutiveHyphenLimit hyphenationZone doNotHyphenateCaps showEnvelope summaryLength clickAndTypeStyle defaultTableStyle evenAndOddHeaders bookFoldRevPrinting bookFoldPrinting bookFoldPrintingSheets drawingGridHorizontalSpacing drawingGridVerticalSpacing displayHorizontalDrawingGridEvery displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin drawingGridHorizontalOrigin drawingGridVerticalOrigin doNotShadeFormData noPunctuationKerning characterSpacingControl printTwoOnOne strictFirstAndLastChars noLineBreaksAfter noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText doNotDemarcateInvalidXml saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags alwaysMergeEmptyNamespace updateFields hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator".split()
+WML_ORDER = {"pPr": PPR, "rPr": RPR, "sectPr": SECT, "style": STYLE, "tblPr": TBLPR, "tcPr": TCPR, "settings": SETTINGS}
 _REPEATABLE = {"headerReference", "footerReference", "activeWritingStyle", "docVars"}
 
 
@@ -248,6 +414,7 @@ def wml_order_problems(docx_path) -> list[str]:
     import zipfile
 
     from lxml import etree
+
     problems = []
     with zipfile.ZipFile(docx_path) as z:
         for name in z.namelist():
@@ -278,10 +445,24 @@ def libreoffice_text(docx: Path, out_dir: Path) -> list[str]:
     """The DOCX as LibreOffice shows it, exported as text: one line a paragraph, list numbers as displayed
     (LibreOffice writes them before the text, with a space; indents as spaces)."""
     from gongwen.libreoffice import soffice
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation={(out_dir / 'profile').as_uri()}",
-                        "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(out_dir), str(docx)],
-                       capture_output=True, text=True, timeout=180)
+    r = subprocess.run(
+        [
+            soffice(),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(out_dir / 'profile').as_uri()}",
+            "--convert-to",
+            "txt:Text (encoded):UTF8",
+            "--outdir",
+            str(out_dir),
+            str(docx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     txt = out_dir / (Path(docx).stem + ".txt")
     assert r.returncode == 0 and txt.exists(), r.stderr
     return [line.strip() for line in txt.read_text(encoding="utf-8-sig").splitlines()]

@@ -48,9 +48,20 @@ def prop(name, value):
 
 
 def connect(pipe: str, profile: str):
-    proc = subprocess.Popen(["soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
-                             f"-env:UserInstallation=file://{profile}", f"--accept=pipe,name={pipe};urp;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            "soffice",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            f"-env:UserInstallation=file://{profile}",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     global DESKTOP_SM, DESKTOP_CTX
@@ -105,8 +116,13 @@ def run_ops(doc, ops) -> None:
         elif op in ("accept_all", "reject_all"):
             frame = doc.getCurrentController().getFrame()
             dispatcher = DESKTOP_SM.createInstanceWithContext("com.sun.star.frame.DispatchHelper", DESKTOP_CTX)
-            dispatcher.executeDispatch(frame, ".uno:AcceptAllTrackedChanges" if op == "accept_all"
-                                       else ".uno:RejectAllTrackedChanges", "", 0, ())
+            dispatcher.executeDispatch(
+                frame,
+                ".uno:AcceptAllTrackedChanges" if op == "accept_all" else ".uno:RejectAllTrackedChanges",
+                "",
+                0,
+                (),
+            )
         elif op == "replace":
             rd = doc.createReplaceDescriptor()
             rd.SearchString, rd.ReplaceString = args[0], args[1]
@@ -129,18 +145,22 @@ def main() -> None:
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
             run_ops(doc, job.get("ops", []))
             if job.get("docx"):
-                doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(job["docx"])),
-                               (prop("FilterName", "MS Word 2007 XML"),))
+                doc.storeToURL(
+                    uno.systemPathToFileUrl(os.path.abspath(job["docx"])), (prop("FilterName", "MS Word 2007 XML"),)
+                )
             if job.get("txt"):
-                doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(job["txt"])),
-                               (prop("FilterName", "Text (encoded)"), prop("FilterOptions", "UTF8")))
+                doc.storeToURL(
+                    uno.systemPathToFileUrl(os.path.abspath(job["txt"])),
+                    (prop("FilterName", "Text (encoded)"), prop("FilterOptions", "UTF8")),
+                )
             if job.get("footnotes"):
                 notes = doc.getFootnotes()
                 with open(job["footnotes"], "w", encoding="utf-8") as f:
                     json.dump([notes.getByIndex(k).getString() for k in range(notes.getCount())], f, ensure_ascii=False)
             if job.get("pdf"):
-                doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(job["pdf"])),
-                               (prop("FilterName", "writer_pdf_Export"),))
+                doc.storeToURL(
+                    uno.systemPathToFileUrl(os.path.abspath(job["pdf"])), (prop("FilterName", "writer_pdf_Export"),)
+                )
             doc.close(True)
     finally:
         try:

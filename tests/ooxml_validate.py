@@ -55,8 +55,23 @@ _DC_XSD = """<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetName
   elementFormDefault="qualified">{elements}</xsd:schema>"""
 DC_NS = "http://purl.org/dc/elements/1.1/"
 DCTERMS_NS = "http://purl.org/dc/terms/"
-DC_ELEMENTS = ["title", "subject", "creator", "description", "language", "identifier", "publisher", "contributor",
-               "coverage", "date", "format", "relation", "rights", "source", "type"]
+DC_ELEMENTS = [
+    "title",
+    "subject",
+    "creator",
+    "description",
+    "language",
+    "identifier",
+    "publisher",
+    "contributor",
+    "coverage",
+    "date",
+    "format",
+    "relation",
+    "rights",
+    "source",
+    "type",
+]
 DCTERMS_ELEMENTS = ["created", "modified"]
 
 
@@ -71,15 +86,27 @@ def schema(rel: str) -> etree.XMLSchema:
     """The compiled schema `rel` (relative to tests/data/ooxml-xsd), with the namespaces it imports
     without a location (xml:, dc:, dcterms:) given small local schemas."""
     import tempfile
+
     tmp = Path(tempfile.mkdtemp(prefix="gongwen-xsd-"))
     local = {
         XML_NS: _schema_file("xml.xsd", _XML_XSD, tmp),
-        DC_NS: _schema_file("dc.xsd", _DC_XSD.format(ns=DC_NS, elements="".join(
-            f'<xsd:element name="{e}" type="xsd:anyType"/>' for e in DC_ELEMENTS)), tmp),
-        DCTERMS_NS: _schema_file("dcterms.xsd", _DC_XSD.format(ns=DCTERMS_NS, elements="".join(
-            f'<xsd:element name="{e}" type="xsd:anyType"/>' for e in DCTERMS_ELEMENTS)
-            + '<xsd:complexType name="W3CDTF"><xsd:simpleContent><xsd:extension base="xsd:dateTime"/>'
-              '</xsd:simpleContent></xsd:complexType>'), tmp),
+        DC_NS: _schema_file(
+            "dc.xsd",
+            _DC_XSD.format(
+                ns=DC_NS, elements="".join(f'<xsd:element name="{e}" type="xsd:anyType"/>' for e in DC_ELEMENTS)
+            ),
+            tmp,
+        ),
+        DCTERMS_NS: _schema_file(
+            "dcterms.xsd",
+            _DC_XSD.format(
+                ns=DCTERMS_NS,
+                elements="".join(f'<xsd:element name="{e}" type="xsd:anyType"/>' for e in DCTERMS_ELEMENTS)
+                + '<xsd:complexType name="W3CDTF"><xsd:simpleContent><xsd:extension base="xsd:dateTime"/>'
+                "</xsd:simpleContent></xsd:complexType>",
+            ),
+            tmp,
+        ),
     }
     tree = etree.parse(str(XSD / rel))
     for imp in tree.getroot().iter("{http://www.w3.org/2001/XMLSchema}import"):

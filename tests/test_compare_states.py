@@ -58,32 +58,44 @@ def years(tmp_path_factory):
     c = s.index("  - 标题: 深化产教融合和校企合作")
     s = s[:c] + moved + s[c:]  # 12. moved to the end of part 三
     c = s.index("      - 要点: 推进数字学校标准化建设。")
-    s = s[:c] + ("      - 要点: 开展人工智能教育试点。\n        内容: 在全区中小学开设人工智能通识课程^[首批20所试点校]。\n"
-                 + s[c:])  # an item added at the head of part 二, with a new footnote
+    s = s[:c] + (
+        "      - 要点: 开展人工智能教育试点。\n        内容: 在全区中小学开设人工智能通识课程^[首批20所试点校]。\n"
+        + s[c:]
+    )  # an item added at the head of part 二, with a new footnote
     a, b = s.index("  - 标题: 深化产教融合和校企合作"), s.index("  - 标题: 坚持师德师风第一标准")
     s = s[:a] + s[b:]  # part 四 removed
-    s = s.replace("五大学区、七大板块系列实践活动、N个实践特色亮点课程", "五大学区、七大板块系列实践活动")  # a note changed
+    s = s.replace(
+        "五大学区、七大板块系列实践活动、N个实践特色亮点课程", "五大学区、七大板块系列实践活动"
+    )  # a note changed
     s = s.replace("也是全面落实宝山教育高质量发展推进会部署的重要一年", "也是谋划“十五五”教育发展的重要一年")  # 导语
     att.write_text(s, encoding="utf-8")
     out = tmp / "out"
-    r = build("--year", "2025", "--content", str(content), "--output", str(out), "--compare", "2024",
-              "--format", "docx")
+    r = build(
+        "--year", "2025", "--content", str(content), "--output", str(out), "--compare", "2024", "--format", "docx"
+    )
     assert r.returncode == 0, r.stderr
     docx = out / "2025" / "宝教〔2025〕1号-与2024年度对照.docx"
-    jobs = [{"input": str(docx), "ops": [[kind]], "txt": str(tmp / f"{kind}.txt"), "footnotes": str(tmp / f"{kind}.json")}
-            for kind in ("reject_all", "accept_all")]
+    jobs = [
+        {"input": str(docx), "ops": [[kind]], "txt": str(tmp / f"{kind}.txt"), "footnotes": str(tmp / f"{kind}.json")}
+        for kind in ("reject_all", "accept_all")
+    ]
     run_uno(jobs, tmp)
     from gongwen.source import load_year
     from gongwen.transforms import resolve
-    return {"old": resolve(load_year(content / "2024")[0]), "new": resolve(load_year(content / "2025")[0]),
-            "summary": r.stdout, "tmp": tmp}
+
+    return {
+        "old": resolve(load_year(content / "2024")[0]),
+        "new": resolve(load_year(content / "2025")[0]),
+        "summary": r.stdout,
+        "tmp": tmp,
+    }
 
 
 def shown_plan(txt: Path) -> list[str]:
     """The plan's headings and items in LibreOffice's text of the comparison after accepting or rejecting:
     the lines that start with a number, from the 附件 label on."""
     lines = [x.strip() for x in txt.read_text(encoding="utf-8-sig").splitlines()]
-    lines = lines[lines.index("附件"):]
+    lines = lines[lines.index("附件") :]
     return [x for x in lines if re.match(r"^([一二三四五六七八九十]+、|\d+\.)", x)]
 
 
@@ -109,6 +121,7 @@ def test_the_summary_names_every_changed_field(years):
 
 def test_a_reworded_phrase_is_one_deletion_and_one_insertion_of_words(years):
     from gongwen.drafting.compare import diff_ops
+
     ops = diff_ops("也是全面落实宝山教育高质量发展推进会部署的重要一年", "也是谋划“十五五”教育发展的重要一年")
     changes = [(op, t) for op, t in ops if op != "equal"]
     assert changes == [("delete", "全面落实宝山教育高质量发展推进会部署"), ("insert", "谋划“十五五”教育发展")], ops

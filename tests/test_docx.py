@@ -18,8 +18,19 @@ import pdfplumber
 import pytest
 from lxml import etree
 
-from conftest import (CIRCLED, ROOT, TYPE_BOTTOM_MM, TYPE_LEFT_MM, TYPE_RIGHT_MM, content_footnotes_text,
-                      displayed_numbers, libreoffice_text, mm, text_lines, wml_order_problems)
+from conftest import (
+    CIRCLED,
+    ROOT,
+    TYPE_BOTTOM_MM,
+    TYPE_LEFT_MM,
+    TYPE_RIGHT_MM,
+    content_footnotes_text,
+    displayed_numbers,
+    libreoffice_text,
+    mm,
+    text_lines,
+    wml_order_problems,
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -99,14 +110,42 @@ def test_grid_holds_22_lines_of_28_characters(document, styles):
 
 
 def test_named_styles_exist_and_are_used(document, styles):
-    wanted = {"发文机关标志", "发文字号", "公文标题", "主送机关", "附件说明", "署名", "成文日期", "附件标识",
-              "附件标题", "一级标题", "二级标题", "三级标题", "四级标题", "要点句", "版记", "页码", "页码双页"}
+    wanted = {
+        "发文机关标志",
+        "发文字号",
+        "公文标题",
+        "主送机关",
+        "附件说明",
+        "署名",
+        "成文日期",
+        "附件标识",
+        "附件标题",
+        "一级标题",
+        "二级标题",
+        "三级标题",
+        "四级标题",
+        "要点句",
+        "版记",
+        "页码",
+        "页码双页",
+    }
     names = {style_name(styles, sid) for sid in styles}
     assert wanted <= names, f"missing styles: {wanted - names}"
     used = Counter(para_style(p) for p in body_paragraphs(document))
     by_name = {style_name(styles, sid): sid for sid in styles}
-    for name in ("发文机关标志", "发文字号", "公文标题", "主送机关", "附件说明", "署名", "成文日期", "附件标识",
-                 "附件标题", "一级标题", "三级标题"):
+    for name in (
+        "发文机关标志",
+        "发文字号",
+        "公文标题",
+        "主送机关",
+        "附件说明",
+        "署名",
+        "成文日期",
+        "附件标识",
+        "附件标题",
+        "一级标题",
+        "三级标题",
+    ):
         assert used[by_name[name]] >= 1, f"style {name} is never used"
     assert used["Normal"] >= 3  # 正文 paragraphs (Word shows Normal as 正文)
     # the items 1.–32., the last one in its 末段 variant (based on 三级标题, kept whole and with the 版记)
@@ -115,8 +154,13 @@ def test_named_styles_exist_and_are_used(document, styles):
     assert end.find("w:basedOn", NS).get(q("val")) == "GwItem" and end.find("w:next", NS).get(q("val")) == "GwItemEnd"
     assert end.find("w:pPr/w:keepNext", NS) is not None and end.find("w:pPr/w:keepLines", NS) is not None
     # formatting lives in styles: body runs carry no direct fonts, sizes or colours
-    direct = [r for r in document.iter(q("r")) if r.find("w:rPr/w:rFonts", NS) is not None
-              or r.find("w:rPr/w:sz", NS) is not None or r.find("w:rPr/w:color", NS) is not None]
+    direct = [
+        r
+        for r in document.iter(q("r"))
+        if r.find("w:rPr/w:rFonts", NS) is not None
+        or r.find("w:rPr/w:sz", NS) is not None
+        or r.find("w:rPr/w:color", NS) is not None
+    ]
     assert not direct, f"{len(direct)} runs with direct formatting"
 
 
@@ -152,12 +196,18 @@ def test_numbers_are_word_lists_tied_to_the_level_styles(parts, document, styles
     """一、 （一） 1. （1） are Word's list numbers (they renumber when a clerk inserts or deletes), never typed:
     each level style names a list level with the format of GB/T 9704 §7.3.3, which names the style back."""
     texts = [para_text(p) for p in body_paragraphs(document)]
-    assert not [t for t in texts if re.match(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．]|（\d+）)", t)]
+    assert not [
+        t for t in texts if re.match(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．]|（\d+）)", t)
+    ]
     numbering = parts["word/numbering.xml"]
     nums = {n.get(q("numId")): n.find("w:abstractNumId", NS).get(q("val")) for n in numbering.iter(q("num"))}
     abstract = {a.get(q("abstractNumId")): a for a in numbering.iter(q("abstractNum"))}
-    want = {"GwHeading1": ("chineseCounting", "%{}、"), "GwHeading2": ("chineseCounting", "（%{}）"),
-            "GwItem": ("decimal", "%{}."), "GwItem4": ("decimal", "（%{}）")}
+    want = {
+        "GwHeading1": ("chineseCounting", "%{}、"),
+        "GwHeading2": ("chineseCounting", "（%{}）"),
+        "GwItem": ("decimal", "%{}."),
+        "GwItem4": ("decimal", "（%{}）"),
+    }
     lists = {}
     for sid, (fmt, text) in want.items():
         num_pr = styles[sid].find("w:pPr/w:numPr", NS)
@@ -202,8 +252,10 @@ def test_odd_and_even_footers_carry_a_page_field(parts, document, styles):
     assert parts["word/settings.xml"].find("w:evenAndOddHeaders", NS) is not None
     sect = document.find("w:body/w:sectPr", NS)
     rels = {r.get("Id"): r.get("Target") for r in parts["word/_rels/document.xml.rels"]}
-    refs = {f.get(q("type")): rels[f.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]
-            for f in sect.findall("w:footerReference", NS)}
+    refs = {
+        f.get(q("type")): rels[f.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]
+        for f in sect.findall("w:footerReference", NS)
+    }
     assert set(refs) == {"default", "even"}
     sides = {}
     for kind, target in refs.items():
@@ -232,8 +284,13 @@ def test_attachment_starts_on_a_new_page(styles, document):
 
 def test_two_builds_give_identical_bytes(tmp_path, docx_path):
     out = tmp_path / "again"
-    r = subprocess.run([sys.executable, "build.py", "--year", "2024", "--output", str(out), "--format", "docx", "-q"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "build.py", "--year", "2024", "--output", str(out), "--format", "docx", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     assert (out / "2024" / docx_path.name).read_bytes() == docx_path.read_bytes()
     assert not (out / "2024" / docx_path.with_suffix(".pdf").name).exists()  # --format docx: DOCX only
@@ -245,6 +302,7 @@ def test_two_builds_give_identical_bytes(tmp_path, docx_path):
 @pytest.fixture(scope="session")
 def lo_pdf(docx_path, tmp_path_factory):
     from gongwen.libreoffice import docx_to_pdf
+
     cache = docx_path.parent.parent / ".cache"
     confs = sorted(cache.glob("fontconfig-*/fonts-aliases.conf"))
     assert confs, "the build wrote no fontconfig alias file"
@@ -264,8 +322,12 @@ def test_libreoffice_mark_is_red_at_72mm(lo_pdf):
     assert all(tuple(round(v, 2) for v in c["non_stroking_color"]) == (1.0, 0.0, 0.0) for c in mark.ink)
     assert abs(mark.em_top - 72) < 1.0, mark.em_top
     assert abs(mark.centre - 106) < 1.0
-    red = [ln for ln in lo_pdf.pages[0].lines + lo_pdf.pages[0].rects
-           if abs(mm(ln["x1"] - ln["x0"]) - 156) < 1 and tuple(ln.get("stroking_color") or ln.get("non_stroking_color") or ()) == (1, 0, 0)]
+    red = [
+        ln
+        for ln in lo_pdf.pages[0].lines + lo_pdf.pages[0].rects
+        if abs(mm(ln["x1"] - ln["x0"]) - 156) < 1
+        and tuple(ln.get("stroking_color") or ln.get("non_stroking_color") or ()) == (1, 0, 0)
+    ]
     assert red, "no red rule as wide as the 版心 on page 1"
 
 
@@ -329,7 +391,9 @@ def test_libreoffice_footnotes_at_the_foot_of_their_call_pages(lo_pdf):
     for i in range(len(notes)):
         kinds = {k: (p, y) for k, p, y in found.get(i, [])}
         assert "call" in kinds and "note" in kinds, (i, found.get(i))
-        assert kinds["call"][0] == kinds["note"][0], f"footnote {CIRCLED[i]} on page {kinds['note'][0]}, call on {kinds['call'][0]}"
+        assert kinds["call"][0] == kinds["note"][0], (
+            f"footnote {CIRCLED[i]} on page {kinds['note'][0]}, call on {kinds['call'][0]}"
+        )
         assert kinds["note"][1] > kinds["call"][1] and kinds["note"][1] <= TYPE_BOTTOM_MM
 
 
@@ -348,17 +412,28 @@ def test_libreoffice_colophon_sits_at_the_bottom_of_the_last_page(lo_pdf):
 
 def test_two_attachments_are_listed_and_numbered_alike_in_pdf_and_docx(tmp_path):
     import shutil
+
     content = tmp_path / "content" / "2024"
     shutil.copytree(ROOT / "content" / "2024", content)
-    second = (content / "attachment.yaml").read_text(encoding="utf-8").replace(
-        "标题: 上海市宝山区教育局2024年工作意见", "标题: 上海市宝山区教育局2024年工作要点分工")
+    second = (
+        (content / "attachment.yaml")
+        .read_text(encoding="utf-8")
+        .replace("标题: 上海市宝山区教育局2024年工作意见", "标题: 上海市宝山区教育局2024年工作要点分工")
+    )
     (content / "attachment2.yaml").write_text(second, encoding="utf-8")
     notice = content / "notice.yaml"
-    notice.write_text(notice.read_text(encoding="utf-8").replace("  - attachment.yaml", "  - attachment.yaml\n  - attachment2.yaml"),
-                      encoding="utf-8")
+    notice.write_text(
+        notice.read_text(encoding="utf-8").replace("  - attachment.yaml", "  - attachment.yaml\n  - attachment2.yaml"),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
-    r = subprocess.run([sys.executable, "build.py", "--year", "2024", "--content", str(content.parent), "--output", str(out), "-q"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "build.py", "--year", "2024", "--content", str(content.parent), "--output", str(out), "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     pdf = next((out / "2024").glob("*.pdf"))
     with pdfplumber.open(pdf) as doc:
@@ -372,28 +447,37 @@ def test_two_attachments_are_listed_and_numbered_alike_in_pdf_and_docx(tmp_path)
     with zipfile.ZipFile(pdf.with_suffix(".docx")) as z:
         body = etree.fromstring(z.read("word/document.xml"))
     notes = [(para_style(p), para_text(p)) for p in body.iter(q("p")) if para_style(p).startswith("GwAttachNote")]
-    assert notes == [("GwAttachNote", "附件：1. 上海市宝山区教育局2024年工作意见"),
-                     ("GwAttachNoteMore", "2. 上海市宝山区教育局2024年工作要点分工")]
+    assert notes == [
+        ("GwAttachNote", "附件：1. 上海市宝山区教育局2024年工作意见"),
+        ("GwAttachNoteMore", "2. 上海市宝山区教育局2024年工作要点分工"),
+    ]
     # the numbers as LibreOffice displays them: each attachment numbers from 一、 and 1. again
     shown = displayed_numbers(libreoffice_text(pdf.with_suffix(".docx"), tmp_path / "lo"))
-    shown = shown[shown.index("一、"):]  # after the 附件说明's “2.”
+    shown = shown[shown.index("一、") :]  # after the 附件说明's “2.”
     one = ["一、", *[f"{k}." for k in range(1, 7)], "二、", *[f"{k}." for k in range(7, 13)]]
     assert shown[:14] == one and shown.count("1.") == 2 and shown.count("32.") == 2
     second_start = shown.index("一、", 1)
-    assert shown[second_start:second_start + 14] == one
+    assert shown[second_start : second_start + 14] == one
 
 
 def test_every_part_is_schema_valid(docx_path):
     """Every XML part against the ECMA-376 Transitional schemas (tests/data/ooxml-xsd), after markup
     compatibility processing as Word does it: what Word would open without "repairing"."""
     from ooxml_validate import validate_docx
+
     assert validate_docx(docx_path) == []
 
 
 def test_document_properties_are_complete_and_truthful(parts, pdf):
     core = parts["docProps/core.xml"]
-    ns = {"dc": "http://purl.org/dc/elements/1.1/", "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"}
-    assert core.findtext("dc:title", namespaces=ns) == "上海市宝山区教育局关于下发《上海市宝山区教育局2024年工作意见》的通知"
+    ns = {
+        "dc": "http://purl.org/dc/elements/1.1/",
+        "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    }
+    assert (
+        core.findtext("dc:title", namespaces=ns)
+        == "上海市宝山区教育局关于下发《上海市宝山区教育局2024年工作意见》的通知"
+    )
     assert core.findtext("dc:subject", namespaces=ns) == "宝教〔2024〕1号"
     assert core.findtext("dc:creator", namespaces=ns) == "上海市宝山区教育局"
     app = parts["docProps/app.xml"]
@@ -410,8 +494,9 @@ def page_body_texts(pdf_pages, body_size=(15.5, 16.5)) -> list[str]:
     """Each page's body text (16 pt lines, footnotes, page number and 版记 left out), white space removed."""
     out = []
     for page in pdf_pages:
-        lines = [ln for ln in text_lines(page) if body_size[0] <= ln.size <= body_size[1]
-                 and ln.baseline <= TYPE_BOTTOM_MM]
+        lines = [
+            ln for ln in text_lines(page) if body_size[0] <= ln.size <= body_size[1] and ln.baseline <= TYPE_BOTTOM_MM
+        ]
         out.append(re.sub(r"\s+", "", "".join(ln.text for ln in lines)))
     return out
 
@@ -427,13 +512,15 @@ def test_report_pdf_and_docx_page_ends_agree(lo_pdf, pdf, capsys):
     ours, theirs = page_body_texts(pdf.pages), page_body_texts(lo_pdf.pages)
     n = min(len(ours), len(theirs))
     same_end = sum(1 for a, b in zip(ours[:n], theirs[:n]) if a[-4:] == b[-4:])
-    ends_pdf = [sum(len(t) for t in ours[:i + 1]) for i in range(n)]
-    ends_docx = [sum(len(t) for t in theirs[:i + 1]) for i in range(n)]
+    ends_pdf = [sum(len(t) for t in ours[: i + 1]) for i in range(n)]
+    ends_docx = [sum(len(t) for t in theirs[: i + 1]) for i in range(n)]
     off = [b - a for a, b in zip(ends_pdf, ends_docx)][:-1]  # the last page ends with the text
     step = [b - a for a, b in zip([0] + off, off)]  # what each page holds more (+) or less (−) than the PDF's
     with capsys.disabled():
-        print(f"\nPDF 与 DOCX（LibreOffice 分页）对照：PDF {len(ours)} 页，DOCX {len(theirs)} 页；"
-              f"页末相同 {same_end}/{n}；DOCX 页末与 PDF 相差（字）：{off}；逐页多排（+）少排（−）：{step}")
+        print(
+            f"\nPDF 与 DOCX（LibreOffice 分页）对照：PDF {len(ours)} 页，DOCX {len(theirs)} 页；"
+            f"页末相同 {same_end}/{n}；DOCX 页末与 PDF 相差（字）：{off}；逐页多排（+）少排（−）：{step}"
+        )
     assert abs(len(ours) - len(theirs)) <= 1
     assert max(abs(x) for x in step) <= 2 * 28 + 10, step  # no page holds two lines more or less
 
@@ -443,8 +530,13 @@ def test_the_printed_libreoffice_command_opens_the_docx_with_the_mapped_fonts(tm
     same command, converting instead of opening a window), every character comes out in the fonts the
     PDF uses, not in a sans substitute."""
     out = tmp_path / "out"
-    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", "2024", "--output", str(out), "--format", "docx"],
-                       cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--year", "2024", "--output", str(out), "--format", "docx"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     line = next(ln.strip() for ln in r.stdout.splitlines() if ln.strip().startswith("FONTCONFIG_FILE="))
     cmd = line.replace(" libreoffice ", f" libreoffice --headless --convert-to pdf --outdir {tmp_path / 'view'} ", 1)

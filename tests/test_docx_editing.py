@@ -38,13 +38,20 @@ def expected_numbers(part_sizes: list[int]) -> list[str]:
 def run_uno(jobs: list[dict], tmp: Path, fontconfig: Path | None = None) -> None:
     """Run the edits of `jobs` in one LibreOffice (with the build's font aliases, for PDFs to measure)."""
     import os
-    assert shutil.which(SYSTEM_PYTHON) and subprocess.run([SYSTEM_PYTHON, "-c", "import uno"]).returncode == 0, \
+
+    assert shutil.which(SYSTEM_PYTHON) and subprocess.run([SYSTEM_PYTHON, "-c", "import uno"]).returncode == 0, (
         "LibreOffice's Python bridge is missing: bash scripts/setup.sh --test installs python3-uno"
+    )
     job_file = tmp / "jobs.json"
     job_file.write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
     env = dict(os.environ, **({"FONTCONFIG_FILE": str(fontconfig)} if fontconfig else {}))
-    r = subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "lo_uno.py"), str(job_file)], capture_output=True,
-                       text=True, timeout=600, env=env)
+    r = subprocess.run(
+        [SYSTEM_PYTHON, str(ROOT / "tests" / "lo_uno.py"), str(job_file)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
     assert r.returncode == 0, r.stderr
 
 
@@ -58,6 +65,7 @@ def font_aliases(pdf_path: Path) -> Path:
 def plan():
     from gongwen.source import load_year
     from gongwen.transforms import resolve
+
     return resolve(load_year(ROOT / "content" / "2024")[0])
 
 
@@ -70,10 +78,16 @@ def edited(pdf_path, plan, tmp_path_factory) -> dict[str, Path]:
     lead = lambda s: "".join(x.text for x in s.heading)  # noqa: E731
     item8 = next(i for i in plan.items if i.label == "8.")
     jobs = [
-        {"input": str(docx), "docx": str(tmp / "inserted.docx"),
-         "ops": [["enter_after", lead(item8), "开展人工智能教育试点。在全区中小学开设人工智能通识课程。"]]},
-        {"input": str(docx), "docx": str(tmp / "deleted.docx"),
-         "ops": [["delete_from_to", lead(parts[3]), lead(parts[4])]]},
+        {
+            "input": str(docx),
+            "docx": str(tmp / "inserted.docx"),
+            "ops": [["enter_after", lead(item8), "开展人工智能教育试点。在全区中小学开设人工智能通识课程。"]],
+        },
+        {
+            "input": str(docx),
+            "docx": str(tmp / "deleted.docx"),
+            "ops": [["delete_from_to", lead(parts[3]), lead(parts[4])]],
+        },
     ]
     run_uno(jobs, tmp)
     return {"inserted": tmp / "inserted.docx", "deleted": tmp / "deleted.docx", "tmp": tmp}
@@ -82,7 +96,7 @@ def edited(pdf_path, plan, tmp_path_factory) -> dict[str, Path]:
 def test_an_item_inserted_after_8_renumbers_everything_after_it(edited, plan, tmp_path):
     sizes = [len(p.children) for p in plan.attachments[0].parts]
     shown = displayed_numbers(libreoffice_text(edited["inserted"], tmp_path))
-    shown = shown[shown.index("一、"):]
+    shown = shown[shown.index("一、") :]
     sizes[1] += 1  # item 8 is in part 二
     assert shown == expected_numbers(sizes)
     lines = libreoffice_text(edited["inserted"], tmp_path / "again")
@@ -94,7 +108,7 @@ def test_deleting_part_four_renumbers_the_parts_and_items_after_it(edited, plan,
     sizes = [len(p.children) for p in plan.attachments[0].parts]
     del sizes[3]
     shown = displayed_numbers(libreoffice_text(edited["deleted"], tmp_path))
-    shown = shown[shown.index("一、"):]
+    shown = shown[shown.index("一、") :]
     assert shown == expected_numbers(sizes)
     lines = libreoffice_text(edited["deleted"], tmp_path / "again")
     five = "".join(x.text for x in plan.attachments[0].parts[4].heading)
@@ -107,6 +121,7 @@ def test_the_edited_docx_imports_with_the_numbers_it_shows(edited, tmp_path):
     from gongwen.source import load_year
     from gongwen.source.docx_import import import_docx, write_content
     from gongwen.transforms import resolve
+
     for name in ("inserted", "deleted"):
         result = import_docx(edited[name])
         assert result.unplaced == [], result.unplaced
@@ -115,7 +130,7 @@ def test_the_edited_docx_imports_with_the_numbers_it_shows(edited, tmp_path):
         doc = resolve(load_year(target)[0])
         labels = [s.label for s in _walk(doc.attachments[0].parts)]
         shown = displayed_numbers(libreoffice_text(edited[name], tmp_path / f"{name}-lo"))
-        assert labels == shown[shown.index("一、"):]
+        assert labels == shown[shown.index("一、") :]
 
 
 def _walk(sections):
@@ -132,9 +147,16 @@ def test_the_signature_stays_centred_on_the_date_when_the_clerk_changes_the_date
     already as built, ~3 after the edit."""
     import pdfplumber
     from conftest import TYPE_RIGHT_MM, mm, text_lines
+
     docx = pdf_path.with_suffix(".docx")
-    jobs = [{"input": str(docx), "pdf": str(tmp_path / "as-built.pdf")},
-            {"input": str(docx), "pdf": str(tmp_path / "edited.pdf"), "ops": [["replace", "2024年2月4日", "2024年12月24日"]]}]
+    jobs = [
+        {"input": str(docx), "pdf": str(tmp_path / "as-built.pdf")},
+        {
+            "input": str(docx),
+            "pdf": str(tmp_path / "edited.pdf"),
+            "ops": [["replace", "2024年2月4日", "2024年12月24日"]],
+        },
+    ]
     run_uno(jobs, tmp_path, font_aliases(pdf_path))
     for name, date in (("as-built", "2024年2月4日"), ("edited", "2024年12月24日")):
         with pdfplumber.open(tmp_path / f"{name}.pdf") as pdf:
@@ -153,18 +175,29 @@ def colophon_facts(pdf_path: Path, last_lead: str = "") -> dict:
     the line where `last_lead` starts to the end of the page."""
     import pdfplumber
     from conftest import mm, read_page, text_lines
+
     with pdfplumber.open(pdf_path) as pdf:
         pages = list(pdf.pages)
         at = [i for i, p in enumerate(pages) if any("印发" in ln.text for ln in text_lines(p))]
         page = pages[at[-1]] if at else pages[-1]
-        rules = sorted(mm(r["top"] + r["bottom"]) / 2 for r in page.lines + page.rects
-                       if abs(mm(r["x1"] - r["x0"]) - 156) < 1 and mm(r["bottom"] - r["top"]) < 1)
+        rules = sorted(
+            mm(r["top"] + r["bottom"]) / 2
+            for r in page.lines + page.rects
+            if abs(mm(r["x1"] - r["x0"]) - 156) < 1 and mm(r["bottom"] - r["top"]) < 1
+        )
         texts = [ln.text.replace(" ", "") for ln in text_lines(page)]
         body = [ln.text.replace(" ", "") for ln in read_page(page).body if ln.size >= 15.5]
         tail = next((len(body) - i for i, t in enumerate(body) if last_lead and last_lead in t), 0)
-        return {"pages": len(pages), "page": at[-1] + 1 if at else None, "rules": rules, "body": len(body),
-                "tail": tail,
-                "rows": all(any(x in t for t in texts) for x in ("上海市宝山区教育局办公室", "2024年2月4日印发", "共印350份"))}
+        return {
+            "pages": len(pages),
+            "page": at[-1] + 1 if at else None,
+            "rules": rules,
+            "body": len(body),
+            "tail": tail,
+            "rows": all(
+                any(x in t for t in texts) for x in ("上海市宝山区教育局办公室", "2024年2月4日印发", "共印350份")
+            ),
+        }
 
 
 def test_the_colophon_stays_at_the_foot_of_the_last_page_over_a_sweep_of_added_lines(pdf_path, plan, tmp_path):
@@ -174,13 +207,18 @@ def test_the_colophon_stays_at_the_foot_of_the_last_page_over_a_sweep_of_added_l
     Past that (the end of the body longer than a page can hold with the 版记) it stays on the page where
     the last item starts — with that item, never alone on a page and never clipped."""
     from conftest import LINES_PER_PAGE
+
     docx = pdf_path.with_suffix(".docx")
     lead = "".join(x.text for x in plan.items[-1].lead)
     line = "加强督导检查，确保各项工作任务落到实处并取得实效，形成长效机制。"[:28]  # one full line of the 版心
-    jobs = [{"input": str(docx), "pdf": str(tmp_path / f"add{k}.pdf"), "ops": [["type_lines", lead, k]] if k else []}
-            for k in range(0, 13)]
-    jobs += [{"input": str(docx), "pdf": str(tmp_path / f"in{k}.pdf"), "ops": [["append_text", lead, line * k]]}
-             for k in range(1, 13)]
+    jobs = [
+        {"input": str(docx), "pdf": str(tmp_path / f"add{k}.pdf"), "ops": [["type_lines", lead, k]] if k else []}
+        for k in range(0, 13)
+    ]
+    jobs += [
+        {"input": str(docx), "pdf": str(tmp_path / f"in{k}.pdf"), "ops": [["append_text", lead, line * k]]}
+        for k in range(1, 13)
+    ]
     run_uno(jobs, tmp_path, font_aliases(pdf_path))
     first = colophon_facts(tmp_path / "add0.pdf", lead)
     item_lines, rows = first["tail"], 3

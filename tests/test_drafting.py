@@ -21,8 +21,9 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def run(*args, timeout=300):
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture
@@ -74,7 +75,10 @@ def test_stale_year_warnings_fire_on_planted_cases_and_not_on_2024(project):
     assert run("--new", "2025", "--content", str(content)).returncode == 0
     att = content / "2025" / "attachment.yaml"
     text = att.read_text(encoding="utf-8")
-    text = text.replace("继续推进落实中小学党组织领导的校长负责制。", "按照宝教〔2024〕5号文件要求，继续推进落实中小学党组织领导的校长负责制。")
+    text = text.replace(
+        "继续推进落实中小学党组织领导的校长负责制。",
+        "按照宝教〔2024〕5号文件要求，继续推进落实中小学党组织领导的校长负责制。",
+    )
     text = text.replace("  - 标题: 深耕教育数字化转型", "  - 标题: 2024年深耕教育数字化转型")
     att.write_text(text, encoding="utf-8")
     r = run("--year", "2025", "--content", str(content), "--output", str(out), "--format", "docx")
@@ -152,8 +156,11 @@ def test_compare_redline_covers_exactly_the_changes(project):
     # a kept item that was renumbered keeps its words untracked; its number is a revision of its own (old
     # number deleted, new inserted), so that Reject All gives 2024's numbers: “3.” of 2025 was “4.” of 2024
     assert not any("深化家庭教育指导" in t for t in ins + dels)
-    renumbered = [p for p in body.iter(f"{{{W}}}p") if "".join(t.text or "" for t in p.iter(f"{{{W}}}t")).startswith(
-        "3.深化家庭教育指导")]
+    renumbered = [
+        p
+        for p in body.iter(f"{{{W}}}p")
+        if "".join(t.text or "" for t in p.iter(f"{{{W}}}t")).startswith("3.深化家庭教育指导")
+    ]
     assert len(renumbered) == 1 and _texts(renumbered[0], "del") == ["4."] and _texts(renumbered[0], "ins") == ["3."]
     assert len([t for t in ins if number.match(t)]) == len([t for t in dels if number.match(t)]) > 0
     # a paragraph inserted or deleted whole carries its paragraph mark in the revision too
@@ -167,6 +174,7 @@ def test_compare_redline_covers_exactly_the_changes(project):
     assert marks["5.4.加强卫生"] is None  # an edited (and renumbered) item keeps its paragraph
     from conftest import wml_order_problems
     from ooxml_validate import validate_docx
+
     assert wml_order_problems(docx) == []
     assert validate_docx(docx) == []  # tracked changes included: schema-valid after markup compatibility
     summary = pdf_text(docx.with_suffix(".pdf"))
@@ -176,9 +184,25 @@ def test_compare_redline_covers_exactly_the_changes(project):
 
 def test_watch_rebuilds_after_a_save_and_survives_a_broken_one(project):
     content, out = project / "content", project / "output"
-    proc = subprocess.Popen([sys.executable, "-u", str(ROOT / "build.py"), "--year", "2024", "--content", str(content),
-                             "--output", str(out), "--format", "pdf", "--watch"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-u",
+            str(ROOT / "build.py"),
+            "--year",
+            "2024",
+            "--content",
+            str(content),
+            "--output",
+            str(out),
+            "--format",
+            "pdf",
+            "--watch",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     queue: Queue = Queue()
     Thread(target=lambda: [queue.put(ln) for ln in proc.stdout], daemon=True).start()
@@ -216,8 +240,11 @@ def test_watch_rebuilds_after_a_save_and_survives_a_broken_one(project):
 
 def test_previews_one_png_per_page_and_a_contact_sheet(project):
     from PIL import Image
+
     out = project / "output"
-    r = run("--year", "2024", "--content", str(project / "content"), "--output", str(out), "--preview", "--format", "pdf")
+    r = run(
+        "--year", "2024", "--content", str(project / "content"), "--output", str(out), "--preview", "--format", "pdf"
+    )
     assert r.returncode == 0, r.stderr
     folder = out / "2024" / "预览"
     pages = sorted(folder.glob("第*页.png"))
@@ -231,7 +258,17 @@ def test_previews_one_png_per_page_and_a_contact_sheet(project):
 
 def test_previews_redraw_only_the_pages_that_changed(project):
     out = project / "output"
-    args = ("--year", "2024", "--content", str(project / "content"), "--output", str(out), "--preview", "--format", "pdf")
+    args = (
+        "--year",
+        "2024",
+        "--content",
+        str(project / "content"),
+        "--output",
+        str(out),
+        "--preview",
+        "--format",
+        "pdf",
+    )
     assert run(*args).returncode == 0
     folder = out / "2024" / "预览"
     before = {p.name: p.stat().st_mtime_ns for p in folder.glob("第*页.png")}
@@ -265,8 +302,9 @@ def test_stale_year_check_leaves_a_period_that_includes_the_year_alone(project):
     content = project / "content"
     assert run("--new", "2025", "--content", str(content)).returncode == 0
     att = content / "2025" / "attachment.yaml"
-    s = att.read_text(encoding="utf-8").replace("标题: 上海市宝山区教育局2025年工作意见",
-                                               "标题: 上海市宝山区教育局工作意见（2025—2027年）", 1)
+    s = att.read_text(encoding="utf-8").replace(
+        "标题: 上海市宝山区教育局2025年工作意见", "标题: 上海市宝山区教育局工作意见（2025—2027年）", 1
+    )
     att.write_text(s, encoding="utf-8")
     r = run("--year", "2025", "--content", str(content), "--check")
     assert "2027" not in r.stderr, r.stderr
@@ -295,8 +333,14 @@ def test_compare_shows_a_deleted_part_where_it_stood_and_a_rewritten_item_as_cha
     # rewrite item 1 in place: a similar lead, new text
     a = s.index("      - 要点: 坚持不懈用党的创新理论铸魂育人。")
     b = s.index("      - 要点: 加强体育和美育工作。")
-    s = s[:a] + ("      - 要点: 坚持用党的创新理论铸魂育人，全面加强学校思政工作。\n"
-                 "        内容: 深化大中小学思政课一体化建设，推进新时代学校思想政治工作体系建设。\n") + s[b:]
+    s = (
+        s[:a]
+        + (
+            "      - 要点: 坚持用党的创新理论铸魂育人，全面加强学校思政工作。\n"
+            "        内容: 深化大中小学思政课一体化建设，推进新时代学校思想政治工作体系建设。\n"
+        )
+        + s[b:]
+    )
     att.write_text(s, encoding="utf-8")
     notice = content / "2025" / "notice.yaml"
     notice.write_text(notice.read_text(encoding="utf-8").replace("下发《", "印发《"), encoding="utf-8")
@@ -313,7 +357,9 @@ def test_compare_shows_a_deleted_part_where_it_stood_and_a_rewritten_item_as_cha
     head = next(i for i, t in enumerate(texts) if t == "四、深化产教融合和校企合作，推动高水平学习型社会建设")
     i19 = next(i for i, t in enumerate(texts) if t.startswith("19.深化产教融合与校企合作。"))
     i20 = next(i for i, t in enumerate(texts) if t.startswith("20.完善终身教育体系。"))
-    new4 = next(i for i, t in enumerate(texts) if t.startswith("五、四、坚持师德师风第一标准"))  # renumbered: 五、 → 四、
+    new4 = next(
+        i for i, t in enumerate(texts) if t.startswith("五、四、坚持师德师风第一标准")
+    )  # renumbered: 五、 → 四、
     assert i18 < head < i19 < i20 < new4, (i18, head, i19, i20, new4)  # where it stood in 2024, in old order
     assert paras[head][0] == "del" and paras[i19][0] == "del" and paras[i20][0] == "del"
 
@@ -325,7 +371,9 @@ def test_compare_a_plan_issued_directly_compares_the_whole_document(tmp_path):
     for f in (content / "2019").glob("*.yaml"):
         f.write_text(f.read_text(encoding="utf-8").replace("2018", "2019"), encoding="utf-8")
     notice = content / "2019" / "notice.yaml"
-    notice.write_text(notice.read_text(encoding="utf-8").replace("开展教育系统大调研", "深化教育系统大调研"), encoding="utf-8")
+    notice.write_text(
+        notice.read_text(encoding="utf-8").replace("开展教育系统大调研", "深化教育系统大调研"), encoding="utf-8"
+    )
     r = run("--year", "2019", "--content", str(content), "--output", str(tmp_path / "out"), "--compare", "2018")
     assert r.returncode == 0, r.stderr
     assert "2019年徐汇区教育局工作要点与2018年度对照" in r.stdout and "2018年度工作意见" not in r.stdout

@@ -25,8 +25,20 @@ import pytest
 import yaml
 from lxml import etree
 
-from conftest import (ROOT, TYPE_BOTTOM_MM, TYPE_LEFT_MM, TYPE_RIGHT_MM, TYPE_TOP_MM, displayed_numbers,
-                      libreoffice_text, mm, read_page, squash, text_lines, wml_order_problems)
+from conftest import (
+    ROOT,
+    TYPE_BOTTOM_MM,
+    TYPE_LEFT_MM,
+    TYPE_RIGHT_MM,
+    TYPE_TOP_MM,
+    displayed_numbers,
+    libreoffice_text,
+    mm,
+    read_page,
+    squash,
+    text_lines,
+    wml_order_problems,
+)
 
 EXAMPLES = {  # name → (year, files written)
     "四级标题": ("2025", ["宝教〔2025〕6号"]),
@@ -52,8 +64,23 @@ def built(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("examples")
     folders = {}
     for name, (year, files) in EXAMPLES.items():
-        r = subprocess.run([sys.executable, "build.py", "--content", str(ROOT / "examples" / name), "--year", year,
-                            "--output", str(out / name), "-q"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "build.py",
+                "--content",
+                str(ROOT / "examples" / name),
+                "--year",
+                year,
+                "--output",
+                str(out / name),
+                "-q",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert r.returncode == 0, f"{name}: {r.stderr}"
         folders[name] = out / name / year
         for f in files:
@@ -80,6 +107,7 @@ def pdfs(built) -> dict[str, list]:
 def lo_pdfs(built, tmp_path_factory) -> dict[str, list]:
     """文号 → pages of LibreOffice's rendering of the example DOCX (fonts mapped as the build wrote them)."""
     from gongwen.libreoffice import docx_to_pdf
+
     out_dir = tmp_path_factory.mktemp("lo-examples")
     result = {}
     for name, (year, files) in EXAMPLES.items():
@@ -99,6 +127,7 @@ def role_fonts(tmp_path_factory) -> dict[str, str]:
 
     from gongwen.fonts import resolve_fonts
     from gongwen.house import load_house
+
     fonts = resolve_fonts(load_house()["fonts"], tmp_path_factory.mktemp("fonts"))
     out = {}
     for role in ("heiti", "kaiti", "fangsong", "xiaobiaosong"):
@@ -160,10 +189,27 @@ def test_four_levels_are_numbered_in_order(pdfs):
     assert labels(p, L2) == ["（一）", "（二）", "（三）"]
     assert labels(p, L3) == [f"{i}." for i in range(1, 7)]  # 1.–6. run on through （一）（二） and 三、
     assert labels(p, L4) == ["（1）", "（2）"]
-    order = [ln.text.replace(" ", "")[:3] for _, ln in body_lines(p)
-             if re.match(f"{L1}|{L2}|{L3}|{L4}", ln.text.replace(" ", ""))]
-    assert order == ["一、总", "二、主", "（一）", "1.升", "2.建", "（1）", "（2）", "（二）", "3.推", "4.建",
-                     "（三）", "三、保", "5.加", "6.强"], order
+    order = [
+        ln.text.replace(" ", "")[:3]
+        for _, ln in body_lines(p)
+        if re.match(f"{L1}|{L2}|{L3}|{L4}", ln.text.replace(" ", ""))
+    ]
+    assert order == [
+        "一、总",
+        "二、主",
+        "（一）",
+        "1.升",
+        "2.建",
+        "（1）",
+        "（2）",
+        "（二）",
+        "3.推",
+        "4.建",
+        "（三）",
+        "三、保",
+        "5.加",
+        "6.强",
+    ], order
 
 
 def test_each_level_has_its_font_and_the_two_character_indent(pdfs, role_fonts):
@@ -219,7 +265,9 @@ def test_direct_plan_signature_date_and_publicity_before_the_colophon(pdfs):
     p = pdfs["徐教〔2018〕1号"]
     lines = body_lines(p)
     date = next(ln for _, ln in lines if ln.text.replace(" ", "") == "2018年3月5日")
-    sig = next(ln for _, ln in lines if ln.text.replace(" ", "") == "上海市徐汇区教育局" and ln.baseline < date.baseline)
+    sig = next(
+        ln for _, ln in lines if ln.text.replace(" ", "") == "上海市徐汇区教育局" and ln.baseline < date.baseline
+    )
     assert abs(date.x1 - (TYPE_RIGHT_MM - 4 * CELL_MM)) < 0.5  # 右空四字
     assert abs(sig.centre - date.centre) < 0.5  # 署名 centred over the date
     n, pub = next((n, ln) for n, ln in lines if ln.text.replace(" ", "") == "公开属性：主动公开")
@@ -308,7 +356,7 @@ def test_two_attachments_with_their_own_names_and_labels(pdfs):
 def test_items_restart_under_each_part_when_the_plan_says_so(pdfs):
     p = pdfs["普教委〔2022〕12号"]
     first = next(n for n, ln in body_lines(p) if ln.text.strip() == "附件1")
-    p = p[first - 1:]  # the attachments (the 附件说明 of the notice also has a “2.” line)
+    p = p[first - 1 :]  # the attachments (the 附件说明 of the notice also has a “2.” line)
     assert labels(p, L3) == ["1.", "2.", "1.", "1.", "2.", "3."]  # 附件1: 二、1. 2. 三、1.; 附件2: 1.–3.
 
 
@@ -348,6 +396,7 @@ def test_signer_on_the_document_number_line(pdfs, role_fonts):
 def content_texts(name: str) -> list[tuple[str, str]]:
     """(field, text) of every text field of an example, as written (footnote markup removed)."""
     from gongwen.source import load_year
+
     year = EXAMPLES[name][0]
     out = []
     for doc in load_year(ROOT / "examples" / name / year):
@@ -413,22 +462,57 @@ def test_docx_heading_levels_are_styles_with_outline_levels(built, tmp_path):
     docx = built["四级标题"] / "宝教〔2025〕6号.docx"
     parts = docx_parts(docx)
     styles = {s.get(q("styleId")): s for s in parts["word/styles.xml"].iter(q("style"))}
-    for sid, level, name in (("GwHeading1", "0", "一级标题"), ("GwHeading2", "1", "二级标题"), ("GwItem", None, "三级标题"),
-                             ("GwItem4", None, "四级标题")):
+    for sid, level, name in (
+        ("GwHeading1", "0", "一级标题"),
+        ("GwHeading2", "1", "二级标题"),
+        ("GwItem", None, "三级标题"),
+        ("GwItem4", None, "四级标题"),
+    ):
         assert styles[sid].find("w:name", NS).get(q("val")) == name
         outline = styles[sid].find("w:pPr/w:outlineLvl", NS)  # the navigation pane's tree: headings only
         assert (outline.get(q("val")) if outline is not None else None) == level
     assert "楷体" in styles["GwHeading2"].find("w:rPr/w:rFonts", NS).get(q("eastAsia"))
     levels = ("GwHeading1", "GwHeading2", "GwItem", "GwItem4")
-    got = [(s.removesuffix("End"), t[:2]) for s, t in paragraphs(parts["word/document.xml"]) if s.removesuffix("End") in levels]
-    assert [t for _, t in got] == ["总体", "主要", "夯实", "升级", "建设", "学生", "教师", "深化", "推进", "建设", "提升",
-                                   "保障", "加强", "强化"]
+    got = [
+        (s.removesuffix("End"), t[:2])
+        for s, t in paragraphs(parts["word/document.xml"])
+        if s.removesuffix("End") in levels
+    ]
+    assert [t for _, t in got] == [
+        "总体",
+        "主要",
+        "夯实",
+        "升级",
+        "建设",
+        "学生",
+        "教师",
+        "深化",
+        "推进",
+        "建设",
+        "提升",
+        "保障",
+        "加强",
+        "强化",
+    ]
     assert [s for s, t in got if t == "学生"] == ["GwItem4"]
     # the numbers are Word's: as LibreOffice displays them
     shown = [line[:5] for line in libreoffice_text(docx, tmp_path / "lo") if displayed_numbers([line])]
     assert [x for x in shown if not x.startswith("（2025")] == [
-        "一、 总体", "二、 主要", "（一） 夯", "1. 升级", "2. 建设", "（1） 学", "（2） 教", "（二） 深", "3. 推进",
-        "4. 建设", "（三） 提", "三、 保障", "5. 加强", "6. 强化"]
+        "一、 总体",
+        "二、 主要",
+        "（一） 夯",
+        "1. 升级",
+        "2. 建设",
+        "（1） 学",
+        "（2） 教",
+        "（二） 深",
+        "3. 推进",
+        "4. 建设",
+        "（三） 提",
+        "三、 保障",
+        "5. 加强",
+        "6. 强化",
+    ]
     sub = [t for s, t in paragraphs(parts["word/document.xml"]) if s == "GwAttachSubtitle"]
     assert sub == ["（2025—2027年）"]
 
@@ -437,7 +521,10 @@ def test_docx_joint_mark_is_a_table_of_stacked_organs_and_the_suffix(built):
     doc = docx_parts(built["联合发文"] / "普教委〔2022〕12号.docx")["word/document.xml"]
     tbl = doc.find("w:body/w:tbl", NS)
     cells = tbl.findall("w:tr/w:tc", NS)
-    assert [[("".join(t.text for t in p.iter(q("t")))) for p in c.findall("w:p", NS)] for c in cells] == [ORGANS, ["文件"]]
+    assert [[("".join(t.text for t in p.iter(q("t")))) for p in c.findall("w:p", NS)] for c in cells] == [
+        ORGANS,
+        ["文件"],
+    ]
     assert [p.find("w:pPr/w:jc", NS).get(q("val")) for p in cells[0].findall("w:p", NS)] == ["distribute"] * 2
     assert cells[1].find("w:tcPr/w:vAlign", NS).get(q("val")) == "center"
 
@@ -445,8 +532,13 @@ def test_docx_joint_mark_is_a_table_of_stacked_organs_and_the_suffix(built):
 def test_docx_header_fields_come_first_in_their_styles(built):
     doc = docx_parts(built["上行文"] / "宝教〔2025〕15号.docx")["word/document.xml"]
     first = paragraphs(doc)[:5]
-    assert first == [("GwCopyNumber", "000012"), ("GwSecrecy", "秘密★1年"), ("GwUrgency", "特急"),
-                     ("GwMark", "上海市宝山区教育局文件"), ("GwDocNumber", "宝教〔2025〕15号签发人：王建国")]
+    assert first == [
+        ("GwCopyNumber", "000012"),
+        ("GwSecrecy", "秘密★1年"),
+        ("GwUrgency", "特急"),
+        ("GwMark", "上海市宝山区教育局文件"),
+        ("GwDocNumber", "宝教〔2025〕15号签发人：王建国"),
+    ]
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -459,6 +551,7 @@ def test_docx_children_in_schema_order(name, built):
 def test_docx_parts_are_schema_valid(name, built):
     """Every XML part against the ECMA-376 Transitional schemas, after markup compatibility (Word's way)."""
     from ooxml_validate import validate_docx
+
     for f in EXAMPLES[name][1]:
         assert validate_docx(built[name] / f"{f}.docx") == []
 
@@ -489,7 +582,9 @@ def test_libreoffice_renders_the_header_fields_and_the_signer(lo_pdfs):
     row = next(ln for ln in lines if "签发人" in ln.text)
     number, signer = row.segments(gap_em=2)
     assert abs(number.x0 - (TYPE_LEFT_MM + CELL_MM)) < 0.5, number.x0
-    assert signer.text.replace(" ", "") == "签发人：王建国" and abs(signer.x1 - (TYPE_RIGHT_MM - CELL_MM)) < 1.0, signer.x1
+    assert signer.text.replace(" ", "") == "签发人：王建国" and abs(signer.x1 - (TYPE_RIGHT_MM - CELL_MM)) < 1.0, (
+        signer.x1
+    )
 
 
 def test_libreoffice_renders_every_level_with_its_font(lo_pdfs, role_fonts):
@@ -523,9 +618,11 @@ def test_libreoffice_renders_the_direct_plan_without_recipients(lo_pdfs):
     assert len(lo_pdfs["徐教〔2018〕2号"]) >= 1
 
 
-ONE_MORE = ("为确保各项任务落到实处，各单位要建立健全工作责任制，明确分管领导和具体责任人，细化工作措施，加强督促"
-            "检查，定期通报工作进展情况，及时研究解决工作中遇到的新情况新问题，确保各项目标任务按期完成，推动全区教育"
-            "事业高质量发展，不断增强人民群众的获得感、幸福感和安全感。")
+ONE_MORE = (
+    "为确保各项任务落到实处，各单位要建立健全工作责任制，明确分管领导和具体责任人，细化工作措施，加强督促"
+    "检查，定期通报工作进展情况，及时研究解决工作中遇到的新情况新问题，确保各项目标任务按期完成，推动全区教育"
+    "事业高质量发展，不断增强人民群众的获得感、幸福感和安全感。"
+)
 
 
 def closed_pitch_pages(pages) -> list[int]:
@@ -573,13 +670,29 @@ def test_page_counts_agree_with_one_paragraph_more(built, lo_pdfs, pdfs, tmp_pat
         target = files[0]  # an attachment if there is one, else the notice (a plan issued directly)
         data = yaml.safe_load(target.read_text(encoding="utf-8"))
         node = last_node(data)
-        key = "正文" if node is data and "发文字号" in data else ("内容" if "要点" in node or "内容" in node else "导语")
+        key = (
+            "正文" if node is data and "发文字号" in data else ("内容" if "要点" in node or "内容" in node else "导语")
+        )
         value = node.get(key)
         node[key] = ([value] if isinstance(value, str) else list(value or [])) + [ONE_MORE]
         target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        r = subprocess.run([sys.executable, "build.py", "--content", str(content), "--year", year,
-                            "--output", str(tmp_path / name / "out"), "-q"], cwd=ROOT, capture_output=True, text=True,
-                           timeout=600)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "build.py",
+                "--content",
+                str(content),
+                "--year",
+                year,
+                "--output",
+                str(tmp_path / name / "out"),
+                "-q",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert r.returncode == 0, (name, r.stderr)
         conf = sorted((tmp_path / name / "out" / ".cache").glob("fontconfig-*/fonts-aliases.conf"))[0]
         for pdf in sorted((tmp_path / name / "out" / year).glob("*.pdf")):
@@ -596,10 +709,11 @@ def test_libreoffice_shows_the_first_words_of_the_text_on_page_one(lo_pdfs):
     although the end of the 正文 is kept with the 署名 (a 正文 of one paragraph stays where it starts)."""
     from gongwen.model import walk
     from gongwen.source import load_year
+
     for name, (year, _) in EXAMPLES.items():
         for doc in load_year(ROOT / "examples" / name / year):
             n = doc.notice
-            first = (n.body[0].inlines if n.body else next(walk(n.sections)).heading)
+            first = n.body[0].inlines if n.body else next(walk(n.sections)).heading
             words = "".join(getattr(x, "text", "") for x in first)[:8]
             page1 = squash("".join(ln.text for ln in text_lines(lo_pdfs[n.number.text][0][0])))
             assert words in page1, (n.number.text, words)

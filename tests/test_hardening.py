@@ -79,9 +79,13 @@ def test_aliases_that_repeat_a_long_paragraph_are_refused_by_characters(tmp_path
     content = content_copy(tmp_path)
     att = content / "2024" / "attachment.yaml"
     big = "很长的段落。" * 170_000  # a million characters, written once, aliased a thousand times
-    att.write_text(f"x: &big \"{big}\"\n" + att.read_text(encoding="utf-8").replace(
-        "部分:", "导语: [" + ", ".join(["*big"] * 1000) + "]\n部分:", 1).replace("导语: >-", "导语原: >-", 1),
-        encoding="utf-8")
+    att.write_text(
+        f'x: &big "{big}"\n'
+        + att.read_text(encoding="utf-8")
+        .replace("部分:", "导语: [" + ", ".join(["*big"] * 1000) + "]\n部分:", 1)
+        .replace("导语: >-", "导语原: >-", 1),
+        encoding="utf-8",
+    )
     out = fresh_output(good, tmp_path)
     t = time.perf_counter()
     r = run("--content", str(content), "--year", "2024", "--output", str(out))
@@ -90,12 +94,21 @@ def test_aliases_that_repeat_a_long_paragraph_are_refused_by_characters(tmp_path
     assert digest(out / "2024") == good[1]
 
 
-@pytest.mark.parametrize("what, make, word", [
-    ("items", lambda d: d["部分"][0].__setitem__("条目", [{"要点": f"第{i}项。", "内容": "落实。"} for i in range(5001)]),
-     "条目"),
-    ("parts", lambda d: d.__setitem__("部分", [{"标题": f"第{i}部分", "导语": "说明。"} for i in range(1001)]),
-     "一级、二级标题"),
-])
+@pytest.mark.parametrize(
+    "what, make, word",
+    [
+        (
+            "items",
+            lambda d: d["部分"][0].__setitem__("条目", [{"要点": f"第{i}项。", "内容": "落实。"} for i in range(5001)]),
+            "条目",
+        ),
+        (
+            "parts",
+            lambda d: d.__setitem__("部分", [{"标题": f"第{i}部分", "导语": "说明。"} for i in range(1001)]),
+            "一级、二级标题",
+        ),
+    ],
+)
 def test_runaway_structures_are_refused_with_the_bound(tmp_path, good, what, make, word):
     content = content_copy(tmp_path)
     edit(content / "2024" / "attachment.yaml", make)
@@ -109,21 +122,24 @@ def test_runaway_structures_are_refused_with_the_bound(tmp_path, good, what, mak
 # -- 2. the house file --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("old, new, key, words", [
-    ("  top_mm: 37 ", "  top_mm: -5 ", "page.top_mm", ["5–200"]),
-    ("  body: 16 ", "  body: 100000 ", "sizes_pt.body", ["8–32"]),
-    ("  lines: 22 ", "  lines: 0 ", "page.lines", ["10–60"]),
-    ('  red: "#FF0000"', "  red: 红色", "colors.red", ["颜色"]),
-    ("  widow_control: true", "  widow_contrl: true", "body.widow_contrl", ["是不是“widow_control”"]),
-    ("  min_line_pitch_pt: 26 ", "  min_line_pitch_pt: 30 ", "body.min_line_pitch_pt", ["网格行距"]),
-    ("  type_width_mm: 156 ", "  type_width_mm: 200 ", "page.type_width_mm", ["纸张宽度"]),
-])
+@pytest.mark.parametrize(
+    "old, new, key, words",
+    [
+        ("  top_mm: 37 ", "  top_mm: -5 ", "page.top_mm", ["5–200"]),
+        ("  body: 16 ", "  body: 100000 ", "sizes_pt.body", ["8–32"]),
+        ("  lines: 22 ", "  lines: 0 ", "page.lines", ["10–60"]),
+        ('  red: "#FF0000"', "  red: 红色", "colors.red", ["颜色"]),
+        ("  widow_control: true", "  widow_contrl: true", "body.widow_contrl", ["是不是“widow_control”"]),
+        ("  min_line_pitch_pt: 26 ", "  min_line_pitch_pt: 30 ", "body.min_line_pitch_pt", ["网格行距"]),
+        ("  type_width_mm: 156 ", "  type_width_mm: 200 ", "page.type_width_mm", ["纸张宽度"]),
+    ],
+)
 def test_a_house_file_out_of_range_is_refused_like_content(tmp_path, good, old, new, key, words):
     text = (ROOT / "styles" / "house.yaml").read_text(encoding="utf-8")
     assert old in text
     house = tmp_path / "house.yaml"
     house.write_text(text.replace(old, new), encoding="utf-8")
-    line = text[:text.index(old)].count("\n") + 1
+    line = text[: text.index(old)].count("\n") + 1
     out = fresh_output(good, tmp_path)
     r = run("--year", "2024", "--house", str(house), "--output", str(out))
     refused(r, str(house), key, *words)
@@ -158,13 +174,16 @@ def _ztxt_bomb() -> bytes:
     return _chunk(b"zTXt", b"Comment\x00\x00" + z)
 
 
-@pytest.mark.parametrize("name, data, words", [
-    ("bomb", _png(30000, 30000, idat=zlib.compress(b"\x00" * (1 << 20))), ["30000×30000", "没有解码"]),
-    ("ztxt", _png(100, 100, extra=_ztxt_bomb()), ["无法读取"]),
-    ("huge-chunk", _png(100, 100, extra=_chunk(b"iCCP", b"x" * (2 << 20))), ["iCCP", "过大"]),
-    ("truncated", _png(100, 100)[:40], ["无法读取"]),
-    ("jpeg", b"\xff\xd8\xff\xe0" + b"0" * 100, ["PNG"]),
-])
+@pytest.mark.parametrize(
+    "name, data, words",
+    [
+        ("bomb", _png(30000, 30000, idat=zlib.compress(b"\x00" * (1 << 20))), ["30000×30000", "没有解码"]),
+        ("ztxt", _png(100, 100, extra=_ztxt_bomb()), ["无法读取"]),
+        ("huge-chunk", _png(100, 100, extra=_chunk(b"iCCP", b"x" * (2 << 20))), ["iCCP", "过大"]),
+        ("truncated", _png(100, 100)[:40], ["无法读取"]),
+        ("jpeg", b"\xff\xd8\xff\xe0" + b"0" * 100, ["PNG"]),
+    ],
+)
 def test_seal_images_are_checked_before_decoding_and_named(tmp_path, good, name, data, words):
     content = content_copy(tmp_path)
     (content / "2024" / f"{name}.png").write_bytes(data)
@@ -172,6 +191,7 @@ def test_seal_images_are_checked_before_decoding_and_named(tmp_path, good, name,
     notice.write_text(notice.read_text(encoding="utf-8") + f"\n印章: {name}.png\n", encoding="utf-8")
     out = fresh_output(good, tmp_path)
     from test_import_hostile import run_measured
+
     r, secs, rss = run_measured("--content", str(content), "--year", "2024", "--output", str(out))
     refused(r, "notice.yaml", "印章", f"{name}.png", *words)
     assert secs < 30 and rss < 300, (secs, rss)  # MB: never decoded
@@ -191,8 +211,13 @@ def _changed_content(tmp_path: Path) -> Path:
 def test_a_build_stopped_by_a_signal_replaces_nothing_and_leaves_no_temporary(tmp_path, good, sig):
     content = _changed_content(tmp_path)
     out = fresh_output(good, tmp_path)
-    proc = subprocess.Popen([*BUILD, "--content", str(content), "--year", "2024", "--output", str(out), "-q"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*BUILD, "--content", str(content), "--year", "2024", "--output", str(out), "-q"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     folder = out / "2024"
     deadline = time.time() + 60
     while time.time() < deadline and not any(p.name.startswith(".tmp-") for p in folder.iterdir()):
@@ -208,19 +233,28 @@ def test_a_build_stopped_by_a_signal_replaces_nothing_and_leaves_no_temporary(tm
 def test_a_killed_build_takes_its_render_process_with_it_and_the_next_build_tidies_up(tmp_path, good):
     content = _changed_content(tmp_path)
     out = fresh_output(good, tmp_path)
-    proc = subprocess.Popen([*BUILD, "--content", str(content), "--year", "2024", "--output", str(out), "-q"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*BUILD, "--content", str(content), "--year", "2024", "--output", str(out), "-q"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     folder = out / "2024"
     deadline = time.time() + 60
-    while time.time() < deadline and not any(p.suffix == ".pdf" and p.name.startswith(".tmp-") for p in folder.iterdir()):
+    while time.time() < deadline and not any(
+        p.suffix == ".pdf" and p.name.startswith(".tmp-") for p in folder.iterdir()
+    ):
         time.sleep(0.02)
     children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
     proc.kill()
     proc.wait()
     time.sleep(2)
     for pid in children:  # the render process died with the build (PR_SET_PDEATHSIG)
-        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower() \
+        assert (
+            not Path(f"/proc/{pid}").exists()
+            or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
             or Path(f"/proc/{pid}/status").read_text().split("PPid:")[1].split()[0] != str(proc.pid)
+        )
     left = [p for p in folder.iterdir() if p.name.startswith(".tmp-")]
     assert all(p.stat().st_size == 0 or p.suffix == ".docx" for p in left), left  # no PDF finished after
     visible = {k: v for k, v in digest(folder).items() if not k.startswith(".tmp-")}
@@ -249,6 +283,7 @@ def _corrupt_font(tmp_path: Path, name: str, glyph_data) -> Path:
     """A folder with LXGW WenKai renamed FangSong_GB2312 (the first 仿宋 the house asks for), its glyf
     table replaced by glyph_data(length)."""
     from fontTools.ttLib import TTFont
+
     src = Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
     if not src.exists():
         pytest.skip("LXGW WenKai (installed by scripts/setup.sh) is the font this test corrupts")
@@ -261,9 +296,9 @@ def _corrupt_font(tmp_path: Path, name: str, glyph_data) -> Path:
     f.save(fonts / name)
     data = bytearray((fonts / name).read_bytes())
     for i in range(struct.unpack(">H", data[4:6])[0]):
-        tag, _, off, ln = struct.unpack(">4sIII", data[12 + 16 * i:28 + 16 * i])
+        tag, _, off, ln = struct.unpack(">4sIII", data[12 + 16 * i : 28 + 16 * i])
         if tag == b"glyf":
-            data[off:off + ln] = glyph_data(ln)
+            data[off : off + ln] = glyph_data(ln)
     (fonts / name).write_bytes(data)
     return fonts
 
@@ -276,6 +311,7 @@ def test_a_font_with_empty_glyphs_is_skipped_and_named(tmp_path, good):
     assert "fake.ttf" in r.stderr and "字形是空的" in r.stderr
     assert "fake.ttf" not in r.stdout.split("字体 仿宋")[1].split("\n")[0]
     import pdfplumber
+
     with pdfplumber.open(out / "2024" / f"{NAME}.pdf") as pdf:
         text = pdf.pages[1].extract_text()
         fontnames = {c["fontname"] for c in pdf.pages[1].chars}
@@ -289,17 +325,23 @@ def test_text_fields_keep_the_spelling_yaml_would_read_as_numbers(tmp_path):
     content = content_copy(tmp_path)
     notice = content / "2024" / "notice.yaml"
     text = notice.read_text(encoding="utf-8")
-    notice.write_text("\n".join("主送机关: 0777" if ln.startswith("主送机关:") else ln for ln in text.split("\n")),
-                      encoding="utf-8")
+    notice.write_text(
+        "\n".join("主送机关: 0777" if ln.startswith("主送机关:") else ln for ln in text.split("\n")), encoding="utf-8"
+    )
     att = content / "2024" / "attachment.yaml"
-    att.write_text(att.read_text(encoding="utf-8").replace(
-        "      - 要点: 加强体育和美育工作。",
-        "      - 要点: 12:30\n        内容: [010, 2024.10, yes, 0x1F, 1e3, 2024-10-01]\n      - 要点: 加强体育和美育工作。", 1),
-        encoding="utf-8")
+    att.write_text(
+        att.read_text(encoding="utf-8").replace(
+            "      - 要点: 加强体育和美育工作。",
+            "      - 要点: 12:30\n        内容: [010, 2024.10, yes, 0x1F, 1e3, 2024-10-01]\n      - 要点: 加强体育和美育工作。",
+            1,
+        ),
+        encoding="utf-8",
+    )
     r = run("--content", str(content), "--year", "2024", "--output", str(tmp_path / "out"), "-q")
     assert r.returncode == 0, r.stderr
     import pdfplumber
     from docx import Document
+
     with pdfplumber.open(tmp_path / "out" / "2024" / f"{NAME}.pdf") as pdf:
         lines = [ln for p in pdf.pages[:3] for ln in (p.extract_text() or "").split("\n")]
     assert "0777：" in lines
@@ -339,8 +381,10 @@ def test_the_year_takes_ascii_digits_and_traditional_keys_get_the_simplified_one
     assert not (tmp_path / "out").exists()
     content = content_copy(tmp_path)
     notice = content / "2024" / "notice.yaml"
-    notice.write_text(notice.read_text(encoding="utf-8").replace("\n标题:", "\n標題:", 1).replace(
-        "\n主送机关:", "\n主送机关：:", 1), encoding="utf-8")
+    notice.write_text(
+        notice.read_text(encoding="utf-8").replace("\n标题:", "\n標題:", 1).replace("\n主送机关:", "\n主送机关：:", 1),
+        encoding="utf-8",
+    )
     r = run("--content", str(content), "--year", "2024", "--output", str(tmp_path / "out"))
     refused(r, "「標題」未知的键，是不是“标题”？")
 
@@ -394,8 +438,14 @@ def test_a_shared_temporary_cache_made_by_someone_else_is_not_used(tmp_path):
     os.chmod(shared, 0o777)
     os.chown(shared, 65534, 65534)
     env = dict(os.environ, TMPDIR=str(tmpdir))
-    r = subprocess.run([*BUILD, "--year", "2024", "--output", str(out), "--format", "docx"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300, env=env)
+    r = subprocess.run(
+        [*BUILD, "--year", "2024", "--output", str(out), "--format", "docx"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert "不是本用户独有的目录" in r.stderr, r.stderr
     assert not any(shared.iterdir())
 
@@ -416,6 +466,7 @@ def test_a_long_real_text_past_the_character_bound_is_refused_quickly(tmp_path, 
 
 def test_a_font_whose_outlines_are_noise_is_skipped_too(tmp_path):
     import random
+
     rnd = random.Random(9704)
     fonts = _corrupt_font(tmp_path, "cut.ttf", rnd.randbytes)  # glyph data overwritten with noise
     r = run("--year", "2024", "--output", str(tmp_path / "out"), "--font-dir", str(fonts))

@@ -36,7 +36,9 @@ def inl(inlines) -> str:
 
 
 def sections(secs) -> list:
-    return [(s.level, s.label, inl(s.heading), [inl(p.inlines) for p in s.paragraphs], sections(s.children)) for s in secs]
+    return [
+        (s.level, s.label, inl(s.heading), [inl(p.inlines) for p in s.paragraphs], sections(s.children)) for s in secs
+    ]
 
 
 def signature(doc) -> dict:
@@ -44,11 +46,19 @@ def signature(doc) -> dict:
     n, c = doc.notice, doc.colophon
     return {
         "版头": (n.copy_number, n.secrecy, n.urgency, n.issuer_organs, n.issuer_suffix, n.number.text, n.signers),
-        "标题": "".join(n.title_lines), "主送": n.recipients, "正文": [inl(p.inlines) for p in n.body],
-        "结构": sections(n.sections), "附件说明": doc.attachment_note, "署名": n.signatures, "日期": n.date_text,
-        "附注": n.note, "公开属性": n.publicity,
-        "附件": [("".join(a.title_lines), a.subtitle, [inl(p.inlines) for p in a.preamble], sections(a.parts), a.label)
-                 for a in doc.attachments],
+        "标题": "".join(n.title_lines),
+        "主送": n.recipients,
+        "正文": [inl(p.inlines) for p in n.body],
+        "结构": sections(n.sections),
+        "附件说明": doc.attachment_note,
+        "署名": n.signatures,
+        "日期": n.date_text,
+        "附注": n.note,
+        "公开属性": n.publicity,
+        "附件": [
+            ("".join(a.title_lines), a.subtitle, [inl(p.inlines) for p in a.preamble], sections(a.parts), a.label)
+            for a in doc.attachments
+        ],
         "脚注": [(f.mark, f.text) for f in doc.footnotes],
         "版记": (c.recipients_text, c.cc_text, c.printer, c.print_date_text, c.copies_text),
     }
@@ -85,19 +95,57 @@ def test_our_docx_round_trips_to_the_same_document(source, tmp_path):
 def test_round_trip_builds_the_same_pdf_text(tmp_path):
     """content/2024 → DOCX → import → build: the same text, page by page."""
     out = tmp_path / "out"
-    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", "2024", "--output", str(out), "-q"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--year", "2024", "--output", str(out), "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     docx = out / "2024" / "宝教〔2024〕1号.docx"
-    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "--import", str(docx), "--year", "2030",
-                        "--content", str(tmp_path / "content")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--import",
+            str(docx),
+            "--year",
+            "2030",
+            "--content",
+            str(tmp_path / "content"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     assert "一级标题 7 个，条目 32 条，附件 1 个，脚注 3 个" in r.stdout, r.stdout
-    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", "2030", "--content", str(tmp_path / "content"),
-                        "--output", str(out), "-q"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--year",
+            "2030",
+            "--content",
+            str(tmp_path / "content"),
+            "--output",
+            str(out),
+            "-q",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
-    a = subprocess.run(["pdftotext", "-layout", str(out / "2024" / "宝教〔2024〕1号.pdf"), "-"], capture_output=True, text=True)
-    b = subprocess.run(["pdftotext", "-layout", str(out / "2030" / "宝教〔2024〕1号.pdf"), "-"], capture_output=True, text=True)
+    a = subprocess.run(
+        ["pdftotext", "-layout", str(out / "2024" / "宝教〔2024〕1号.pdf"), "-"], capture_output=True, text=True
+    )
+    b = subprocess.run(
+        ["pdftotext", "-layout", str(out / "2030" / "宝教〔2024〕1号.pdf"), "-"], capture_output=True, text=True
+    )
     assert a.stdout == b.stdout
 
 
@@ -106,6 +154,7 @@ def typed_draft(path: Path) -> None:
     indentation, stray blank paragraphs, 抄送 and 印发 typed at the end."""
     from docx import Document
     from docx.shared import Pt, RGBColor
+
     d = Document()
 
     def para(text: str, bold_prefix: str = "", size: float | None = None, red: bool = False):
@@ -128,7 +177,9 @@ def typed_draft(path: Path) -> None:
     para("各中小学、幼儿园：")
     para("　　为切实做好校园安全工作，经研究，决定开展校园安全专项检查。现将有关事项通知如下。")
     para("一、检查内容", size=16)
-    para("", )
+    para(
+        "",
+    )
     para("　　1、", bold_prefix="")
     d.paragraphs[-1].runs[0].text = "　　1、"
     r = d.paragraphs[-1].add_run("消防安全。")
@@ -165,8 +216,10 @@ def test_a_draft_typed_by_hand_imports_with_its_structure(tmp_path):
     assert n["正文"] == ["为切实做好校园安全工作，经研究，决定开展校园安全专项检查。现将有关事项通知如下。"]
     parts = n["部分"]
     assert [p["标题"] for p in parts] == ["检查内容", "工作要求"]  # typed 一、 became structure
-    assert parts[0]["条目"] == [{"要点": "消防安全。", "内容": "检查消防设施是否完好，疏散通道是否畅通。"},
-                              {"要点": "食品安全。", "内容": "检查食堂食品安全管理制度落实情况。"}]  # 1、 → items, bold → 要点
+    assert parts[0]["条目"] == [
+        {"要点": "消防安全。", "内容": "检查消防设施是否完好，疏散通道是否畅通。"},
+        {"要点": "食品安全。", "内容": "检查食堂食品安全管理制度落实情况。"},
+    ]  # 1、 → items, bold → 要点
     assert parts[1]["导语"] == "各单位要高度重视，认真组织自查。"
     assert n["发文机关署名"] == "上海市宝山区教育局" and str(n["成文日期"]) == "2026-03-02"
     assert n["附注"] == "联系人：张敏，电话：56781234"
@@ -184,10 +237,24 @@ def test_a_draft_typed_by_hand_imports_with_its_structure(tmp_path):
 
 def soffice_convert(src: Path, out_dir: Path, fmt: str = "docx") -> Path:
     from gongwen.libreoffice import soffice
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation={(out_dir / 'profile').as_uri()}",
-                        "--convert-to", fmt, "--outdir", str(out_dir), str(src)], capture_output=True, text=True,
-                       timeout=180)
+    r = subprocess.run(
+        [
+            soffice(),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(out_dir / 'profile').as_uri()}",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out_dir),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     path = out_dir / (src.stem + "." + fmt)
     assert r.returncode == 0 and path.exists(), r.stderr
     return path
@@ -195,12 +262,15 @@ def soffice_convert(src: Path, out_dir: Path, fmt: str = "docx") -> Path:
 
 def test_a_plain_text_draft_converted_by_libreoffice(tmp_path):
     txt = tmp_path / "工作要点.txt"
-    txt.write_text("上海市宝山区教育局文件\n宝教〔2026〕5号\n2026年宝山区教育工作要点\n"
-                   "2026年，宝山教育将坚持稳中求进，推进教育高质量发展。\n"
-                   "一、加强党的建设\n1.强化理论武装。深入学习贯彻党的二十大精神。\n2.加强基层党组织建设。推进党建品牌创建。\n"
-                   "二、深化教育改革\n（一）推进课程改革\n3.落实新课程方案。开展新课程新教材实施示范区建设。\n"
-                   "（1）小学阶段。推进幼小衔接。\n（2）初中阶段。推进作业改革。\n"
-                   "上海市宝山区教育局\n2026年2月20日\n", encoding="utf-8")
+    txt.write_text(
+        "上海市宝山区教育局文件\n宝教〔2026〕5号\n2026年宝山区教育工作要点\n"
+        "2026年，宝山教育将坚持稳中求进，推进教育高质量发展。\n"
+        "一、加强党的建设\n1.强化理论武装。深入学习贯彻党的二十大精神。\n2.加强基层党组织建设。推进党建品牌创建。\n"
+        "二、深化教育改革\n（一）推进课程改革\n3.落实新课程方案。开展新课程新教材实施示范区建设。\n"
+        "（1）小学阶段。推进幼小衔接。\n（2）初中阶段。推进作业改革。\n"
+        "上海市宝山区教育局\n2026年2月20日\n",
+        encoding="utf-8",
+    )
     docx = soffice_convert(txt, tmp_path / "lo")
     result, _ = import_into(docx, tmp_path, "2026")
     n = result.notice
@@ -226,6 +296,7 @@ def built_2024(tmp_path) -> Path:
 def test_our_docx_edited_with_python_docx(built_2024, tmp_path):
     """Text changed, an item deleted, an item added, an item moved, direct formatting applied."""
     from docx import Document
+
     d = Document(str(built_2024))
     paras = d.paragraphs
     items = [p for p in paras if p.style.style_id == "GwItem"]
@@ -237,6 +308,7 @@ def test_our_docx_edited_with_python_docx(built_2024, tmp_path):
     new = copy.deepcopy(items[3]._p)
     items[3]._p.addnext(new)
     from docx.text.paragraph import Paragraph
+
     np_ = Paragraph(new, items[3]._parent)
     for r in np_.runs:  # the number is Word's own: the clerk types only the words
         r.text = ""
@@ -254,7 +326,9 @@ def test_our_docx_edited_with_python_docx(built_2024, tmp_path):
     leads1 = [i["要点"] for i in part1[0]["条目"]]
     assert "推进心育大健康试点工作。" not in leads1  # deleted
     assert "开展人工智能教育试点。" in leads1  # added, with its bold lead
-    assert part1[1]["条目"][0]["要点"] == "做好科学教育“加法”。" or "做好科学教育" in part1[1]["条目"][0]["要点"]  # moved
+    assert (
+        part1[1]["条目"][0]["要点"] == "做好科学教育“加法”。" or "做好科学教育" in part1[1]["条目"][0]["要点"]
+    )  # moved
     assert "全面完善学校体育" in part1[0]["条目"][1]["内容"]
     doc = resolve(load_year(target)[0])
     assert len(doc.footnotes) == 3  # real footnotes kept through the edit
@@ -266,7 +340,9 @@ def test_tracked_changes_are_accepted_and_deleted_text_never_imported(built_2024
     doc = etree.fromstring(parts["word/document.xml"])
     target = next(t for t in doc.iter(q("t")) if t.text and "继续推进落实中小学党组织领导的校长负责制" in t.text)
     run = target.getparent()
-    dele = etree.SubElement(run.getparent(), q("del"), {q("id"): "901", q("author"): "审稿", q("date"): "2024-01-01T00:00:00Z"})
+    dele = etree.SubElement(
+        run.getparent(), q("del"), {q("id"): "901", q("author"): "审稿", q("date"): "2024-01-01T00:00:00Z"}
+    )
     r2 = copy.deepcopy(run)
     for t in r2.iter(q("t")):
         t.tag = q("delText")
@@ -305,8 +381,9 @@ def test_our_docx_resaved_by_libreoffice(built_2024, tmp_path):
 
 
 def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_bad_files_get_a_clear_message_and_no_folder(tmp_path):

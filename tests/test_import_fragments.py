@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args):
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 def word_list_fragment(path: Path, paragraphs: list[tuple[str, str]]) -> None:
@@ -28,14 +29,18 @@ def word_list_fragment(path: Path, paragraphs: list[tuple[str, str]]) -> None:
     一、 list), 'item' (an automatic 1. list, the lead in bold) or 'body'."""
     from docx import Document
     from docx.oxml import parse_xml
+
     d = Document()
     numbering = d.part.numbering_part.element
     W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    numbering.append(parse_xml(
-        f'<w:abstractNum {W} w:abstractNumId="90"><w:multiLevelType w:val="multilevel"/>'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/>'
-        '<w:lvlRestart w:val="0"/></w:lvl></w:abstractNum>'))
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum {W} w:abstractNumId="90"><w:multiLevelType w:val="multilevel"/>'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/>'
+            '<w:lvlRestart w:val="0"/></w:lvl></w:abstractNum>'
+        )
+    )
     numbering.append(parse_xml(f'<w:num {W} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
     for kind, text in paragraphs:
         if kind == "body":
@@ -43,7 +48,9 @@ def word_list_fragment(path: Path, paragraphs: list[tuple[str, str]]) -> None:
             continue
         p = d.add_paragraph(style="Heading 1" if kind == "part" else None)
         ppr = p._p.get_or_add_pPr()
-        ppr.append(parse_xml(f'<w:numPr {W}><w:ilvl w:val="{0 if kind == "part" else 1}"/><w:numId w:val="90"/></w:numPr>'))
+        ppr.append(
+            parse_xml(f'<w:numPr {W}><w:ilvl w:val="{0 if kind == "part" else 1}"/><w:numId w:val="90"/></w:numPr>')
+        )
         if kind == "item":
             lead, _, rest = text.partition("。")
             p.add_run(lead + "。").bold = True
@@ -53,11 +60,17 @@ def word_list_fragment(path: Path, paragraphs: list[tuple[str, str]]) -> None:
     d.save(path)
 
 
-PARTS = [("part", "加强校园安全管理"), ("item", "健全安全责任体系。压实学校安全主体责任，逐级签订责任书。"),
-         ("item", "开展隐患排查整治。每月开展一次全覆盖排查，建立整改台账。"),
-         ("part", "推进平安校园建设"), ("item", "建设智慧安防平台。实现视频监控全覆盖并接入区平台。")]
-ITEMS = [("item", "开展心理健康月活动。组织全区中小学开展主题活动。"),
-         ("item", "加强心理教师培训。分层分类开展专题培训。")]
+PARTS = [
+    ("part", "加强校园安全管理"),
+    ("item", "健全安全责任体系。压实学校安全主体责任，逐级签订责任书。"),
+    ("item", "开展隐患排查整治。每月开展一次全覆盖排查，建立整改台账。"),
+    ("part", "推进平安校园建设"),
+    ("item", "建设智慧安防平台。实现视频监控全覆盖并接入区平台。"),
+]
+ITEMS = [
+    ("item", "开展心理健康月活动。组织全区中小学开展主题活动。"),
+    ("item", "加强心理教师培训。分层分类开展专题培训。"),
+]
 
 
 @pytest.fixture
@@ -83,9 +96,13 @@ def test_a_fragment_without_into_becomes_an_attachment_file_to_list(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "标题: （请填写附件标题）" in text and "发文机关标志" not in text
     import yaml
+
     data = yaml.safe_load(text)
     assert [p["标题"] for p in data["部分"]] == ["加强校园安全管理", "推进平安校园建设"]
-    assert data["部分"][0]["条目"][1] == {"要点": "开展隐患排查整治。", "内容": "每月开展一次全覆盖排查，建立整改台账。"}
+    assert data["部分"][0]["条目"][1] == {
+        "要点": "开展隐患排查整治。",
+        "内容": "每月开展一次全覆盖排查，建立整改台账。",
+    }
     # a second import of the same file is refused unless forced
     r = run("--import", str(frag), "--year", "2030", "--content", str(content))
     assert r.returncode == 2 and "已经存在" in r.stderr
@@ -97,8 +114,18 @@ def test_parts_merge_after_a_named_part_and_everything_else_stays(year_2030, tmp
     att = year_2030 / "2030" / "attachment.yaml"
     before = att.read_text(encoding="utf-8")
     old = built(year_2030)
-    r = run("--import", str(frag), "--year", "2030", "--content", str(year_2030), "--into", "attachment.yaml",
-            "--after", "二")
+    r = run(
+        "--import",
+        str(frag),
+        "--year",
+        "2030",
+        "--content",
+        str(year_2030),
+        "--into",
+        "attachment.yaml",
+        "--after",
+        "二",
+    )
     assert r.returncode == 0, r.stderr
     assert "并入 attachment.yaml：“二”之后" in r.stdout and "可以生成了" in r.stdout, r.stdout
     after = att.read_text(encoding="utf-8")
@@ -124,21 +151,46 @@ def test_items_merge_after_a_numbered_item_or_at_the_end_of_a_part(year_2030, tm
     frag = tmp_path / "德育科稿.docx"
     word_list_fragment(frag, ITEMS)
     old = built(year_2030)
-    r = run("--import", str(frag), "--year", "2030", "--content", str(year_2030), "--into", "attachment.yaml",
-            "--after", "5")
+    r = run(
+        "--import",
+        str(frag),
+        "--year",
+        "2030",
+        "--content",
+        str(year_2030),
+        "--into",
+        "attachment.yaml",
+        "--after",
+        "5",
+    )
     assert r.returncode == 0, r.stderr
     doc = built(year_2030)
     leads = ["".join(x.text for x in i.heading) for i in doc.items]
     assert leads[5:7] == ["开展心理健康月活动。", "加强心理教师培训。"]
-    assert leads[4] == "".join(x.text for x in old.items[4].heading) and leads[7] == "".join(x.text for x in old.items[5].heading)
+    assert leads[4] == "".join(x.text for x in old.items[4].heading) and leads[7] == "".join(
+        x.text for x in old.items[5].heading
+    )
     assert [i.label for i in doc.items] == [f"{k}." for k in range(1, len(old.items) + 3)]
     # at the end of part 二
-    r = run("--import", str(frag), "--year", "2030", "--content", str(year_2030), "--into", "attachment.yaml",
-            "--after", "二")
+    r = run(
+        "--import",
+        str(frag),
+        "--year",
+        "2030",
+        "--content",
+        str(year_2030),
+        "--into",
+        "attachment.yaml",
+        "--after",
+        "二",
+    )
     assert r.returncode == 0, r.stderr
     doc = built(year_2030)
     two = doc.attachments[0].parts[1]
-    assert ["".join(x.text for x in i.heading) for i in two.children[-2:]] == ["开展心理健康月活动。", "加强心理教师培训。"]
+    assert ["".join(x.text for x in i.heading) for i in two.children[-2:]] == [
+        "开展心理健康月活动。",
+        "加强心理教师培训。",
+    ]
 
 
 def test_a_merge_that_does_not_fit_changes_nothing(year_2030, tmp_path):
@@ -146,11 +198,31 @@ def test_a_merge_that_does_not_fit_changes_nothing(year_2030, tmp_path):
     before = att.read_bytes()
     frag = tmp_path / "片段.docx"
     word_list_fragment(frag, PARTS)
-    r = run("--import", str(frag), "--year", "2030", "--content", str(year_2030), "--into", "attachment.yaml",
-            "--after", "12")
+    r = run(
+        "--import",
+        str(frag),
+        "--year",
+        "2030",
+        "--content",
+        str(year_2030),
+        "--into",
+        "attachment.yaml",
+        "--after",
+        "12",
+    )
     assert r.returncode != 0 and "不能放在条目“12”之后" in r.stderr and "Traceback" not in r.stderr, r.stderr
-    r = run("--import", str(frag), "--year", "2030", "--content", str(year_2030), "--into", "attachment.yaml",
-            "--after", "十五")
+    r = run(
+        "--import",
+        str(frag),
+        "--year",
+        "2030",
+        "--content",
+        str(year_2030),
+        "--into",
+        "attachment.yaml",
+        "--after",
+        "十五",
+    )
     assert r.returncode != 0 and "没有这个序号" in r.stderr and "二、" not in r.stderr, r.stderr
     r = run("--import", str(frag), "--year", "2030", "--content", str(year_2030), "--into", "../../etc/passwd")
     assert r.returncode != 0 and "没有附件文件" in r.stderr
@@ -160,6 +232,7 @@ def test_a_merge_that_does_not_fit_changes_nothing(year_2030, tmp_path):
     # a whole notice is not a fragment
     from gongwen.docx import DocxWriter
     from gongwen.house import load_house
+
     h = load_house()
     ours = tmp_path / "ours.docx"
     ours.write_bytes(DocxWriter(resolve(load_year(ROOT / "content" / "2024")[0], h), h).build())

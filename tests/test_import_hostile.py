@@ -44,18 +44,20 @@ def run_measured(*args) -> tuple[subprocess.CompletedProcess, float, float]:
 
 def minimal_docx(body_xml: str, *, prologue: str = "", extra: dict | None = None) -> bytes:
     """A DOCX with the given document.xml body (and prologue before the root element)."""
-    doc = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prologue}'
-           '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-           f'<w:body>{body_xml}<w:sectPr/></w:body></w:document>')
+    doc = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prologue}'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{body_xml}<w:sectPr/></w:body></w:document>"
+    )
     parts = {
         "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-                               'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
-                               'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="'
-                               'application/xml"/><Override PartName="/word/document.xml" ContentType="application/'
-                               'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+        'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="'
+        'application/xml"/><Override PartName="/word/document.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
         "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                       'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-                       'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
         "word/document.xml": doc,
         **(extra or {}),
     }
@@ -82,6 +84,7 @@ def office_files(tmp_path_factory) -> dict[str, Path]:
     """A real .doc and .odt (LibreOffice), the .doc renamed .wps, a DOCX encrypted as Word does."""
     from docx import Document
     from gongwen.libreoffice import soffice
+
     d = tmp_path_factory.mktemp("office")
     src = d / "稿件.docx"
     doc = Document()
@@ -90,8 +93,21 @@ def office_files(tmp_path_factory) -> dict[str, Path]:
     doc.save(src)
     out = {}
     for fmt in ("doc", "odt"):
-        r = subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation={(d / 'p').as_uri()}",
-                            "--convert-to", fmt, "--outdir", str(d / fmt), str(src)], capture_output=True, timeout=180)
+        r = subprocess.run(
+            [
+                soffice(),
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation={(d / 'p').as_uri()}",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(d / fmt),
+                str(src),
+            ],
+            capture_output=True,
+            timeout=180,
+        )
         assert r.returncode == 0
         out[fmt] = d / fmt / f"稿件.{fmt}"
     wps = d / "稿件.wps"
@@ -101,6 +117,7 @@ def office_files(tmp_path_factory) -> dict[str, Path]:
     renamed.write_bytes(out["doc"].read_bytes())
     out["renamed"] = renamed
     import msoffcrypto.format.ooxml
+
     enc = d / "加密.docx"
     with open(src, "rb") as f, open(enc, "wb") as g:
         msoffcrypto.format.ooxml.OOXMLFile(f).encrypt("password", g)
@@ -111,14 +128,23 @@ def office_files(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-@pytest.mark.parametrize("kind,words", [
-    ("doc", "旧版 Word（.doc）或 WPS 文字（.wps）"), ("wps", "旧版 Word（.doc）或 WPS 文字（.wps）"),
-    ("renamed", "旧版 Word（.doc）或 WPS 文字（.wps）"), ("encrypted", "设有打开密码"), ("odt", "OpenDocument"),
-    ("pdf", "PDF 文件")])
+@pytest.mark.parametrize(
+    "kind,words",
+    [
+        ("doc", "旧版 Word（.doc）或 WPS 文字（.wps）"),
+        ("wps", "旧版 Word（.doc）或 WPS 文字（.wps）"),
+        ("renamed", "旧版 Word（.doc）或 WPS 文字（.wps）"),
+        ("encrypted", "设有打开密码"),
+        ("odt", "OpenDocument"),
+        ("pdf", "PDF 文件"),
+    ],
+)
 def test_files_that_are_not_docx_are_named_and_told_what_to_do(office_files, kind, words, tmp_path):
     content = tmp_path / "content"
-    for args in (("--import", str(office_files[kind]), "--year", "2031", "--content", str(content)),
-                 ("--check-file", str(office_files[kind]))):
+    for args in (
+        ("--import", str(office_files[kind]), "--year", "2031", "--content", str(content)),
+        ("--check-file", str(office_files[kind])),
+    ):
         r, _, _ = run_measured(*args)
         assert r.returncode != 0 and words in r.stderr, r.stderr
         assert "Traceback" not in r.stderr and "程序内部错误" not in r.stderr
@@ -132,19 +158,29 @@ def test_files_that_are_not_docx_are_named_and_told_what_to_do(office_files, kin
 def hostile_cases(secret: Path) -> dict[str, tuple[bytes, str]]:
     """name → (file bytes, words the refusal must contain)."""
     entity = f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "file://{secret}">]>'
-    lol = ('<!DOCTYPE w:document [<!ENTITY a "啊啊啊啊啊啊啊啊啊啊">' +
-           "".join(f'<!ENTITY {chr(98 + k)} "{("&" + chr(97 + k) + ";") * 10}">' for k in range(9)) + "]>")
+    lol = (
+        '<!DOCTYPE w:document [<!ENTITY a "啊啊啊啊啊啊啊啊啊啊">'
+        + "".join(f'<!ENTITY {chr(98 + k)} "{("&" + chr(97 + k) + ";") * 10}">' for k in range(9))
+        + "]>"
+    )
     cases = {
         "外部实体": (minimal_docx(para("宝教〔2026〕3号") + para("&x;"), prologue=entity), "DOCTYPE"),
         "实体炸弹": (minimal_docx(para("&j;"), prologue=lol), "DOCTYPE"),
         "注释后的实体": (minimal_docx(para("&x;"), prologue="<!--" + "注" * 25000 + "-->" + entity), "DOCTYPE"),
-        "样式中的实体": (minimal_docx(para("正文"), extra={
-            "word/_rels/document.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.'
-            'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-            'officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
-            "word/styles.xml": f'<?xml version="1.0"?>{entity}<w:styles xmlns:w="http://schemas.openxmlformats.org/'
-                               'wordprocessingml/2006/main"><w:style w:styleId="a"><w:name w:val="&x;"/></w:style>'
-                               '</w:styles>'}), "DOCTYPE"),
+        "样式中的实体": (
+            minimal_docx(
+                para("正文"),
+                extra={
+                    "word/_rels/document.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.'
+                    'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                    'officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
+                    "word/styles.xml": f'<?xml version="1.0"?>{entity}<w:styles xmlns:w="http://schemas.openxmlformats.org/'
+                    'wordprocessingml/2006/main"><w:style w:styleId="a"><w:name w:val="&x;"/></w:style>'
+                    "</w:styles>",
+                },
+            ),
+            "DOCTYPE",
+        ),
     }
     # a part that inflates to 110 MB from a few hundred KB (the directory tells the truth)
     bomb = minimal_docx(para("宝教〔2026〕3号") + "<w:p><w:r><w:t>" + "啊" * (110 * 2**20 // 3) + "</w:t></w:r></w:p>")
@@ -168,8 +204,10 @@ def hostile_cases(secret: Path) -> dict[str, tuple[bytes, str]]:
     cases["段落过多"] = (minimal_docx("<w:p/>" * 50001), "50000 段")
     cases["不是 XML"] = (minimal_docx(para("正文") + "<w:p>"), "不是合法的 XML")
     deep = 120  # tables in tables: 360 levels of elements
-    cases["嵌套过深"] = (minimal_docx("<w:tbl><w:tr><w:tc>" * deep + para("深") + "</w:tc></w:tr></w:tbl>" * deep
-                                  + "<w:p/>"), "嵌套超过 256 层")
+    cases["嵌套过深"] = (
+        minimal_docx("<w:tbl><w:tr><w:tc>" * deep + para("深") + "</w:tc></w:tr></w:tbl>" * deep + "<w:p/>"),
+        "嵌套超过 256 层",
+    )
     return cases
 
 
@@ -183,7 +221,9 @@ def test_hostile_docx_refused_in_bounded_time_and_memory(secret_file, tmp_path):
             r, secs, rss = run_measured(*args)
             assert r.returncode != 0, (name, r.stdout, r.stderr)
             assert words in r.stderr and name and "Traceback" not in r.stderr and "程序内部错误" not in r.stderr, (
-                name, r.stderr)
+                name,
+                r.stderr,
+            )
             assert f.name in r.stderr  # the refusal names the file
             assert SECRET not in r.stdout + r.stderr, name  # no entity was ever expanded
             assert "啊啊啊啊啊啊啊啊啊啊啊" not in r.stdout + r.stderr, name
@@ -196,6 +236,7 @@ def test_a_long_but_real_draft_is_read_in_bounded_time_and_memory(tmp_path):
     8.5 s and 120 MB alone on the 2-core machine, most of it PyYAML's pure-Python emitter; held to 30 s
     and 300 MB, since the whole suite runs beside it)."""
     from gongwen.source.wordml import chinese_number
+
     out = [para("上海市宝山区教育局文件"), para("宝教〔2026〕3号"), para("关于印发工作要点的通知"), para("各中小学：")]
     n = 0
     for a in range(1, 400):

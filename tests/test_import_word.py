@@ -59,8 +59,9 @@ def assert_subset(got, want, path: str = "") -> None:
             assert_subset(got[key], value, where)
     elif isinstance(want, list):
         assert isinstance(got, list), f"{path or '/'}: expected a list of {len(want)}, got {got!r}"
-        assert len(got) == len(want), (f"{path or '/'}: {len(got)} elements, expected {len(want)}:\n"
-                                       f"  got  {got!r}\n  want {want!r}")
+        assert len(got) == len(want), (
+            f"{path or '/'}: {len(got)} elements, expected {len(want)}:\n  got  {got!r}\n  want {want!r}"
+        )
         for k, (g, w_) in enumerate(zip(got, want)):
             assert_subset(g, w_, f"{path}[{k}]")
     else:
@@ -86,7 +87,9 @@ ZH_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四
 
 def arabic_dates(text: str) -> str:
     """二〇二五年一月十日 → 2025年1月10日 (how a date is typed does not matter to “nothing lost”)."""
-    return ZH_DATE.sub(lambda m: f"{_zh_number(m.group(1))}年{_zh_number(m.group(2))}月{_zh_number(m.group(3))}日", text)
+    return ZH_DATE.sub(
+        lambda m: f"{_zh_number(m.group(1))}年{_zh_number(m.group(2))}月{_zh_number(m.group(3))}日", text
+    )
 
 
 def strings(node):
@@ -136,9 +139,9 @@ def pieces(line: str, anchors: bool = True) -> list[str]:
     for piece in SEP.split(line):
         for word in FRAMING:
             if piece.startswith(word):
-                piece = piece[len(word):]
+                piece = piece[len(word) :]
             if piece.endswith(word):
-                piece = piece[:-len(word)]
+                piece = piece[: -len(word)]
         if len(piece) >= 2:
             out.append(piece)
     return out
@@ -212,9 +215,23 @@ def lo_text(drafts, lo_profile, tmp_path_factory) -> dict[str, str]:
         pytest.skip("LibreOffice (soffice) is not installed")
     out_dir = tmp_path_factory.mktemp("word-drafts-text")
     files = [str(path) for path, _ in drafts.values()]
-    proc = subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation={lo_profile.as_uri()}",
-                           "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(out_dir), *files],
-                          capture_output=True, text=True, timeout=600, check=False)
+    proc = subprocess.run(
+        [
+            soffice(),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={lo_profile.as_uri()}",
+            "--convert-to",
+            "txt:Text (encoded):UTF8",
+            "--outdir",
+            str(out_dir),
+            *files,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     texts = {}
     for name, (path, _) in drafts.items():
         txt = out_dir / (path.stem + ".txt")
@@ -231,6 +248,7 @@ def imported(drafts):
     def get(name):
         if name not in cache:
             from gongwen.source.docx_import import import_docx
+
             cache[name] = import_docx(drafts[name][0])
         return cache[name]
 
@@ -246,6 +264,7 @@ def test_draft_is_valid_wordprocessingml(name, drafts):
     children in schema order; every relationship has its part and every part a content type."""
     from conftest import wml_order_problems
     from ooxml_validate import validate_docx
+
     path, _ = draft(drafts, name)
     problems = [x for x in validate_docx(path) if "no schema for content type" not in x]  # w15 parts
     problems += [x for x in wml_order_problems(path) if "tblStylePr after tblStylePr" not in x]  # repeatable
@@ -284,9 +303,14 @@ def _text(p) -> str:
 
 
 POSITION_HOLDS = {
-    "目录": lambda p: _text(p) == "目录" and any(g.get(f"{{{W}}}val") == "Table of Contents"
-                                               for a in p.iterancestors(f"{{{W}}}sdt")
-                                               for g in a.iter(f"{{{W}}}docPartGallery")),
+    "目录": lambda p: (
+        _text(p) == "目录"
+        and any(
+            g.get(f"{{{W}}}val") == "Table of Contents"
+            for a in p.iterancestors(f"{{{W}}}sdt")
+            for g in a.iter(f"{{{W}}}docPartGallery")
+        )
+    ),
     "批注": lambda p: next(p.iter(f"{{{W}}}commentReference"), None) is not None,
     "图片": lambda p: next(p.iter("{http://schemas.openxmlformats.org/drawingml/2006/picture}pic"), None) is not None,
     "表格": lambda p: next(p.iterancestors(f"{{{W}}}tbl"), None) is not None,
@@ -317,7 +341,9 @@ def test_lo_shows_the_numbers(name, drafts, lo_text):
 def _note_texts(path: Path) -> str:
     with zipfile.ZipFile(path) as z:
         parts = [n for n in ("word/footnotes.xml", "word/endnotes.xml") if n in z.namelist()]
-        return squash("".join("".join(t.text or "" for t in etree.fromstring(z.read(n)).iter(f"{{{W}}}t")) for n in parts))
+        return squash(
+            "".join("".join(t.text or "" for t in etree.fromstring(z.read(n)).iter(f"{{{W}}}t")) for n in parts)
+        )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -407,8 +433,9 @@ def test_import_reports_what_it_skipped(name, drafts, imported):
         assert text.count(squash(s)) == 1, f"{s!r} imported {text.count(squash(s))} times"
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if n not in ("items_continue_across_parts", "lo_html_lists",
-                                                                "tracked_changes")])
+@pytest.mark.parametrize(
+    "name", [n for n in NAMES if n not in ("items_continue_across_parts", "lo_html_lists", "tracked_changes")]
+)
 def test_import_numbers_as_lo_shows(name, drafts, lo_text, imported):
     """The numbers the imported structure is printed with (labels from 部分/小节/条目/分项 and 条目编号) are the
     numbers LibreOffice shows at the line starts of the draft. (Left out: the drafts where LibreOffice shows
@@ -436,7 +463,9 @@ def test_nothing_lost_in_silence(name, drafts, lo_text, imported):
     for line in shown.splitlines():
         if TOC_ENTRY.search(line):
             line = TOC_ENTRY.sub("", line)
-        lost += [f"{piece!r} in “{line.strip()[:30]}”" for piece in pieces(line) if piece not in text and piece not in said]
+        lost += [
+            f"{piece!r} in “{line.strip()[:30]}”" for piece in pieces(line) if piece not in text and piece not in said
+        ]
     assert lost == [], "lost in silence:\n" + "\n".join(lost)
 
 
@@ -448,17 +477,28 @@ def test_the_built_pdf_shows_the_numbers_the_draft_shows(drafts, lo_text, tmp_pa
 
     import pdfplumber
     from conftest import ROOT, text_lines
+
     path, _ = draft(drafts, "heading_styles_list")
     content, out = tmp_path / "content", tmp_path / "out"
     build = [sys.executable, str(ROOT / "build.py")]
-    r = subprocess.run(build + ["--import", str(path), "--year", "2031", "--content", str(content)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        build + ["--import", str(path), "--year", "2031", "--content", str(content)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0 and "「版记」缺少必填项" in r.stdout, r.stdout + r.stderr  # the draft has none
     notice = content / "2031" / "notice.yaml"
     with notice.open("a", encoding="utf-8") as f:  # what the clerk adds, as the report asks
         f.write("\n版记:\n  印发机关: 上海市宝山区教育局办公室\n  印发日期: 2025-02-10\n")
-    r = subprocess.run(build + ["--year", "2031", "--content", str(content), "--output", str(out), "--format", "pdf",
-                                "-q"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        build + ["--year", "2031", "--content", str(content), "--output", str(out), "--format", "pdf", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     with pdfplumber.open(next((out / "2031").glob("*.pdf"))) as pdf:
         lines = [ln.text for page in pdf.pages for ln in text_lines(page)]

@@ -30,18 +30,30 @@ def ofd_pages(ofd_path):
     """Per page (in order): the text objects easyofd reads — (baseline mm, x mm, text, size mm, colour) —
     and its path objects."""
     import logging
+
     logging.disable(logging.WARNING)
     from loguru import logger
+
     logger.remove()
     from easyofd.ofd import OFD
+
     o = OFD()
     o.read(str(ofd_path), fmt="path")
     doc = o.data[0]
     pages = []
     for k in sorted(doc["page_info"]):
         info = doc["page_info"][k]
-        texts = [(t["pos"][1] + float(t["Y"] or 0), t["pos"][0], t["text"], t["size"], t["color"],
-                  [float(v) for v in (t["DeltaX"] or "").split()]) for t in info["text_list"]]
+        texts = [
+            (
+                t["pos"][1] + float(t["Y"] or 0),
+                t["pos"][0],
+                t["text"],
+                t["size"],
+                t["color"],
+                [float(v) for v in (t["DeltaX"] or "").split()],
+            )
+            for t in info["text_list"]
+        ]
         pages.append({"texts": texts, "paths": info["line_list"], "size": doc["page_size"][k]})
     return pages
 
@@ -80,8 +92,12 @@ def test_mark_number_and_red_rule_stand_where_the_pdf_has_them(ofd_pages, pdf):
     assert abs(o_mark[0] - mark.baseline) < 0.5 and abs(o_mark[1] - mark.x0) < 0.5, (o_mark, mark.baseline, mark.x0)
     assert abs(o_num[0] - number.baseline) < 0.5 and abs(o_num[1] - number.x0) < 0.5
     assert tuple(o_mark[4]) == ("255", "0", "0")  # the mark red, as the PDF's
-    red = [r for r in page.rects + page.lines if r.get("non_stroking_color") in ((1, 0, 0), [1, 0, 0], (1.0, 0.0, 0.0))
-           or r.get("stroking_color") in ((1, 0, 0), [1, 0, 0])]
+    red = [
+        r
+        for r in page.rects + page.lines
+        if r.get("non_stroking_color") in ((1, 0, 0), [1, 0, 0], (1.0, 0.0, 0.0))
+        or r.get("stroking_color") in ((1, 0, 0), [1, 0, 0])
+    ]
     assert red, "the PDF's red rule"
     top = min(mm(r["top"]) for r in red)
     o_rule = next(p for p in ofd_pages[0]["paths"] if p["FillColor"] == ["255", "0", "0"])
@@ -100,8 +116,9 @@ def test_each_glyph_stands_where_the_pdf_draws_it(ofd_pages, pdf):
             xs = [x0]
             for d in deltas:
                 xs.append(xs[-1] + d)
-            line = sorted((c for c in chars if abs(mm(c["bottom"]) - base) < 2.5 and c["text"] in text),
-                          key=lambda c: c["x0"])
+            line = sorted(
+                (c for c in chars if abs(mm(c["bottom"]) - base) < 2.5 and c["text"] in text), key=lambda c: c["x0"]
+            )
             pdf_x = {}
             for c in line:
                 pdf_x.setdefault(c["text"], []).append(mm(c["x0"]))
@@ -120,16 +137,25 @@ def test_docinfo_names_the_document_and_the_bytes_are_stable(ofd_path, pdf_path,
     from lxml import etree
 
     from conftest import ROOT
+
     with zipfile.ZipFile(ofd_path) as z:
         root = etree.fromstring(z.read("OFD.xml"), etree.XMLParser(resolve_entities=False, no_network=True))
         names = z.namelist()
     ns = {"ofd": "http://www.ofdspec.org/2016"}
-    assert root.findtext(".//ofd:Title", namespaces=ns) == "上海市宝山区教育局关于下发《上海市宝山区教育局2024年工作意见》的通知"
+    assert (
+        root.findtext(".//ofd:Title", namespaces=ns)
+        == "上海市宝山区教育局关于下发《上海市宝山区教育局2024年工作意见》的通知"
+    )
     assert root.findtext(".//ofd:Author", namespaces=ns) == "上海市宝山区教育局"
     assert root.findtext(".//ofd:Subject", namespaces=ns) == "宝教〔2024〕1号"
     assert root.findtext(".//ofd:CreationDate", namespaces=ns) == "2024-02-04"
     assert any(n.startswith("Doc_0/Res/font_") for n in names)
-    r = subprocess.run([sys.executable, "build.py", "--year", "2024", "--output", str(tmp_path), "--format", "ofd",
-                        "-q"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "build.py", "--year", "2024", "--output", str(tmp_path), "--format", "ofd", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "2024" / ofd_path.name).read_bytes() == ofd_path.read_bytes()

@@ -12,9 +12,28 @@ import re
 import pypdf
 import pytest
 import yaml
-from conftest import (A4_PT, BODY_PT, CHARS_PER_LINE, CIRCLED, CLOSING, CONTENT_2024,
-                      FOOTNOTE_MAX_PT, LINES_PER_PAGE, PUNCT, ROOT, TYPE_BOTTOM_MM, TYPE_HEIGHT_MM,
-                      TYPE_LEFT_MM, TYPE_RIGHT_MM, TYPE_TOP_MM, TYPE_WIDTH_MM, Line, PageText, mm, squash)
+from conftest import (
+    A4_PT,
+    BODY_PT,
+    CHARS_PER_LINE,
+    CIRCLED,
+    CLOSING,
+    CONTENT_2024,
+    FOOTNOTE_MAX_PT,
+    LINES_PER_PAGE,
+    PUNCT,
+    ROOT,
+    TYPE_BOTTOM_MM,
+    TYPE_HEIGHT_MM,
+    TYPE_LEFT_MM,
+    TYPE_RIGHT_MM,
+    TYPE_TOP_MM,
+    TYPE_WIDTH_MM,
+    Line,
+    PageText,
+    mm,
+    squash,
+)
 
 PRINTED_PAGES = 17  # the printed original ends with "— 17 —"
 PITCH_MM = TYPE_HEIGHT_MM / LINES_PER_PAGE  # 10.227 mm: 22 lines fill the 225 mm 版心
@@ -32,8 +51,13 @@ CN_NUMERALS = "一二三四五六七八九十"
 SEED = ROOT / "tests" / "data" / "seed_2024.txt"
 # The seed is a text extraction of the print; five slips in it were corrected in the content: three typing
 # slips, and two ranges written with a hyphen where GB/T 15834-2011 §4.13.3.2 has the 浪纹线 (2～3个).
-SEED_CORRECTIONS = [("and", "和"), ("學", "学"), ("队伍队伍", "队伍"), ("培育2-3个", "培育2～3个"),
-                    ("新增5-6个", "新增5～6个")]
+SEED_CORRECTIONS = [
+    ("and", "和"),
+    ("學", "学"),
+    ("队伍队伍", "队伍"),
+    ("培育2-3个", "培育2～3个"),
+    ("新增5-6个", "新增5～6个"),
+]
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -80,12 +104,11 @@ def starts_paragraph_line(ln: Line) -> bool:
 def continues(ln: Line, nxt: Line) -> bool:
     """`nxt` carries on `ln`'s paragraph: both body lines, `ln` starts at the margin or the indent,
     `nxt` starts flush left (a new paragraph would be indented two characters)."""
-    return (is_text_line(ln) and is_text_line(nxt) and starts_paragraph_line(ln)
-            and near(nxt.x0, TYPE_LEFT_MM, 0.3))
+    return is_text_line(ln) and is_text_line(nxt) and starts_paragraph_line(ln) and near(nxt.x0, TYPE_LEFT_MM, 0.3)
 
 
 def text_from(flat: list[tuple[int, Line]], i: int, n: int = 4) -> str:
-    return squash("".join(ln.text for _, ln in flat[i:i + n]))
+    return squash("".join(ln.text for _, ln in flat[i : i + n]))
 
 
 def load(name: str) -> dict:
@@ -132,8 +155,9 @@ def is_footnote_block(b: str) -> bool:
 def test_every_page_is_a4_and_the_document_has_17_pages(pdf):
     assert len(pdf.pages) == PRINTED_PAGES
     for page in pdf.pages:
-        assert near(page.width, A4_PT[0], 0.5) and near(page.height, A4_PT[1], 0.5), \
+        assert near(page.width, A4_PT[0], 0.5) and near(page.height, A4_PT[1], 0.5), (
             f"page {page.page_number}: {page.width:.2f} × {page.height:.2f} pt"
+        )
 
 
 # -- 2.–4. 版头 ------------------------------------------------------------------------------------
@@ -141,8 +165,9 @@ def test_every_page_is_a4_and_the_document_has_17_pages(pdf):
 
 def test_issuer_mark_is_red_centred_and_72mm_from_the_top(pages, pdf):
     mark = find_line(pages[0], load("notice.yaml")["发文机关标志"])
-    assert all(is_red(c["non_stroking_color"]) for c in mark.ink), \
-        {c["text"]: c["non_stroking_color"] for c in mark.ink}
+    assert all(is_red(c["non_stroking_color"]) for c in mark.ink), {
+        c["text"]: c["non_stroking_color"] for c in mark.ink
+    }
     assert near(mark.centre, TYPE_CENTRE_MM, 1.0), f"mark centre {mark.centre:.2f} mm"
     assert near(mark.em_top, MARK_TOP_MM, 0.5), f"mark top edge {mark.em_top:.2f} mm"
     assert mark.x0 >= TYPE_LEFT_MM - 0.2 and mark.x1 <= TYPE_RIGHT_MM + 0.2  # one line, inside the 版心
@@ -164,8 +189,9 @@ def test_red_rule_spans_the_type_area_4mm_below_the_document_number(pdf, pages):
     assert near(mm(rule["width"]), TYPE_WIDTH_MM, 0.5), f"width {mm(rule['width']):.2f} mm"
     assert near(mm(rule["x0"]), TYPE_LEFT_MM, 0.5), f"x0 {mm(rule['x0']):.2f} mm"
     expected_top = number.em_bottom + RULE_GAP_MM
-    assert near(mm(rule["top"]), expected_top, 0.5), \
+    assert near(mm(rule["top"]), expected_top, 0.5), (
         f"rule top {mm(rule['top']):.2f} mm, 文号 em bottom + 4 mm = {expected_top:.2f} mm"
+    )
 
 
 # -- 5. the body grid: 22 lines × 28 characters ------------------------------------------------------
@@ -181,10 +207,12 @@ def test_full_body_pages_have_22_lines_at_the_grid_pitch(pages):
             # widow control: one line short only when the next page starts with the last two lines of
             # a paragraph (a continued line at the margin, then that paragraph's short last line)
             nxt = [ln for ln in pages[n].body if is_text_line(ln)]
-            assert near(nxt[0].x0, TYPE_LEFT_MM, 0.2) and near(nxt[0].x1, TYPE_RIGHT_MM, 0.3), \
+            assert near(nxt[0].x0, TYPE_LEFT_MM, 0.2) and near(nxt[0].x1, TYPE_RIGHT_MM, 0.3), (
                 f"page {n}: 21 lines, but page {n + 1} does not continue a paragraph"
-            assert nxt[1].x1 < TYPE_RIGHT_MM - 1 and nxt[1].text.endswith("。"), \
+            )
+            assert nxt[1].x1 < TYPE_RIGHT_MM - 1 and nxt[1].text.endswith("。"), (
                 f"page {n}: 21 lines, but page {n + 1}'s second line does not end the paragraph"
+            )
         else:
             assert len(lines) == LINES_PER_PAGE, f"page {n}: {len(lines)} body lines"
             full += 1
@@ -207,11 +235,15 @@ def test_body_lines_hold_at_most_28_characters_plus_one_squeezed_closing_mark(pa
         # natural width in em, not counting a closing mark squeezed in at the line end
         tail = ln.ink[:-1] if ln.ink[-1]["text"] in CLOSING else ln.ink
         natural = sum(c["width"] for c in tail if near(c["size"], BODY_PT, 0.05)) / BODY_PT
-        if len(wide) > CHARS_PER_LINE + 1 or len(ideographs) > CHARS_PER_LINE \
-                or natural > CHARS_PER_LINE + 0.05 \
-                or (len(wide) == CHARS_PER_LINE + 1 and ln.ink[-1]["text"] not in CLOSING):
-            problems.append(f"page {n}: {len(wide)} full-width, {len(ideographs)} ideographs, "
-                            f"{natural:.2f} em: {ln.text}")
+        if (
+            len(wide) > CHARS_PER_LINE + 1
+            or len(ideographs) > CHARS_PER_LINE
+            or natural > CHARS_PER_LINE + 0.05
+            or (len(wide) == CHARS_PER_LINE + 1 and ln.ink[-1]["text"] not in CLOSING)
+        ):
+            problems.append(
+                f"page {n}: {len(wide)} full-width, {len(ideographs)} ideographs, {natural:.2f} em: {ln.text}"
+            )
     assert not problems, "\n".join(problems)
 
 
@@ -245,19 +277,22 @@ def test_parts_and_items_are_numbered_in_order_at_line_starts(pages):
     items = [item for part in parts for item in part["条目"]]
     flat = body_lines(pages)
 
-    heads = [(i, m.group(1)) for i, (_, ln) in enumerate(flat)
-             if (m := re.match(rf"([{CN_NUMERALS}]+)、", ln.text))]
-    assert [label for _, label in heads] == list(CN_NUMERALS[:len(parts)])
+    heads = [(i, m.group(1)) for i, (_, ln) in enumerate(flat) if (m := re.match(rf"([{CN_NUMERALS}]+)、", ln.text))]
+    assert [label for _, label in heads] == list(CN_NUMERALS[: len(parts)])
     for (i, label), part in zip(heads, parts):
         assert near(flat[i][1].x0, INDENT_MM, 0.3), f"heading {label}、 not indented two characters"
         assert text_from(flat, i).startswith(squash(f"{label}、{part['标题']}")), text_from(flat, i)
 
-    numbered = [(i, int(m.group(1))) for i, (_, ln) in enumerate(flat)
-                if near(ln.x0, INDENT_MM, 0.3) and (m := re.match(r"(\d+)\.", ln.text))]
+    numbered = [
+        (i, int(m.group(1)))
+        for i, (_, ln) in enumerate(flat)
+        if near(ln.x0, INDENT_MM, 0.3) and (m := re.match(r"(\d+)\.", ln.text))
+    ]
     assert [num for _, num in numbered] == list(range(1, len(items) + 1))
     for (i, num), item in zip(numbered, items):
-        assert text_from(flat, i).startswith(squash(f"{num}.{item['要点']}")), \
+        assert text_from(flat, i).startswith(squash(f"{num}.{item['要点']}")), (
             f"item {num} on page {flat[i][0]}: {text_from(flat, i)[:40]}"
+        )
 
 
 # -- 7. footnotes --------------------------------------------------------------------------------
@@ -282,8 +317,7 @@ def test_footnotes_sit_at_the_foot_of_the_page_of_their_call(pages):
         marks = [ln.text[0] for ln in p.footnotes if ln.text[0] in CIRCLED]
         assert marks == sorted(marks, key=CIRCLED.index), f"page {n}: footnotes in order {marks}"
     for mark, text in zip(CIRCLED, expected):
-        calls = [(n, ln) for n, ln in body_lines(pages)
-                 for c in ln.chars if c["text"] == mark and c["size"] < BODY_PT]
+        calls = [(n, ln) for n, ln in body_lines(pages) for c in ln.chars if c["text"] == mark and c["size"] < BODY_PT]
         assert len(calls) == 1, f"call {mark}: found on {[n for n, _ in calls]}"
         call_page, host = calls[0]
         found = [(n, ls) for n, p in enumerate(pages, 1) for m, ls in footnote_texts(p).items() if m == mark]
@@ -326,9 +360,14 @@ def test_page_numbers(pages):
 
 def test_colophon_on_the_last_page(pdf, pages):
     page, last = pdf.pages[-1], pages[-1]
-    rules = sorted((r for r in page.rects if near(mm(r["width"]), TYPE_WIDTH_MM, 0.5)
-                    and mm(r["height"]) < 1 and not is_red(r["non_stroking_color"])),
-                   key=lambda r: r["top"])
+    rules = sorted(
+        (
+            r
+            for r in page.rects
+            if near(mm(r["width"]), TYPE_WIDTH_MM, 0.5) and mm(r["height"]) < 1 and not is_red(r["non_stroking_color"])
+        ),
+        key=lambda r: r["top"],
+    )
     assert len(rules) >= 2, f"{len(rules)} full-width rules on the last page"
     assert all(near(mm(r["x0"]), TYPE_LEFT_MM, 0.3) for r in rules)
     assert near(mm(rules[-1]["bottom"]), TYPE_BOTTOM_MM, 0.3), f"last rule bottom {mm(rules[-1]['bottom']):.3f}"
@@ -397,8 +436,9 @@ def test_fonts_are_embedded_and_subset(pdf_path):
                 desc = face.get("/FontDescriptor")
                 assert desc is not None, f"page {n}: {name} has no descriptor (not embedded)"
                 desc = desc.get_object()
-                assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
+                assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), (
                     f"page {n}: {name} not embedded"
+                )
                 assert re.match(r"^/[A-Z]{6}\+", name), f"page {n}: {name} has no subset tag"
                 program = next(desc[k] for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in desc)
                 # the tag alone proves little (WeasyPrint tags full fonts too): a full CJK font is
@@ -424,26 +464,37 @@ def test_report_page_ends_shared_with_the_print(pages, seed_blocks):
     start = seed_blocks.index("附件") + 2  # after the attachment label and title
     end = seed_blocks.index(notice["版记"]["印发机关"])  # the colophon
     flow = [b for b in seed_blocks[start:end] if not is_footnote_block(b)]
-    cuts = [(b, nxt) for b, nxt in zip(flow, flow[1:])
-            if not b.endswith("。") and not re.match(rf"[{CN_NUMERALS}]+、", b)]
+    cuts = [
+        (b, nxt) for b, nxt in zip(flow, flow[1:]) if not b.endswith("。") and not re.match(rf"[{CN_NUMERALS}]+、", b)
+    ]
 
     texts = [squash("".join(ln.text for ln in p.body)) for p in pages]
     full = "".join(texts)
-    ends = [sum(len(t) for t in texts[:k + 1]) for k in range(len(texts))]
+    ends = [sum(len(t) for t in texts[: k + 1]) for k in range(len(texts))]
 
     matched, close, report = 0, 0, []
     for before, after in cuts:
-        hit = next((k + 1 for k in range(len(texts) - 1)
-                    if texts[k].endswith(before[-4:]) and texts[k + 1].startswith(after[:4])), None)
+        hit = next(
+            (
+                k + 1
+                for k in range(len(texts) - 1)
+                if texts[k].endswith(before[-4:]) and texts[k + 1].startswith(after[:4])
+            ),
+            None,
+        )
         at = full.find(before[-12:] + after[:12])
         offset = None if at < 0 else min((e - (at + 12) for e in ends), key=abs)
         matched += hit is not None
         close += offset is not None and abs(offset) <= 4
-        where = f"PDF page {hit}|{hit + 1}" if hit else f"nearest PDF page end {offset:+d} chars" \
-            if offset is not None else "cut not found in the PDF text"
+        where = (
+            f"PDF page {hit}|{hit + 1}"
+            if hit
+            else f"nearest PDF page end {offset:+d} chars"
+            if offset is not None
+            else "cut not found in the PDF text"
+        )
         report.append(f"  {'✓' if hit else '✗'} …{before[-4:]}|{after[:4]}…  {where}")
-    print(f"\nprint page ends reproduced: {matched} of {len(cuts)} exactly, "
-          f"{close} within ±4 characters")
+    print(f"\nprint page ends reproduced: {matched} of {len(cuts)} exactly, {close} within ±4 characters")
     print("\n".join(report))
 
     assert len(cuts) >= 10, f"only {len(cuts)} mid-sentence page ends found in the seed"

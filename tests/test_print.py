@@ -21,8 +21,9 @@ NAME = "宝教〔2024〕1号"
 
 
 def run(*args, cwd=ROOT, timeout=300):
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def duplex_house(tmp: Path, on: bool) -> Path:
@@ -35,7 +36,9 @@ def duplex_house(tmp: Path, on: bool) -> Path:
 @pytest.fixture(scope="module")
 def variants(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("variants")
-    r = run("--year", "2024", "--output", str(out), "--variant", "print", "--variant", "archive", "--format", "pdf", "-q")
+    r = run(
+        "--year", "2024", "--output", str(out), "--variant", "print", "--variant", "archive", "--format", "pdf", "-q"
+    )
     assert r.returncode == 0, r.stderr
     return out / "2024"
 
@@ -70,6 +73,7 @@ def test_duplex_puts_the_colophon_on_an_unnumbered_even_page(duplex):
 
 def test_duplex_in_libreoffices_rendering_of_the_docx(duplex, tmp_path):
     from gongwen.libreoffice import docx_to_pdf
+
     conf = sorted((duplex.parent / ".cache").glob("fontconfig-*/fonts-aliases.conf"))[0]
     path = docx_to_pdf(duplex / f"{NAME}.docx", tmp_path, conf, profile=tmp_path / "profile")
     with pdfplumber.open(path) as pdf:
@@ -80,8 +84,19 @@ def test_duplex_in_libreoffices_rendering_of_the_docx(duplex, tmp_path):
 
 
 def test_duplex_leaves_a_document_ending_on_an_even_page_alone(tmp_path):
-    r = run("--year", "2025", "--content", str(ROOT / "examples" / "上行文"), "--output", str(tmp_path / "out"),
-            "--house", str(duplex_house(tmp_path, True)), "--format", "pdf", "-q")
+    r = run(
+        "--year",
+        "2025",
+        "--content",
+        str(ROOT / "examples" / "上行文"),
+        "--output",
+        str(tmp_path / "out"),
+        "--house",
+        str(duplex_house(tmp_path, True)),
+        "--format",
+        "pdf",
+        "-q",
+    )
     assert r.returncode == 0, r.stderr
     with pdfplumber.open(tmp_path / "out" / "2025" / "宝教〔2025〕15号.pdf") as pdf:
         assert len(pdf.pages) == 2 and read_page(pdf.pages[-1]).page_number is not None
@@ -102,7 +117,8 @@ def test_print_variant_is_pdfx_in_cmyk_only(variants):
     ops = content_operators(path)
     assert not any(o.endswith((" rg", " RG", " g", " G")) for o in ops), ops  # no RGB or gray anywhere
     assert {o.split(" cs")[0] for o in ops if o.startswith("cs ")} <= {"cs DeviceCMYK"} or all(
-        o in ("cs DeviceCMYK",) for o in ops if o.startswith("cs ")), ops
+        o in ("cs DeviceCMYK",) for o in ops if o.startswith("cs ")
+    ), ops
     colours = {o.rsplit(" ", 1)[0].strip() for o in ops if o.endswith((" scn", " sc", " k"))}
     assert colours == {"0 1 1 0", "0 0 0 1"}, colours  # the house red, and black as pure K
     reader = pypdf.PdfReader(path)
@@ -114,10 +130,13 @@ def test_print_variant_is_pdfx_in_cmyk_only(variants):
     for page in reader.pages:
         assert [round(float(v), 1) for v in page.trimbox] == [0, 0, 595.3, 841.9]  # TrimBox = A4
     fonts = [f.get_object() for p in reader.pages for f in p["/Resources"]["/Font"].values()]
-    assert all("/FontFile" in str(f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object().keys())
-               or "/FontFile2" in f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-               or "/FontFile3" in f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-               for f in fonts if "/DescendantFonts" in f)
+    assert all(
+        "/FontFile" in str(f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object().keys())
+        or "/FontFile2" in f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        or "/FontFile3" in f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        for f in fonts
+        if "/DescendantFonts" in f
+    )
 
 
 def test_archive_variant_is_pdfa_with_its_metadata(variants):
@@ -133,8 +152,22 @@ def test_archive_variant_is_pdfa_with_its_metadata(variants):
 
 
 def test_numbered_copies_each_carry_their_own_copy_number(tmp_path):
-    r = run("--year", "2025", "--content", str(ROOT / "examples" / "上行文"), "--output", str(tmp_path),
-            "--copies-pdf", "--copies", "4", "--house", str(duplex_house(tmp_path, True)), "--format", "pdf", "-q")
+    r = run(
+        "--year",
+        "2025",
+        "--content",
+        str(ROOT / "examples" / "上行文"),
+        "--output",
+        str(tmp_path),
+        "--copies-pdf",
+        "--copies",
+        "4",
+        "--house",
+        str(duplex_house(tmp_path, True)),
+        "--format",
+        "pdf",
+        "-q",
+    )
     assert r.returncode == 0, r.stderr
     with pdfplumber.open(tmp_path / "2025" / "宝教〔2025〕15号-分份.pdf") as pdf:
         assert len(pdf.pages) == 4 * 2  # four copies of a two-page document
@@ -162,12 +195,19 @@ def cups_printer():
     if subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout.strip() != "scheduler is running":
         subprocess.run(["/usr/sbin/cupsd"], check=True, timeout=30)
         for _ in range(50):
-            if subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout.strip() == "scheduler is running":
+            if (
+                subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout.strip()
+                == "scheduler is running"
+            ):
                 break
             time.sleep(0.2)
     name = "gongwen-test"
-    subprocess.run(["lpadmin", "-p", name, "-E", "-v", "cups-pdf:/", "-m", "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        ["lpadmin", "-p", name, "-E", "-v", "cups-pdf:/", "-m", "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     yield name
     subprocess.run(["lpadmin", "-x", name], capture_output=True, timeout=60)
 
@@ -181,31 +221,53 @@ def _job_attributes(job: int) -> dict:
         n, v = name.encode(), value.encode()
         return struct.pack(">BH", tag, len(n)) + n + struct.pack(">H", len(v)) + v
 
-    body = (struct.pack(">HHI", 0x0200, 0x0009, 1) + b"\x01" + attr(0x47, "attributes-charset", "utf-8")
-            + attr(0x48, "attributes-natural-language", "en") + attr(0x45, "job-uri", f"ipp://localhost/jobs/{job}")
-            + attr(0x44, "requested-attributes", "copies") + attr(0x44, "", "sides") + b"\x03")
+    body = (
+        struct.pack(">HHI", 0x0200, 0x0009, 1)
+        + b"\x01"
+        + attr(0x47, "attributes-charset", "utf-8")
+        + attr(0x48, "attributes-natural-language", "en")
+        + attr(0x45, "job-uri", f"ipp://localhost/jobs/{job}")
+        + attr(0x44, "requested-attributes", "copies")
+        + attr(0x44, "", "sides")
+        + b"\x03"
+    )
     req = urllib.request.Request("http://localhost:631/jobs", data=body, headers={"Content-Type": "application/ipp"})
     data = urllib.request.urlopen(req, timeout=30).read()
     out = {}
     i = data.find(b"\x21\x00\x06copies\x00\x04")
     if i >= 0:
-        out["copies"] = int.from_bytes(data[i + 11:i + 15], "big")
+        out["copies"] = int.from_bytes(data[i + 11 : i + 15], "big")
     i = data.find(b"\x00\x05sides")
     if i >= 0:
-        n = int.from_bytes(data[i + 7:i + 9], "big")
-        out["sides"] = data[i + 9:i + 9 + n].decode()
+        n = int.from_bytes(data[i + 7 : i + 9], "big")
+        out["sides"] = data[i + 9 : i + 9 + n].decode()
     return out
 
 
 def test_print_sends_a_job_to_cups(cups_printer, tmp_path):
-    r = run("--year", "2018", "--content", str(ROOT / "examples" / "直接发文"), "--output", str(tmp_path), "--print",
-            "--printer", cups_printer, "--copies", "3", "--format", "pdf")
+    r = run(
+        "--year",
+        "2018",
+        "--content",
+        str(ROOT / "examples" / "直接发文"),
+        "--output",
+        str(tmp_path),
+        "--print",
+        "--printer",
+        cups_printer,
+        "--copies",
+        "3",
+        "--format",
+        "pdf",
+    )
     assert r.returncode == 0, r.stderr
     jobs = [int(m) for m in re.findall(rf"request id is {cups_printer}-(\d+)", r.stdout)]
     assert len(jobs) == 2  # the two documents of the year
     for job in jobs:
         for _ in range(150):  # the job completes, cups-pdf writes the PDF
-            done = subprocess.run(["lpstat", "-W", "completed", "-o", cups_printer], capture_output=True, text=True).stdout
+            done = subprocess.run(
+                ["lpstat", "-W", "completed", "-o", cups_printer], capture_output=True, text=True
+            ).stdout
             if f"{cups_printer}-{job} " in done:
                 break
             time.sleep(0.2)
@@ -214,8 +276,12 @@ def test_print_sends_a_job_to_cups(cups_printer, tmp_path):
         assert _job_attributes(job) == {"copies": 3, "sides": "two-sided-long-edge"}
         printed = []
         for _ in range(50):
-            printed = [p for d in (Path.home() / "PDF", Path("/var/spool/cups-pdf/ANONYMOUS")) if d.is_dir()
-                       for p in d.glob(f"*-job_{job}.pdf")]
+            printed = [
+                p
+                for d in (Path.home() / "PDF", Path("/var/spool/cups-pdf/ANONYMOUS"))
+                if d.is_dir()
+                for p in d.glob(f"*-job_{job}.pdf")
+            ]
             if printed:
                 break
             time.sleep(0.2)

@@ -24,14 +24,34 @@ ROOT = Path(__file__).resolve().parent.parent
 CAUGHT = {
     "繁体字": [("推进中小學生健康月", "學"), ("加強教師隊伍建設", "強"), ("開展活動", "開")],
     "英文虚词": [("落实党的二十大精神 and 习近平总书记", "and"), ("学生or家长", "or"), ("建设with特色", "with")],
-    "重复词": [("加强特教师队伍队伍建设", "队伍队伍"), ("推进工作工作", "工作工作"), ("提升教育质量教育质量", "教育质量教育质量")],
-    "文号": [("根据宝教[2024]1号文件", "宝教[2024]1号"), ("沪教委（2023）12号", "沪教委（2023）12号"),
-             ("宝教〔2024〕第1号", "宝教〔2024〕第1号"), ("宝教〔2024〕01号", "宝教〔2024〕01号"),
-             ("宝教〔24〕1号", "宝教〔24〕1号"), ("见（〔2023〕2485号）", "〔2023〕2485号")],
-    "日期": [("于2024年02月04日印发", "2024年02月"), ("2月04日召开", "2月04日"), ("24年3月启动", "24年3月"),
-             ("二0一一年", "二0一一年"), ("二○二四年", "二○二四年")],
-    "半角标点": [("教材,不得", ","), ("具体如下:", ":"), ("是否落实?", "?"), ("(见附件)", "("), ("如此!", "!"),
-                 ("加强;完善", ";")],
+    "重复词": [
+        ("加强特教师队伍队伍建设", "队伍队伍"),
+        ("推进工作工作", "工作工作"),
+        ("提升教育质量教育质量", "教育质量教育质量"),
+    ],
+    "文号": [
+        ("根据宝教[2024]1号文件", "宝教[2024]1号"),
+        ("沪教委（2023）12号", "沪教委（2023）12号"),
+        ("宝教〔2024〕第1号", "宝教〔2024〕第1号"),
+        ("宝教〔2024〕01号", "宝教〔2024〕01号"),
+        ("宝教〔24〕1号", "宝教〔24〕1号"),
+        ("见（〔2023〕2485号）", "〔2023〕2485号"),
+    ],
+    "日期": [
+        ("于2024年02月04日印发", "2024年02月"),
+        ("2月04日召开", "2月04日"),
+        ("24年3月启动", "24年3月"),
+        ("二0一一年", "二0一一年"),
+        ("二○二四年", "二○二四年"),
+    ],
+    "半角标点": [
+        ("教材,不得", ","),
+        ("具体如下:", ":"),
+        ("是否落实?", "?"),
+        ("(见附件)", "("),
+        ("如此!", "!"),
+        ("加强;完善", ";"),
+    ],
     "形近字符": [("全面推进\u2f08作", "\u2f08"), ("教育\uf900", "\uf900")],
     "全角字母数字": [("共１２所学校", "１"), ("ＳＴＥＭ教育", "Ｓ")],
     "不可见字符": [("教育\u00a0工作", "\u00a0"), ("教育\u200b工作", "\u200b")],
@@ -71,22 +91,37 @@ def test_rule_catches_real_slips(rule):
     for text, bad in CAUGHT[rule]:
         found = [f for f in check_text(text) if f.rule == rule]
         assert found, f"{rule}: nothing found in {text!r}"
-        assert any(bad in text[f.start:f.end] or text[f.start:f.end] in bad for f in found), \
-            (rule, text, [text[f.start:f.end] for f in found])
+        assert any(bad in text[f.start : f.end] or text[f.start : f.end] in bad for f in found), (
+            rule,
+            text,
+            [text[f.start : f.end] for f in found],
+        )
         assert all(f.fix for f in found) and all(f.message for f in found)
 
 
 @pytest.mark.parametrize("text", SILENT)
 def test_rules_leave_correct_text_alone(text):
-    assert check_text(text) == [], [(f.rule, text[f.start:f.end]) for f in check_text(text)]
+    assert check_text(text) == [], [(f.rule, text[f.start : f.end]) for f in check_text(text)]
 
 
 def test_typed_heading_numbers_that_skip_or_repeat():
-    paras = ["一、总体要求", "（一）指导思想", "（二）基本原则", "（四）主要目标", "二、主要任务", "1.加强领导",
-             "2.完善制度", "2.强化保障", "四、保障措施"]
+    paras = [
+        "一、总体要求",
+        "（一）指导思想",
+        "（二）基本原则",
+        "（四）主要目标",
+        "二、主要任务",
+        "1.加强领导",
+        "2.完善制度",
+        "2.强化保障",
+        "四、保障措施",
+    ]
     found = [(paras[k], f.message) for k, f in heading_sequence(paras)]
     assert [p for p, _ in found] == ["（四）主要目标", "2.强化保障", "四、保障措施"], found
-    assert heading_sequence(["一、甲", "（一）乙", "（二）丙", "二、丁", "（一）戊", "1.己", "2.庚", "三、辛", "3.壬"]) == []
+    assert (
+        heading_sequence(["一、甲", "（一）乙", "（二）丙", "二、丁", "（一）戊", "1.己", "2.庚", "三、辛", "3.壬"])
+        == []
+    )
 
 
 def correct_documents():
@@ -103,8 +138,9 @@ def test_correct_official_text_gives_no_finding():
 
 
 def run(*args):
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture
@@ -114,8 +150,11 @@ def slips(tmp_path) -> Path:
     shutil.copytree(ROOT / "content" / "2024", content / "2024")
     att = content / "2024" / "attachment.yaml"
     s = att.read_text(encoding="utf-8")
-    for old, new in (("党的二十大精神和习近平总书记", "党的二十大精神 and 习近平总书记"), ("中小学生健康月", "中小學生健康月"),
-                     ("加强特教师队伍建设", "加强特教师队伍队伍建设")):
+    for old, new in (
+        ("党的二十大精神和习近平总书记", "党的二十大精神 and 习近平总书记"),
+        ("中小学生健康月", "中小學生健康月"),
+        ("加强特教师队伍建设", "加强特教师队伍队伍建设"),
+    ):
         assert old in s
         s = s.replace(old, new, 1)
     att.write_text(s, encoding="utf-8")
@@ -150,6 +189,7 @@ def test_check_of_the_2024_content_is_clean():
 
 def test_build_goes_on_and_writes_the_review_docx_with_comments(slips, tmp_path):
     from ooxml_validate import validate_docx
+
     out = tmp_path / "out"
     r = run("--year", "2024", "--content", str(slips), "--output", str(out), "--format", "docx")
     assert r.returncode == 0, r.stderr
@@ -172,7 +212,11 @@ def test_build_goes_on_and_writes_the_review_docx_with_comments(slips, tmp_path)
                 break
             text += "".join(t.text or "" for t in node.iter(f"{W}t"))
         anchored.append(text)
-    assert any("and" in a for a in anchored) and any("學" in a for a in anchored) and any("队伍队伍" in a for a in anchored), anchored
+    assert (
+        any("and" in a for a in anchored)
+        and any("學" in a for a in anchored)
+        and any("队伍队伍" in a for a in anchored)
+    ), anchored
     assert validate_docx(review) == []
     # fixed content: the next build finds nothing and removes the stale review file
     r = run("--year", "2024", "--output", str(out), "--format", "docx")
@@ -189,8 +233,10 @@ def test_allowlist_silences_deliberate_uses(slips):
 
 def test_check_file_on_a_text_draft_and_a_word_draft(tmp_path):
     txt = tmp_path / "稿件.txt"
-    txt.write_text("一、总体要求\n\n落实党的二十大精神 and 习近平总书记重要论述。\n三、保障措施\n教材,不得随意更换。\n",
-                   encoding="gb18030")  # as Notepad saves Chinese on Windows
+    txt.write_text(
+        "一、总体要求\n\n落实党的二十大精神 and 习近平总书记重要论述。\n三、保障措施\n教材,不得随意更换。\n",
+        encoding="gb18030",
+    )  # as Notepad saves Chinese on Windows
     r = run("--check-file", str(txt))
     assert r.returncode == 1
     lines = [ln for ln in r.stdout.splitlines() if "［" in ln]
@@ -199,6 +245,7 @@ def test_check_file_on_a_text_draft_and_a_word_draft(tmp_path):
     assert any("第 5 行" in ln and "半角" in ln for ln in lines), lines
 
     from docx import Document
+
     d = Document()
     for t in ("关于开展教育调研的通知", "", "各学校：", "请于2024年02月04日前报送材料，联系电话：0898—26630991。"):
         d.add_paragraph(t)
@@ -207,7 +254,9 @@ def test_check_file_on_a_text_draft_and_a_word_draft(tmp_path):
     r = run("--check-file", str(path))
     assert r.returncode == 1
     lines = [ln for ln in r.stdout.splitlines() if "［" in ln]
-    assert any("第 4 段" in ln and "虚位" in ln for ln in lines) and any("第 4 段" in ln and "电话" in ln for ln in lines), lines
+    assert any("第 4 段" in ln and "虚位" in ln for ln in lines) and any(
+        "第 4 段" in ln and "电话" in ln for ln in lines
+    ), lines
 
     ok = tmp_path / "好稿.txt"
     ok.write_text("一、总体要求\n坚持以习近平新时代中国特色社会主义思想为指导。\n", encoding="utf-8")
@@ -234,17 +283,20 @@ def test_each_review_comment_spans_just_its_finding_and_a_footnote_slip_sits_in_
     from gongwen.proofread import proofread_document
     from gongwen.source import load_year
     from gongwen.transforms import resolve
+
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content" / "2024", content / "2024")
     att = content / "2024" / "attachment.yaml"
     s = att.read_text(encoding="utf-8")
-    for old, new in (("推进学区教育教学高质量发展。", "推进学区教育教学,高质量发展。"),
-                     ("1个优质校结对N个薄弱校", "1个优质校结对N个薄弱學校")):
+    for old, new in (
+        ("推进学区教育教学高质量发展。", "推进学区教育教学,高质量发展。"),
+        ("1个优质校结对N个薄弱校", "1个优质校结对N个薄弱學校"),
+    ):
         assert old in s
         s = s.replace(old, new, 1)
     att.write_text(s, encoding="utf-8")
     found = proofread_document(resolve(load_year(content / "2024")[0]), 2024)
-    spans = sorted(f.text[f.finding.start:f.finding.end] for f in found)
+    spans = sorted(f.text[f.finding.start : f.finding.end] for f in found)
     assert spans == sorted([",", "學"]), spans
     out = tmp_path / "out"
     r = run("--year", "2024", "--content", str(content), "--output", str(out), "--format", "docx")
@@ -273,4 +325,5 @@ def test_each_review_comment_spans_just_its_finding_and_a_footnote_slip_sits_in_
     texts = ["".join(t.text for t in c.iter(f"{W}t")) for c in comments.iter(f"{W}comment")]
     assert len(texts) == 2 and not any("^[" in t for t in texts), texts  # no footnote markup in a comment
     from ooxml_validate import validate_docx
+
     assert validate_docx(review) == []

@@ -39,8 +39,21 @@ PLANTED = {
         (["现将有关事项通知如下。", "附件：1.名单", "2.日程安排", "4.报名表"], "4"),
         (["请各校认真组织实施。", "附件：实施方案。"], "。"),
         (["具体要求见附件2。", "附件：实施方案"], "附件2"),
-        (["现将方案印发给你们。", "附件：1.实施方案", "2.报名表", "上海市宝山区教育局", "2025年3月1日", "附件1",
-          "宝山区科技节实施方案", "一、总体要求", "附件2", "报名表"], "实施方案"),
+        (
+            [
+                "现将方案印发给你们。",
+                "附件：1.实施方案",
+                "2.报名表",
+                "上海市宝山区教育局",
+                "2025年3月1日",
+                "附件1",
+                "宝山区科技节实施方案",
+                "一、总体要求",
+                "附件2",
+                "报名表",
+            ],
+            "实施方案",
+        ),
     ],
     "引号与标点": [
         ("开放工作做到“应开尽开。”，周平均开放时长不低于16小时。", "。”"),
@@ -57,15 +70,33 @@ PLANTED = {
 }
 
 CLEAN = [
-    "各校要认真安排好新学期的教育教学工作。", "即使任务再重，也要确保按期完成。", "截至2024年底，全区共有中小学120所。",
-    "报名截止日期为3月1日。", "按照区委、区政府的统一部署，扎实推进各项工作。", "为每位教师开通平台账号，实行实名管理。",
-    "教师登录平台后按要求填报数据。", "台风登陆前做好校舍安全检查。", "作为全市首批试点区，要率先探索。",
-    "新建学校坐落在顾村镇，明年9月开学。", "希望各校再接再厉，再创佳绩。", "各校要及时向区教育局反映问题。",
-    "应急处置反应迅速、处置得当。", "2024年2月29日前完成自查。", "定于2025年1月24日（星期五）召开全体会议。",
-    "开放工作做到“应开尽开”，周平均开放时长不低于16小时。", "总书记指出：“教育是国之大计、党之大计。”",
-    "具体安排见附件1。", "每校配备2～3位心理教师。", "联系电话：56988006-8056。", "按排名先后确定入选名单。",
-    "既使学生受益，又减轻了家长负担。", "一座落成不久的新校舍。", "GB/T 9704-2012《党政机关公文格式》。",
-    "课后服务430-530时段人人享有。", "力争3.5亿元投资于年内到位。", "落实“双减”政策，开展“5+2”课后服务。",
+    "各校要认真安排好新学期的教育教学工作。",
+    "即使任务再重，也要确保按期完成。",
+    "截至2024年底，全区共有中小学120所。",
+    "报名截止日期为3月1日。",
+    "按照区委、区政府的统一部署，扎实推进各项工作。",
+    "为每位教师开通平台账号，实行实名管理。",
+    "教师登录平台后按要求填报数据。",
+    "台风登陆前做好校舍安全检查。",
+    "作为全市首批试点区，要率先探索。",
+    "新建学校坐落在顾村镇，明年9月开学。",
+    "希望各校再接再厉，再创佳绩。",
+    "各校要及时向区教育局反映问题。",
+    "应急处置反应迅速、处置得当。",
+    "2024年2月29日前完成自查。",
+    "定于2025年1月24日（星期五）召开全体会议。",
+    "开放工作做到“应开尽开”，周平均开放时长不低于16小时。",
+    "总书记指出：“教育是国之大计、党之大计。”",
+    "具体安排见附件1。",
+    "每校配备2～3位心理教师。",
+    "联系电话：56988006-8056。",
+    "按排名先后确定入选名单。",
+    "既使学生受益，又减轻了家长负担。",
+    "一座落成不久的新校舍。",
+    "GB/T 9704-2012《党政机关公文格式》。",
+    "课后服务430-530时段人人享有。",
+    "力争3.5亿元投资于年内到位。",
+    "落实“双减”政策，开展“5+2”课后服务。",
 ]
 
 
@@ -74,16 +105,22 @@ def found_slip(passage, slip: str) -> bool:
     if isinstance(passage, list):
         paras = list(enumerate(passage, 1))
         hits = proofread_paragraphs("稿件", paras)
-        return any(slip in h.text[h.finding.start:h.finding.end] or h.text[h.finding.start:h.finding.end] in slip
-                   and h.finding.end > h.finding.start for h in hits)
-    return any(slip in passage[f.start:f.end] or (passage[f.start:f.end] in slip and f.end > f.start)
-               for f in check_text(passage))
+        return any(
+            slip in h.text[h.finding.start : h.finding.end]
+            or h.text[h.finding.start : h.finding.end] in slip
+            and h.finding.end > h.finding.start
+            for h in hits
+        )
+    return any(
+        slip in passage[f.start : f.end] or (passage[f.start : f.end] in slip and f.end > f.start)
+        for f in check_text(passage)
+    )
 
 
 def test_every_confusable_entry_has_its_true_and_false_positive():
     for e in CONFUSABLES:
         hits = confusable(e["bad"])
-        assert [e["bad"][f.start:f.end] for f in hits] == [e["wrong"]], (e["wrong"], e["bad"])
+        assert [e["bad"][f.start : f.end] for f in hits] == [e["wrong"]], (e["wrong"], e["bad"])
         assert e["right"] in hits[0].fix
         assert confusable(e["ok"]) == [], (e["wrong"], e["ok"])
         assert e.get("source") in ("K", "X", "Y"), e
@@ -100,7 +137,7 @@ def test_the_planted_slips_are_found_ninety_percent_and_each_kind_two_of_three()
 
 
 def test_clean_passages_give_nothing():
-    noisy = [(c, [(f.rule, c[f.start:f.end]) for f in check_text(c)]) for c in CLEAN]
+    noisy = [(c, [(f.rule, c[f.start : f.end]) for f in check_text(c)]) for c in CLEAN]
     assert [x for x in noisy if x[1]] == []
 
 
@@ -110,11 +147,20 @@ def test_one_slip_one_finding():
 
 
 def test_official_content_and_every_example_give_no_findings():
-    for root, year in [(ROOT / "content", "2024"), (ROOT / "examples" / "四级标题", "2025"),
-                       (ROOT / "examples" / "直接发文", "2018"), (ROOT / "examples" / "联合发文", "2022"),
-                       (ROOT / "examples" / "上行文", "2025")]:
-        r = subprocess.run([sys.executable, "build.py", "--content", str(root), "--year", year, "--check"],
-                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    for root, year in [
+        (ROOT / "content", "2024"),
+        (ROOT / "examples" / "四级标题", "2025"),
+        (ROOT / "examples" / "直接发文", "2018"),
+        (ROOT / "examples" / "联合发文", "2022"),
+        (ROOT / "examples" / "上行文", "2025"),
+    ]:
+        r = subprocess.run(
+            [sys.executable, "build.py", "--content", str(root), "--year", year, "--check"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert r.returncode == 0 and "没有发现问题" in r.stderr, (root, r.stderr[-800:])
 
 
@@ -123,17 +169,30 @@ def test_the_new_year_check_finds_stale_years_in_every_field_but_not_periods_or_
     (认真分析2024年招生形势, 《宝山区2024年科学育儿指导方案》, （2022-2024）) are reported; a period that runs
     into 2025 and another organ's 文号 of an older year are not."""
     import shutil
+
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content" / "2024", content / "2024")
     att = content / "2024" / "attachment.yaml"
     text = att.read_text(encoding="utf-8")
-    text = text.replace("进一步完善学校体育", "贯彻中发〔2018〕4号文件和《规划纲要（2024—2035年）》，进一步完善学校体育", 1)
+    text = text.replace(
+        "进一步完善学校体育", "贯彻中发〔2018〕4号文件和《规划纲要（2024—2035年）》，进一步完善学校体育", 1
+    )
     att.write_text(text, encoding="utf-8")
-    r = subprocess.run([sys.executable, "build.py", "--content", str(content), "--new", "2025"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "build.py", "--content", str(content), "--new", "2025"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
-    r = subprocess.run([sys.executable, "build.py", "--content", str(content), "--year", "2025", "--check"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "build.py", "--content", str(content), "--year", "2025", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     lines = [ln for ln in r.stderr.splitlines() if "上一年度" in ln or "年当作本年度" in ln]
     for needle in ("2024年招生形势", "2024年科学育儿", "2022-2024", "2024年是"):
         assert any(needle in ln for ln in lines), (needle, lines)
@@ -145,10 +204,14 @@ def test_a_text_draft_wrapped_over_lines_is_read_as_paragraphs(tmp_path):
     """A .txt whose paragraphs wrap (a mail program, a PDF copy) with blank lines between: the lines of a
     paragraph are joined, so a quote opened on one line and closed on the next is not “unpaired”."""
     txt = tmp_path / "稿件.txt"
-    txt.write_text("一、总体要求\n\n坚持以“立德树人”为根本任务，落实“双\n减”政策，推进“五育”\n并举。\n\n"
-                   "二、主要任务\n\n加强体育和美育工作，开展“阳光体育”\n活动。\n", encoding="utf-8")
-    r = subprocess.run([sys.executable, "build.py", "--check-file", str(txt)], cwd=ROOT, capture_output=True,
-                       text=True, timeout=120)
+    txt.write_text(
+        "一、总体要求\n\n坚持以“立德树人”为根本任务，落实“双\n减”政策，推进“五育”\n并举。\n\n"
+        "二、主要任务\n\n加强体育和美育工作，开展“阳光体育”\n活动。\n",
+        encoding="utf-8",
+    )
+    r = subprocess.run(
+        [sys.executable, "build.py", "--check-file", str(txt)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert "没有配对" not in r.stdout + r.stderr and "不成对" not in r.stdout + r.stderr, r.stdout
     assert r.returncode == 0, r.stdout
 
@@ -157,10 +220,20 @@ def test_a_draft_with_half_width_punctuation_is_told_of_the_option_and_checked_w
     """A web copy whose marks were folded to ASCII: one line says so (not one error per comma left
     unexplained); with --half-width those rules are off, said in the output, and other slips still found."""
     txt = tmp_path / "网页稿.txt"
-    txt.write_text("各校要高度重视,认真组织,确保安全.\n要加强领导,落实责任,按排好值班.\n要及时总结,形成经验,做好宣传.\n",
-                   encoding="utf-8")
-    run = lambda *a: subprocess.run([sys.executable, "build.py", "--check-file", str(txt), *a], cwd=ROOT,  # noqa: E731
-                                    capture_output=True, text=True, timeout=120)
+    txt.write_text(
+        "各校要高度重视,认真组织,确保安全.\n要加强领导,落实责任,按排好值班.\n要及时总结,形成经验,做好宣传.\n",
+        encoding="utf-8",
+    )
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "build.py", "--check-file", str(txt), *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
     r = run()
     assert "像是从网页复制来的" in r.stdout and "--half-width" in r.stdout, r.stdout
     r = run("--half-width")

@@ -31,14 +31,40 @@ if os.environ.get("CI"):
 
 # Where the text goes: (file, path of keys/indexes) in a shortened 2024 content.
 FIELDS = [
-    ("notice.yaml", ["发文机关标志"]), ("notice.yaml", ["主送机关"]), ("notice.yaml", ["正文", 0]),
-    ("notice.yaml", ["发文机关署名"]), ("notice.yaml", ["版记", "印发机关"]), ("notice.yaml", ["标题", 0]),
-    ("attachment.yaml", ["标题"]), ("attachment.yaml", ["导语"]), ("attachment.yaml", ["部分", 0, "标题"]),
-    ("attachment.yaml", ["部分", 0, "条目", 0, "要点"]), ("attachment.yaml", ["部分", 0, "条目", 1, "内容"]),
+    ("notice.yaml", ["发文机关标志"]),
+    ("notice.yaml", ["主送机关"]),
+    ("notice.yaml", ["正文", 0]),
+    ("notice.yaml", ["发文机关署名"]),
+    ("notice.yaml", ["版记", "印发机关"]),
+    ("notice.yaml", ["标题", 0]),
+    ("attachment.yaml", ["标题"]),
+    ("attachment.yaml", ["导语"]),
+    ("attachment.yaml", ["部分", 0, "标题"]),
+    ("attachment.yaml", ["部分", 0, "条目", 0, "要点"]),
+    ("attachment.yaml", ["部分", 0, "条目", 1, "内容"]),
 ]
 
-TRICKY = ["<b>粗</b>", "&amp;", "{{ 7*7 }}", "{% if x %}", "<img src=\"file:///etc/passwd\">", "http://x.cn/a.png",
-          "\u202e反向\u202c", "שלום", "مرحبا", "😀", "𠀀", "\t", "\\^[", "〔〕", "——", "ﬁ", "a\u0301", "\x07", "\ufffe"]
+TRICKY = [
+    "<b>粗</b>",
+    "&amp;",
+    "{{ 7*7 }}",
+    "{% if x %}",
+    '<img src="file:///etc/passwd">',
+    "http://x.cn/a.png",
+    "\u202e反向\u202c",
+    "שלום",
+    "مرحبا",
+    "😀",
+    "𠀀",
+    "\t",
+    "\\^[",
+    "〔〕",
+    "——",
+    "ﬁ",
+    "a\u0301",
+    "\x07",
+    "\ufffe",
+]
 
 text = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=24),
@@ -80,6 +106,7 @@ def test_any_text_builds_or_is_refused_cleanly(env, tmp_path_factory, field, val
 
     from gongwen.docx import write_docx
     from gongwen.pdf import write_pdf
+
     house, fonts, base = env
     work = tmp_path_factory.mktemp("c") / "2024"
     work.mkdir()
@@ -108,5 +135,6 @@ def test_any_text_builds_or_is_refused_cleanly(env, tmp_path_factory, field, val
         xml = z.read("word/document.xml").decode("utf-8")
     import re
     from xml.sax.saxutils import unescape
+
     words = comparable(unescape("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml)), {"&quot;": '"'}))
     assert not (expected - words), f"not in the DOCX: {expected - words}"

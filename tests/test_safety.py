@@ -16,13 +16,30 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content" / "2024"
 
-PLANTED = ('<b>粗体</b> & &amp; {{ 7*7 }} {% if true %}模板{% endif %} '
-           '<img src="file:///etc/hostname"> http://example.com/x.png <script>alert(1)</script>')
+PLANTED = (
+    "<b>粗体</b> & &amp; {{ 7*7 }} {% if true %}模板{% endif %} "
+    '<img src="file:///etc/hostname"> http://example.com/x.png <script>alert(1)</script>'
+)
 
 
 def build(content_root: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", "2024", "--content", str(content_root),
-                           "--output", str(out), "-q", *extra], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--year",
+            "2024",
+            "--content",
+            str(content_root),
+            "--output",
+            str(out),
+            "-q",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -53,28 +70,38 @@ def test_markup_and_template_syntax_print_as_text_in_pdf_and_docx(content, tmp_p
     with zipfile.ZipFile(pdf.with_suffix(".docx")) as z:
         xml = z.read("word/document.xml").decode()
     from xml.sax.saxutils import escape
+
     assert escape(PLANTED) in xml
 
 
 def _png(path: Path) -> None:
     """A 1×1 red PNG, written by hand."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     raw = b"\x00\xff\x00\x00"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_the_pdf_writer_fetches_no_file_and_no_url(tmp_path):
     from weasyprint import HTML
 
     from gongwen.pdf import no_fetch_fetcher
+
     img = tmp_path / "planted.png"
     _png(img)
     css = tmp_path / "planted.css"
     css.write_text("p { color: red }")
-    html = (f'<link rel="stylesheet" href="{css.as_uri()}"><p>x</p>'
-            f'<img src="{img.as_uri()}" style="width:20mm"><img src="http://127.0.0.1:9/x.png">')
+    html = (
+        f'<link rel="stylesheet" href="{css.as_uri()}"><p>x</p>'
+        f'<img src="{img.as_uri()}" style="width:20mm"><img src="http://127.0.0.1:9/x.png">'
+    )
     # the planted references are real: WeasyPrint's own fetcher reads them
     with pdfplumber.open(_write(HTML(string=html), tmp_path / "a.pdf")) as d:
         assert len(d.pages[0].images) == 1
@@ -90,11 +117,18 @@ def _write(html, path: Path) -> Path:
 
 def test_control_characters_are_refused_with_the_field_named(content, tmp_path):
     notice = content / "2024" / "notice.yaml"
-    notice.write_text(notice.read_text(encoding="utf-8").replace("主送机关: 教育系统各单位", '主送机关: "教育系统\\a各单位"'),
-                      encoding="utf-8")
+    notice.write_text(
+        notice.read_text(encoding="utf-8").replace("主送机关: 教育系统各单位", '主送机关: "教育系统\\a各单位"'),
+        encoding="utf-8",
+    )
     r = build(content, tmp_path / "out")
     assert r.returncode == 2
-    assert "「主送机关」" in r.stderr and "U+0007" in r.stderr and "Traceback" not in r.stderr and "程序内部错误" not in r.stderr
+    assert (
+        "「主送机关」" in r.stderr
+        and "U+0007" in r.stderr
+        and "Traceback" not in r.stderr
+        and "程序内部错误" not in r.stderr
+    )
 
 
 def test_two_builds_give_identical_pdf_bytes(tmp_path):
@@ -107,15 +141,26 @@ def test_two_builds_give_identical_pdf_bytes(tmp_path):
 
 
 def test_missing_fontconfig_tools_give_one_clear_message(tmp_path):
-    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", "2024", "--output", str(tmp_path)],
-                       capture_output=True, text=True, timeout=120, env={"PATH": str(tmp_path), "HOME": str(tmp_path)})
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--year", "2024", "--output", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": str(tmp_path), "HOME": str(tmp_path)},
+    )
     assert r.returncode == 1
-    assert "fc-list" in r.stderr and "fontconfig" in r.stderr and "Traceback" not in r.stderr and "程序内部错误" not in r.stderr
+    assert (
+        "fc-list" in r.stderr
+        and "fontconfig" in r.stderr
+        and "Traceback" not in r.stderr
+        and "程序内部错误" not in r.stderr
+    )
 
 
 def test_no_font_for_a_role_names_the_role_and_what_to_install(tmp_path):
     from gongwen.errors import BuildError
     from gongwen.fonts import resolve_fonts
+
     with pytest.raises(BuildError) as err:
         resolve_fonts({"fangsong": ["不存在的仿宋字体"], "heiti": ["Noto Sans CJK SC"]}, tmp_path)
     assert "仿宋" in str(err.value) and "setup.sh" in str(err.value) and "fonts/" in str(err.value)
@@ -127,20 +172,46 @@ def test_unwritable_output_folder_is_one_clear_message(tmp_path):
     (blocked / "2024").write_text("a file where the year folder should be")
     r = build(ROOT / "content", blocked)
     assert r.returncode == 1
-    assert "无法创建输出目录" in r.stderr and "已有同名文件" in r.stderr and "Traceback" not in r.stderr and "程序内部错误" not in r.stderr
+    assert (
+        "无法创建输出目录" in r.stderr
+        and "已有同名文件" in r.stderr
+        and "Traceback" not in r.stderr
+        and "程序内部错误" not in r.stderr
+    )
 
 
 def test_preview_without_pdftoppm_says_what_to_install(tmp_path):
     import os
+
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fc = shutil.which("fc-list")
     (bin_dir / "fc-list").symlink_to(fc)  # fontconfig present, poppler absent
-    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", "2024", "--output", str(tmp_path / "o"),
-                        "--preview", "--format", "pdf", "-q"], capture_output=True, text=True, timeout=300,
-                       env={**os.environ, "PATH": str(bin_dir)})
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--year",
+            "2024",
+            "--output",
+            str(tmp_path / "o"),
+            "--preview",
+            "--format",
+            "pdf",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PATH": str(bin_dir)},
+    )
     assert r.returncode == 1
-    assert "pdftoppm" in r.stderr and "poppler-utils" in r.stderr and "Traceback" not in r.stderr and "程序内部错误" not in r.stderr
+    assert (
+        "pdftoppm" in r.stderr
+        and "poppler-utils" in r.stderr
+        and "Traceback" not in r.stderr
+        and "程序内部错误" not in r.stderr
+    )
     assert next((tmp_path / "o" / "2024").glob("*.pdf")).stat().st_size > 0  # the PDF itself was made
 
 
@@ -157,10 +228,13 @@ def test_long_urls_and_latin_words_are_broken_not_fatal(content, tmp_path):
     with pdfplumber.open(next((out / "2024").glob("*.pdf"))) as doc:
         first = doc.pages[0]
         chars = "".join(c["text"] for c in first.chars)
-        assert url in chars.replace(" ", "") or squash(url) in squash(doc.pages[0].extract_text() + doc.pages[1].extract_text())
+        assert url in chars.replace(" ", "") or squash(url) in squash(
+            doc.pages[0].extract_text() + doc.pages[1].extract_text()
+        )
         # every character of page 1 stays inside the 版心 horizontally
-        assert all(28 - 0.3 <= c["x0"] * 25.4 / 72 and c["x1"] * 25.4 / 72 <= 184 + 0.3 for c in first.chars
-                   if c["size"] >= 15)
+        assert all(
+            28 - 0.3 <= c["x0"] * 25.4 / 72 and c["x1"] * 25.4 / 72 <= 184 + 0.3 for c in first.chars if c["size"] >= 15
+        )
 
 
 def test_library_lookup_spawns_no_process(monkeypatch):

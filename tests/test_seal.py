@@ -23,12 +23,18 @@ D_MM = 42.0  # house: seal_diameter_mm
 
 def make_seal(path: Path, colour=(230, 0, 18, 255), background=(0, 0, 0, 0), size: int = 496) -> Path:
     from PIL import Image, ImageDraw
+
     im = Image.new("RGBA", (size, size), background)
     d = ImageDraw.Draw(im)
     d.ellipse([8, 8, size - 8, size - 8], outline=colour, width=max(4, size // 35))
     c, r = size / 2, size / 7
-    pts = [(c + r * (1 if k % 2 == 0 else 0.4) * math.cos(math.radians(-90 + 36 * k)),
-            c + r * (1 if k % 2 == 0 else 0.4) * math.sin(math.radians(-90 + 36 * k))) for k in range(10)]
+    pts = [
+        (
+            c + r * (1 if k % 2 == 0 else 0.4) * math.cos(math.radians(-90 + 36 * k)),
+            c + r * (1 if k % 2 == 0 else 0.4) * math.sin(math.radians(-90 + 36 * k)),
+        )
+        for k in range(10)
+    ]
     d.polygon(pts, fill=colour)
     im.save(path)
     return path
@@ -38,11 +44,28 @@ def build(tmp: Path, example: str, year: str, seals: list[str], fmt: str = "all"
     content = tmp / "content"
     shutil.copytree(ROOT / "examples" / example / year, content / year)
     notice = content / year / "notice.yaml"
-    notice.write_text(notice.read_text(encoding="utf-8") + "\n印章:\n" + "".join(f"  - {s}\n" for s in seals),
-                      encoding="utf-8")
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), "--year", year, "--content", str(content),
-                           "--output", str(tmp / "out"), "--format", fmt, "-q"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300), tmp / "out" / year
+    notice.write_text(
+        notice.read_text(encoding="utf-8") + "\n印章:\n" + "".join(f"  - {s}\n" for s in seals), encoding="utf-8"
+    )
+    return subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--year",
+            year,
+            "--content",
+            str(content),
+            "--output",
+            str(tmp / "out"),
+            "--format",
+            fmt,
+            "-q",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    ), tmp / "out" / year
 
 
 def seal_boxes(page) -> list[tuple[float, float, float, float]]:
@@ -56,7 +79,7 @@ def test_a_single_seal_presses_the_signature_and_the_date(tmp_path):
     assert r.returncode == 0, r.stderr
     with pdfplumber.open(out / "宝教〔2025〕15号.pdf") as pdf:
         page = next(p for p in pdf.pages if p.images)
-        (x0, top, x1, bottom), = seal_boxes(page)
+        ((x0, top, x1, bottom),) = seal_boxes(page)
         assert abs((x1 - x0) - D_MM) < 0.2 and abs((bottom - top) - D_MM) < 0.2
         lines = text_lines(page)
         sig = next(ln for ln in lines if ln.text.replace(" ", "") == "上海市宝山区教育局")
@@ -90,6 +113,7 @@ def test_joint_seals_one_per_organ_aligned_and_not_touching(tmp_path):
 def test_the_docx_carries_floating_seals_that_libreoffice_draws(tmp_path):
     from gongwen.libreoffice import docx_to_pdf
     from ooxml_validate import validate_docx
+
     seal = make_seal(tmp_path / "seal.png")
     r, out = build(tmp_path, "联合发文", "2022", [str(seal), str(seal)], fmt="docx")
     assert r.returncode == 0, r.stderr
@@ -114,11 +138,19 @@ def test_the_docx_carries_floating_seals_that_libreoffice_draws(tmp_path):
         assert all(b[1] < row.baseline < b[3] for b in boxes)  # each presses its 署名
 
 
-@pytest.mark.parametrize("kind,words", [
-    ("missing", "找不到印章图片"), ("jpeg", "PNG"), ("huge", "过大"), ("blue", "红色"), ("opaque", "透明"),
-])
+@pytest.mark.parametrize(
+    "kind,words",
+    [
+        ("missing", "找不到印章图片"),
+        ("jpeg", "PNG"),
+        ("huge", "过大"),
+        ("blue", "红色"),
+        ("opaque", "透明"),
+    ],
+)
 def test_bad_seal_images_are_refused_clearly(tmp_path, kind, words):
     from PIL import Image
+
     path = tmp_path / "seal.png"
     if kind == "jpeg":
         Image.new("RGB", (100, 100), (230, 0, 18)).save(path, format="JPEG")

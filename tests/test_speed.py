@@ -30,17 +30,36 @@ from conftest import CONTENT_2024, PDF_NAME, ROOT
 
 
 def build(content_root: Path, out: Path, *extra: str, env: dict | None = None) -> Path:
-    proc = subprocess.run([sys.executable, "build.py", "--year", "2024", "--content", str(content_root),
-                           "--output", str(out), "--format", "pdf", "-q", *extra], cwd=ROOT, capture_output=True,
-                          text=True, timeout=600, env={**os.environ, **(env or {})})
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "build.py",
+            "--year",
+            "2024",
+            "--content",
+            str(content_root),
+            "--output",
+            str(out),
+            "--format",
+            "pdf",
+            "-q",
+            *extra,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
     assert proc.returncode == 0, proc.stderr
     return out / "2024" / PDF_NAME
 
 
 def test_levers_and_render_process_leave_the_pdf_unchanged(pdf_path, tmp_path):
     plain = build(CONTENT_2024.parent, tmp_path / "plain", env={"GONGWEN_SERIAL": "1", "GONGWEN_NO_LEVERS": "1"})
-    assert plain.read_bytes() == pdf_path.read_bytes(), \
+    assert plain.read_bytes() == pdf_path.read_bytes(), (
         "the PDF of a normal build differs from WeasyPrint's own, rendered in-process without levers"
+    )
     subsets = pdf_path.parent.parent / ".cache" / "subsets"
     assert len(list(subsets.glob("*.font"))) >= 4, "the build kept no font subsets"
     # the same output folder again: every subset now comes from the cache
@@ -48,19 +67,39 @@ def test_levers_and_render_process_leave_the_pdf_unchanged(pdf_path, tmp_path):
     assert again.read_bytes() == pdf_path.read_bytes()
     cached = tmp_path / "cached"
     shutil.copytree(pdf_path.parent.parent / ".cache", cached / ".cache")
-    assert build(CONTENT_2024.parent, cached).read_bytes() == pdf_path.read_bytes(), \
+    assert build(CONTENT_2024.parent, cached).read_bytes() == pdf_path.read_bytes(), (
         "a build using cached font subsets wrote other bytes"
+    )
 
 
 @pytest.mark.parametrize("example,year", [("联合发文", "2022"), ("四级标题", "2025")])
 def test_examples_unchanged_by_the_levers(tmp_path, example, year):
     """Joint marks, footnote calls in other fonts, four heading levels: the same bytes either way."""
+
     def pdfs(out: Path, env: dict) -> dict:
-        proc = subprocess.run([sys.executable, "build.py", "--year", year, "--content", str(ROOT / "examples" / example),
-                               "--output", str(out), "--format", "pdf", "-q"], cwd=ROOT, capture_output=True, text=True,
-                              timeout=600, env={**os.environ, **env})
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "build.py",
+                "--year",
+                year,
+                "--content",
+                str(ROOT / "examples" / example),
+                "--output",
+                str(out),
+                "--format",
+                "pdf",
+                "-q",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, **env},
+        )
         assert proc.returncode == 0, proc.stderr
         return {p.name: p.read_bytes() for p in (out / year).glob("*.pdf")}
+
     fast = pdfs(tmp_path / "fast", {})
     plain = pdfs(tmp_path / "plain", {"GONGWEN_SERIAL": "1", "GONGWEN_NO_LEVERS": "1"})
     assert fast and fast == plain
@@ -77,9 +116,26 @@ def test_watch_rebuild_equals_a_fresh_build(tmp_path):
     shutil.copytree(CONTENT_2024, content / "2024")
     out = tmp_path / "watch-out"
     pdf = out / "2024" / PDF_NAME
-    proc = subprocess.Popen([sys.executable, "build.py", "--year", "2024", "--content", str(content), "--output",
-                             str(out), "--format", "pdf", "--watch", "-q"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "build.py",
+            "--year",
+            "2024",
+            "--content",
+            str(content),
+            "--output",
+            str(out),
+            "--format",
+            "pdf",
+            "--watch",
+            "-q",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.time() + 120
         while not pdf.exists() and time.time() < deadline:
@@ -100,7 +156,9 @@ def test_watch_rebuild_equals_a_fresh_build(tmp_path):
                 time.sleep(0.02)
             time.sleep(0.3)  # a rebuild that was under way has finished
             fresh = build(content, tmp_path / f"fresh{k}", env={"GONGWEN_SERIAL": "1"})
-            assert pdf.read_bytes() == fresh.read_bytes(), f"after edit {k + 1} the watch PDF differs from a fresh build"
+            assert pdf.read_bytes() == fresh.read_bytes(), (
+                f"after edit {k + 1} the watch PDF differs from a fresh build"
+            )
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -108,13 +166,15 @@ def test_watch_rebuild_equals_a_fresh_build(tmp_path):
 
 def test_levers_stay_off_without_their_names():
     from gongwen.pdf import levers
+
     empty = types.SimpleNamespace()
     assert levers._lazy_font_files(empty) is False
     assert levers._subset_memo(empty) is False
     assert levers._ffi_array_types(empty) is False
     assert levers._compressed_streams_kept(empty) is False
-    old_pydyf = types.SimpleNamespace(__version__="0.1.0", Stream=type("Stream", (), {"data": property(lambda s: b"")}),
-                                      Dictionary=dict)
+    old_pydyf = types.SimpleNamespace(
+        __version__="0.1.0", Stream=type("Stream", (), {"data": property(lambda s: b"")}), Dictionary=dict
+    )
     assert levers._compressed_streams_kept(old_pydyf) is False
 
     class Font:  # a Font whose __init__ no longer copies the file through get_hb_object_data
@@ -129,8 +189,10 @@ def test_levers_stay_off_without_their_names():
 def test_every_lever_is_on_with_the_installed_versions():
     """CI runs with the versions pyproject.toml pins: every lever must be on there (a lever that a new
     WeasyPrint, pydyf or cffi turned off fails here by name, rather than the build silently slowing)."""
-    script = ("import weasyprint\nfrom gongwen.pdf import levers\n"
-              "print(' '.join(k for k, v in levers.install().items() if not v))")
+    script = (
+        "import weasyprint\nfrom gongwen.pdf import levers\n"
+        "print(' '.join(k for k, v in levers.install().items() if not v))"
+    )
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == [], f"levers off with the installed versions: {proc.stdout.strip()}"
@@ -143,9 +205,16 @@ def test_build_works_when_weasyprint_is_an_untested_version(tmp_path):
         "from gongwen.pdf import levers\n"
         "assert not any(levers.install().values()), levers.applied()\n"
         "from gongwen.cli import main\n"
-        f"sys.exit(main(['--year', '2024', '--output', {str(tmp_path / 'old')!r}, '--format', 'pdf', '-q']))\n")
-    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "GONGWEN_SERIAL": "1"})
+        f"sys.exit(main(['--year', '2024', '--output', {str(tmp_path / 'old')!r}, '--format', 'pdf', '-q']))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "GONGWEN_SERIAL": "1"},
+    )
     assert proc.returncode == 0, proc.stderr
     assert "不是提速措施测试过的版本" in proc.stderr and "lazy_font_files" in proc.stderr  # said, not silent
     ref = build(CONTENT_2024.parent, tmp_path / "ref", env={"GONGWEN_SERIAL": "1"})
@@ -154,6 +223,7 @@ def test_build_works_when_weasyprint_is_an_untested_version(tmp_path):
 
 def test_a_failed_render_is_reported_and_the_process_ends(tmp_path):
     from gongwen.pdf.engine import RenderWorker
+
     worker = RenderWorker()
     assert worker.pid is not None, "no render process (fork unavailable?)"
     pid = worker.pid
@@ -172,6 +242,7 @@ def test_render_failure_in_a_build_keeps_the_previous_pdf(tmp_path):
     """A render that fails after the DOCX is written: no PDF is replaced, no temporary file is left, and
     the message is the build's Chinese one, without a traceback."""
     from gongwen.cli import _Pending
+
     target = tmp_path / "宝教〔2024〕1号.pdf"
     target.write_bytes(b"%PDF-previous")
     pending = _Pending(target)
@@ -181,6 +252,7 @@ def test_render_failure_in_a_build_keeps_the_previous_pdf(tmp_path):
         raise OSError(28, "No space left on device")
 
     from gongwen.errors import BuildError
+
     with pytest.raises(BuildError, match="无法写入"):
         pending.finish(failed)
     assert target.read_bytes() == b"%PDF-previous"
@@ -204,6 +276,7 @@ def test_deferred_font_tools_load_on_first_use():
         "    pass\n"
         "import fontTools.varLib.instancer as real\n"
         "assert hasattr(real, 'instantiateVariableFont') and type(real).__name__ == 'module'\n"
-        "import fontTools.varLib.instancer.cff\n")
+        "import fontTools.varLib.instancer.cff\n"
+    )
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr

@@ -11,7 +11,9 @@ from gongwen.transforms import chinese_number, date_text, resolve
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("n,text", [(1, "一"), (7, "七"), (10, "十"), (11, "十一"), (20, "二十"), (32, "三十二"), (99, "九十九")])
+@pytest.mark.parametrize(
+    "n,text", [(1, "一"), (7, "七"), (10, "十"), (11, "十一"), (20, "二十"), (32, "三十二"), (99, "九十九")]
+)
 def test_chinese_numbers(n, text):
     assert chinese_number(n) == text
 

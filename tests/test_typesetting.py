@@ -19,8 +19,16 @@ import pdfplumber
 import pytest
 import yaml
 
-from conftest import (LINES_PER_PAGE, ROOT, TYPE_HEIGHT_MM, TYPE_LEFT_MM, TYPE_RIGHT_MM, TYPE_TOP_MM,
-                      read_page, text_lines)
+from conftest import (
+    LINES_PER_PAGE,
+    ROOT,
+    TYPE_HEIGHT_MM,
+    TYPE_LEFT_MM,
+    TYPE_RIGHT_MM,
+    TYPE_TOP_MM,
+    read_page,
+    text_lines,
+)
 
 GRID_MM = TYPE_HEIGHT_MM / LINES_PER_PAGE  # 10.23 mm: one line of the grid
 MIN_PITCH_MM = 26 * 25.4 / 72  # house: min_line_pitch_pt (README: 行距最多收到 26 磅)
@@ -100,9 +108,23 @@ def built(tmp_path_factory) -> dict[str, Path]:
         content = tmp / name / "content"
         shutil.copytree(root / year, content / year)
         edit(content / year)
-        r = subprocess.run([sys.executable, "build.py", "--content", str(content), "--year", year,
-                            "--output", str(tmp / name / "out"), "-q"], cwd=ROOT, capture_output=True, text=True,
-                           timeout=600)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "build.py",
+                "--content",
+                str(content),
+                "--year",
+                year,
+                "--output",
+                str(tmp / name / "out"),
+                "-q",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert r.returncode == 0, (name, r.stderr)
         pdf = sorted((tmp / name / "out" / year).glob("*.pdf"))[0]
         out[name] = pdf
@@ -116,15 +138,24 @@ def pages_of(pdf_path: Path) -> list[dict]:
     with pdfplumber.open(pdf_path) as pdf:
         for p in pdf.pages:
             t = read_page(p)
-            body = sorted(((ln.baseline, ln.x0, ln.x1, ln.text.replace(" ", "")) for ln in t.body
-                           if ln.size >= 15.5), key=lambda x: x[0])
+            body = sorted(
+                ((ln.baseline, ln.x0, ln.x1, ln.text.replace(" ", "")) for ln in t.body if ln.size >= 15.5),
+                key=lambda x: x[0],
+            )
             steps = sorted(b[0] - a[0] for a, b in zip(body, body[1:]) if 7 < b[0] - a[0] < 11.5)
             pitch = steps[len(steps) // 2] if steps else GRID_MM
             last = body[-1][0] if body else TYPE_TOP_MM
             # the last text line's row, counted in lines of the page's own pitch from the 版心 top
             rows = round((last - TYPE_TOP_MM - 0.5 * pitch - 0.38 * 16 * 25.4 / 72) / pitch) + 1 if body else 0
-            out.append({"body": body, "pitch": pitch, "notes": bool(t.footnotes), "rows": rows,
-                        "lines": [ln.text.replace(" ", "") for ln in text_lines(p)]})
+            out.append(
+                {
+                    "body": body,
+                    "pitch": pitch,
+                    "notes": bool(t.footnotes),
+                    "rows": rows,
+                    "lines": [ln.text.replace(" ", "") for ln in text_lines(p)],
+                }
+            )
     return out
 
 
@@ -152,9 +183,9 @@ def test_no_heading_ends_a_page_and_each_keeps_two_lines_of_what_follows(built):
             texts = [t for *_, t in p["body"]]
             for i, t in enumerate(texts):
                 if HEADING.match(t) and len(t) < 30:
-                    after = [x for x in texts[i + 1:] if not HEADING.match(x)]
-                    assert len(after) >= 2 or not texts[i + 1:] == [], (name, k, t, texts[i + 1:])
-                    assert len(texts[i + 1:]) >= 2 or k == len(pages), (name, k, t)
+                    after = [x for x in texts[i + 1 :] if not HEADING.match(x)]
+                    assert len(after) >= 2 or not texts[i + 1 :] == [], (name, k, t, texts[i + 1 :])
+                    assert len(texts[i + 1 :]) >= 2 or k == len(pages), (name, k, t)
 
 
 def test_no_page_ends_more_than_two_lines_short_where_the_text_goes_on(built):
@@ -164,8 +195,13 @@ def test_no_page_ends_more_than_two_lines_short_where_the_text_goes_on(built):
     # the 四级标题 notice's page 1 is left out: its 正文, 附件说明, 署名, date and 附注 need 17 grid lines
     # under the title where the page has room for 12 (13 at 26 pt); carrying its last paragraph over is
     # all that is left (README)
-    for name, first in (("标题落在页末", 2), ("标题落在页末2", 2), ("署名差一行", 0), ("署名差两行", 0),
-                        ("联合两个附件", 0)):
+    for name, first in (
+        ("标题落在页末", 2),
+        ("标题落在页末2", 2),
+        ("署名差一行", 0),
+        ("署名差两行", 0),
+        ("联合两个附件", 0),
+    ):
         pages = pages_of(built[name])
         for k, p in enumerate(pages[:-2], 1):
             if re.fullmatch(r"附件\d*", pages[k]["lines"][0]) or k <= first:
@@ -193,12 +229,20 @@ def test_joint_signature_rows_align_and_the_seal_by_line_stands_under_the_date(b
     lines = {t: (b, x0, x1) for b, x0, x1, t in p["body"]}
     date = next(v for t, v in lines.items() if t.endswith("2022年10月10日"))
     rows = [(b, x0, x1, t) for b, x0, x1, t in p["body"] if "普陀区" in t and "代章" not in t and b < date[0]]
-    rows = [r for r in rows if r[3] in ("普陀区教育工作党委上海市普陀区教育局", "普陀区人社局上海市普陀区财政局")
-            or r[3] in ("普陀区教育工作党委", "上海市普陀区教育局", "普陀区人社局", "上海市普陀区财政局")]
+    rows = [
+        r
+        for r in rows
+        if r[3] in ("普陀区教育工作党委上海市普陀区教育局", "普陀区人社局上海市普陀区财政局")
+        or r[3] in ("普陀区教育工作党委", "上海市普陀区教育局", "普陀区人社局", "上海市普陀区财政局")
+    ]
     with pdfplumber.open(built["联合四机关代章"]) as pdf:
         page = next(pg for pg in pdf.pages if "代章" in pg.extract_text())
-        segs = [s for ln in text_lines(page) if "普陀区" in ln.text and "代章" not in ln.text
-                and ln.baseline < date[0] for s in ln.segments(2.0)]
+        segs = [
+            s
+            for ln in text_lines(page)
+            if "普陀区" in ln.text and "代章" not in ln.text and ln.baseline < date[0]
+            for s in ln.segments(2.0)
+        ]
     firsts = [s for s in segs if s.text.replace(" ", "") in ("普陀区教育工作党委", "普陀区人社局")]
     seconds = [s for s in segs if s.text.replace(" ", "") in ("上海市普陀区教育局", "上海市普陀区财政局")]
     assert len(firsts) == 2 and len(seconds) == 2, [s.text for s in segs]
@@ -234,8 +278,10 @@ def test_the_title_rule_holds_for_real_plan_titles_in_process():
     from gongwen.fonts import resolve_fonts
     from gongwen.house import load_house
     from gongwen.layout import Composer, Run, Style
+
     house = load_house()
     import tempfile
+
     c = Composer(house, resolve_fonts(house["fonts"], Path(tempfile.mkdtemp())))
     st = Style("xiaobiaosong", float(house["sizes_pt"]["title"]))
     titles = [
@@ -264,12 +310,15 @@ def test_a_dash_between_years_never_starts_or_ends_a_line_in_process():
     from gongwen.house import load_house
     from gongwen.layout import Composer, Run
     import tempfile
+
     house = load_house()
     c = Composer(house, resolve_fonts(house["fonts"], Path(tempfile.mkdtemp())))
     text = "附件：宝山区教育数字化转型三年行动方案（2025—2027年）和闵行区行动计划（2024—2026年）——附表"
     for pre in range(0, 28):
         for indent in (0.0, 2 * c.cell):
-            lines = ["".join(r.text for r in ln.runs) for ln in c.paragraph_lines([Run("测" * pre + text, c.body)], indent)]
+            lines = [
+                "".join(r.text for r in ln.runs) for ln in c.paragraph_lines([Run("测" * pre + text, c.body)], indent)
+            ]
             for ln in lines:
                 assert not (ln.startswith("—") and not ln.startswith("——")), (pre, lines)
                 assert not (ln.endswith("—") and not ln.endswith("——")), (pre, lines)
@@ -293,8 +342,23 @@ def test_lines_with_latin_words_digits_and_symbols_stay_inside_the_type_area(bui
     for i, t in enumerate(texts):
         items[i]["内容"] = t * 3
     _dump(f, d)
-    r = subprocess.run([sys.executable, "build.py", "--content", str(content), "--year", "2024", "--output",
-                        str(tmp_path / "out"), "-q"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "build.py",
+            "--content",
+            str(content),
+            "--year",
+            "2024",
+            "--output",
+            str(tmp_path / "out"),
+            "-q",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr
     checked = 0
     with pdfplumber.open(tmp_path / "out" / "2024" / "宝教〔2024〕1号.pdf") as pdf:
@@ -314,6 +378,7 @@ def test_the_seal_by_line_is_in_the_docx_under_the_date_and_imports_back(built, 
 
     from gongwen.libreoffice import docx_to_pdf
     from gongwen.source.docx_import import import_docx
+
     docx = built["联合四机关代章"].with_suffix(".docx")
     xml = zipfile.ZipFile(docx).read("word/document.xml").decode("utf-8")
     date_at = xml.index("2022年10月10日")
@@ -340,6 +405,7 @@ def test_the_docx_closes_the_same_pages_so_libreoffice_keeps_them_together(built
     (half a point less, off the grid): LibreOffice then keeps the 署名 with page 1 of the notice and
     lays out the same number of pages as the PDF."""
     from gongwen.libreoffice import docx_to_pdf
+
     for name in ("署名差一行", "标题落在页末"):
         pdf = built[name]
         conf = sorted((pdf.parent.parent / ".cache").glob("fontconfig-*/fonts-aliases.conf"))[0]

@@ -211,8 +211,21 @@ def b(text: str, **fmt) -> str:
 IND_BODY = 'w:firstLineChars="200" w:firstLine="640"'  # 首行缩进 2 字符 (三号)
 
 
-def p(*content: str, style=None, num=None, keep_next=False, page_break_before=False, bdr=None, tabs=None,
-      spacing=None, ind=None, jc=None, outline=None, mark="", ppr_change="") -> str:
+def p(
+    *content: str,
+    style=None,
+    num=None,
+    keep_next=False,
+    page_break_before=False,
+    bdr=None,
+    tabs=None,
+    spacing=None,
+    ind=None,
+    jc=None,
+    outline=None,
+    mark="",
+    ppr_change="",
+) -> str:
     """A paragraph. `content`: run XML, or plain text (a run of its own). pPr children in schema order.
     num: (numId, ilvl). bdr: pBdr children XML. ind: w:ind attributes. mark: the paragraph mark's rPr
     children (w:ins / w:del of a tracked paragraph mark)."""
@@ -264,14 +277,22 @@ def tbl(rows: list[list[list[str]]], widths: list[int], style=None, borders=True
     if jc:
         tp += f'<w:jc w:val="{jc}"/>'
     if not borders:
-        tp += "<w:tblBorders>" + "".join(f'<w:{s} w:val="none" w:sz="0" w:space="0" w:color="auto"/>' for s in
-                                         ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>"
+        tp += (
+            "<w:tblBorders>"
+            + "".join(
+                f'<w:{s} w:val="none" w:sz="0" w:space="0" w:color="auto"/>'
+                for s in ("top", "left", "bottom", "right", "insideH", "insideV")
+            )
+            + "</w:tblBorders>"
+        )
     tp += '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     trs = ""
     for row in rows:
-        tcs = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{"".join(cell) or p()}</w:tc>'
-                      for cell, w in zip(row, widths))
+        tcs = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{"".join(cell) or p()}</w:tc>'
+            for cell, w in zip(row, widths)
+        )
         trs += f"<w:tr>{tcs}</w:tr>"
     return f"<w:tbl><w:tblPr>{tp}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{trs}</w:tbl>"
 
@@ -289,18 +310,62 @@ def count_paragraphs(el) -> int:
 
 # The styles this module refers to by role, with the ids Chinese Word gives them and the English ids (as
 # English Word, LibreOffice and python-docx's template have them).
-ZH_IDS = {"normal": "a", "h1": "1", "h2": "2", "h3": "3", "h4": "4", "list": "a3", "grid": "a4",
-          "fn_text": "a5", "fn_ref": "a7", "en_text": "a8", "en_ref": "aa", "cm_ref": "ab", "cm_text": "ac",
-          "hyperlink": "ae", "placeholder": "af", "toc_heading": "TOC", "toc1": "11", "title": "af0", "dpf": "a0"}
-EN_IDS = {"normal": "Normal", "h1": "Heading1", "h2": "Heading2", "h3": "Heading3", "h4": "Heading4",
-          "list": "ListParagraph", "grid": "TableGrid", "fn_text": "FootnoteText", "fn_ref": "FootnoteReference",
-          "en_text": "EndnoteText", "en_ref": "EndnoteReference", "cm_ref": "CommentReference",
-          "cm_text": "CommentText", "hyperlink": "Hyperlink", "placeholder": "PlaceholderText",
-          "toc_heading": "TOCHeading", "toc1": "TOC1", "title": "Title", "dpf": "DefaultParagraphFont"}
+ZH_IDS = {
+    "normal": "a",
+    "h1": "1",
+    "h2": "2",
+    "h3": "3",
+    "h4": "4",
+    "list": "a3",
+    "grid": "a4",
+    "fn_text": "a5",
+    "fn_ref": "a7",
+    "en_text": "a8",
+    "en_ref": "aa",
+    "cm_ref": "ab",
+    "cm_text": "ac",
+    "hyperlink": "ae",
+    "placeholder": "af",
+    "toc_heading": "TOC",
+    "toc1": "11",
+    "title": "af0",
+    "dpf": "a0",
+}
+EN_IDS = {
+    "normal": "Normal",
+    "h1": "Heading1",
+    "h2": "Heading2",
+    "h3": "Heading3",
+    "h4": "Heading4",
+    "list": "ListParagraph",
+    "grid": "TableGrid",
+    "fn_text": "FootnoteText",
+    "fn_ref": "FootnoteReference",
+    "en_text": "EndnoteText",
+    "en_ref": "EndnoteReference",
+    "cm_ref": "CommentReference",
+    "cm_text": "CommentText",
+    "hyperlink": "Hyperlink",
+    "placeholder": "PlaceholderText",
+    "toc_heading": "TOCHeading",
+    "toc1": "TOC1",
+    "title": "Title",
+    "dpf": "DefaultParagraphFont",
+}
 # python-docx's template ids → Chinese Word's
-_ZH_RENAME = {"Normal": "a", "DefaultParagraphFont": "a0", "TableNormal": "a1", "NoList": "a2",
-              "ListParagraph": "a3", "TableGrid": "a4", "TOCHeading": "TOC", "Title": "af0", "TitleChar": "af1",
-              **{f"Heading{n}": str(n) for n in range(1, 10)}, **{f"Heading{n}Char": f"{n}0" for n in range(1, 10)}}
+_ZH_RENAME = {
+    "Normal": "a",
+    "DefaultParagraphFont": "a0",
+    "TableNormal": "a1",
+    "NoList": "a2",
+    "ListParagraph": "a3",
+    "TableGrid": "a4",
+    "TOCHeading": "TOC",
+    "Title": "af0",
+    "TitleChar": "af1",
+    **{f"Heading{n}": str(n) for n in range(1, 10)},
+    **{f"Heading{n}Char": f"{n}0" for n in range(1, 10)},
+}
 
 
 def _chinese_style_ids(styles) -> None:
@@ -352,8 +417,20 @@ def heading_rpr(level: int) -> str:
 # -- numbering ----------------------------------------------------------------------------------------
 
 
-def lvl(ilvl: int, fmt: str, text: str, *, pstyle=None, restart=None, start=1, suff=None, jc="left",
-        ind='w:left="0" w:firstLine="640"', tplc=None, tentative=False) -> str:
+def lvl(
+    ilvl: int,
+    fmt: str,
+    text: str,
+    *,
+    pstyle=None,
+    restart=None,
+    start=1,
+    suff=None,
+    jc="left",
+    ind='w:left="0" w:firstLine="640"',
+    tplc=None,
+    tentative=False,
+) -> str:
     """One w:lvl, children in schema order (start, numFmt, lvlRestart, pStyle, suff, lvlText, lvlJc, pPr)."""
     a = f' w:tplc="{tplc}"' if tplc else ""
     a += ' w:tentative="1"' if tentative else ""
@@ -368,20 +445,24 @@ def lvl(ilvl: int, fmt: str, text: str, *, pstyle=None, restart=None, start=1, s
     return out
 
 
-def abstract_multilevel(aid: int, nsid: str, pstyles: dict[int, str] | None = None,
-                        restart3: int | None = None) -> str:
+def abstract_multilevel(aid: int, nsid: str, pstyles: dict[int, str] | None = None, restart3: int | None = None) -> str:
     """The red-header template's four-level list 一、（一）1.（1）: chineseCounting %1、, chineseCounting （%2）,
     decimal %3., decimal （%4）, no tab after the number (公文 puts the text right after it), levels 5–9 as
     Word fills them. pstyles: ilvl → the heading style each level is linked to. restart3: lvlRestart of the
     1. level (0: never restarts, i.e. numbered across 一、 二、)."""
     pstyles = pstyles or {}
-    levels = [(0, "chineseCounting", "%1、"), (1, "chineseCounting", "（%2）"), (2, "decimal", "%3."),
-              (3, "decimal", "（%4）")]
-    out = (f'<w:abstractNum w:abstractNumId="{aid}" w15:restartNumberingAfterBreak="0"><w:nsid w:val="{nsid}"/>'
-           '<w:multiLevelType w:val="multilevel"/><w:tmpl w:val="2A9E4F10"/>')
+    levels = [
+        (0, "chineseCounting", "%1、"),
+        (1, "chineseCounting", "（%2）"),
+        (2, "decimal", "%3."),
+        (3, "decimal", "（%4）"),
+    ]
+    out = (
+        f'<w:abstractNum w:abstractNumId="{aid}" w15:restartNumberingAfterBreak="0"><w:nsid w:val="{nsid}"/>'
+        '<w:multiLevelType w:val="multilevel"/><w:tmpl w:val="2A9E4F10"/>'
+    )
     for ilvl, fmt, text in levels:
-        out += lvl(ilvl, fmt, text, pstyle=pstyles.get(ilvl), restart=restart3 if ilvl == 2 else None,
-                   suff="nothing")
+        out += lvl(ilvl, fmt, text, pstyle=pstyles.get(ilvl), restart=restart3 if ilvl == 2 else None, suff="nothing")
     for ilvl in range(4, 9):
         out += lvl(ilvl, "decimal", f"%{ilvl + 1}.", ind=f'w:left="{420 * (ilvl + 1)}" w:hanging="420"')
     return out + "</w:abstractNum>"
@@ -390,23 +471,35 @@ def abstract_multilevel(aid: int, nsid: str, pstyles: dict[int, str] | None = No
 def abstract_auto_list(aid: int, nsid: str) -> str:
     """The list Word makes when you type “1. ” and a space (AutoFormat as you type): hybridMultilevel, level 1
     decimal %1., the other levels Word's tentative defaults."""
-    out = (f'<w:abstractNum w:abstractNumId="{aid}" w15:restartNumberingAfterBreak="0"><w:nsid w:val="{nsid}"/>'
-           '<w:multiLevelType w:val="hybridMultilevel"/><w:tmpl w:val="5E0C0D2A"/>')
+    out = (
+        f'<w:abstractNum w:abstractNumId="{aid}" w15:restartNumberingAfterBreak="0"><w:nsid w:val="{nsid}"/>'
+        '<w:multiLevelType w:val="hybridMultilevel"/><w:tmpl w:val="5E0C0D2A"/>'
+    )
     out += lvl(0, "decimal", "%1.", ind='w:left="1000" w:hanging="360"', tplc="0409000F")
-    fmts = [("lowerLetter", "%2)", "left"), ("lowerRoman", "%3.", "right"), ("decimal", "%4.", "left"),
-            ("lowerLetter", "%5)", "left"), ("lowerRoman", "%6.", "right"), ("decimal", "%7.", "left"),
-            ("lowerLetter", "%8)", "left"), ("lowerRoman", "%9.", "right")]
+    fmts = [
+        ("lowerLetter", "%2)", "left"),
+        ("lowerRoman", "%3.", "right"),
+        ("decimal", "%4.", "left"),
+        ("lowerLetter", "%5)", "left"),
+        ("lowerRoman", "%6.", "right"),
+        ("decimal", "%7.", "left"),
+        ("lowerLetter", "%8)", "left"),
+        ("lowerRoman", "%9.", "right"),
+    ]
     tplcs = ["04090019", "0409001B", "0409000F", "04090019", "0409001B", "0409000F", "04090019", "0409001B"]
     for k, ((fmt, text, jc), tplc) in enumerate(zip(fmts, tplcs), 1):
-        out += lvl(k, fmt, text, jc=jc, ind=f'w:left="{640 + 420 * (k + 1)}" w:hanging="420"', tplc=tplc,
-                   tentative=True)
+        out += lvl(
+            k, fmt, text, jc=jc, ind=f'w:left="{640 + 420 * (k + 1)}" w:hanging="420"', tplc=tplc, tentative=True
+        )
     return out + "</w:abstractNum>"
 
 
 def num(num_id: int, aid: int, start_override: dict[int, int] | None = None) -> str:
     """A w:num instance of an abstractNum; start_override: ilvl → w:startOverride (Word's “重新开始于 1”)."""
-    ov = "".join(f'<w:lvlOverride w:ilvl="{i}"><w:startOverride w:val="{v}"/></w:lvlOverride>'
-                 for i, v in (start_override or {}).items())
+    ov = "".join(
+        f'<w:lvlOverride w:ilvl="{i}"><w:startOverride w:val="{v}"/></w:lvlOverride>'
+        for i, v in (start_override or {}).items()
+    )
     return f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{aid}"/>{ov}</w:num>'
 
 
@@ -417,10 +510,16 @@ def png(width=48, height=24) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    raw = b"".join(b"\x00" + b"".join(bytes([200, 30, 30]) if (x // 8 + y // 8) % 2 else b"\xff\xff\xff"
-                                      for x in range(width)) for y in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    raw = b"".join(
+        b"\x00" + b"".join(bytes([200, 30, 30]) if (x // 8 + y // 8) % 2 else b"\xff\xff\xff" for x in range(width))
+        for y in range(height)
+    )
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 # -- the draft ----------------------------------------------------------------------------------------
@@ -452,10 +551,18 @@ class Draft:
         normal = self._style(self.ids["normal"])
         for old in normal.findall(q("w:pPr")) + normal.findall(q("w:rPr")):
             normal.remove(old)
-        normal.append(elements('<w:pPr><w:widowControl w:val="0"/><w:spacing w:after="0" w:line="560" '
-                               'w:lineRule="exact"/><w:jc w:val="both"/></w:pPr>')[0])
-        normal.append(elements(f'<w:rPr><w:rFonts w:ascii="{FANG}" w:eastAsia="{FANG}" w:hAnsi="{FANG}"/>'
-                               '<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>')[0])
+        normal.append(
+            elements(
+                '<w:pPr><w:widowControl w:val="0"/><w:spacing w:after="0" w:line="560" '
+                'w:lineRule="exact"/><w:jc w:val="both"/></w:pPr>'
+            )[0]
+        )
+        normal.append(
+            elements(
+                f'<w:rPr><w:rFonts w:ascii="{FANG}" w:eastAsia="{FANG}" w:hAnsi="{FANG}"/>'
+                '<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>'
+            )[0]
+        )
         for lang in self.styles.iter(q("w:lang")):
             lang.set(q("w:val"), "en-US")
             lang.set(q("w:eastAsia"), "zh-CN")
@@ -463,9 +570,11 @@ class Draft:
         self.sect = self.body.find(q("w:sectPr"))
         for old in list(self.sect):
             self.sect.remove(old)
-        for e in elements('<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" '
-                          'w:left="1588" w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="425"/>'
-                          '<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-849"/>'):
+        for e in elements(
+            '<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" '
+            'w:left="1588" w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="425"/>'
+            '<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-849"/>'
+        ):
             self.sect.append(e)
         self.count = 0
         self.footnotes: list[str] = []
@@ -509,19 +618,32 @@ class Draft:
         """heading 1..N as a red-header template defines them (黑体, 楷体, 仿宋; first line indented two
         characters); numbered = numId ties heading N to ilvl N-1 of that list."""
         for lv in levels:
-            self.add_style(style_xml(self.ids[f"h{lv}"], f"heading {lv}", based=self.ids["normal"],
-                                     ppr=heading_ppr(lv, (numbered, lv - 1) if numbered else None),
-                                     rpr_=heading_rpr(lv), extra='<w:uiPriority w:val="9"/>'))
+            self.add_style(
+                style_xml(
+                    self.ids[f"h{lv}"],
+                    f"heading {lv}",
+                    based=self.ids["normal"],
+                    ppr=heading_ppr(lv, (numbered, lv - 1) if numbered else None),
+                    rpr_=heading_rpr(lv),
+                    extra='<w:uiPriority w:val="9"/>',
+                )
+            )
 
     def list_paragraph(self) -> None:
-        self.add_style(style_xml(self.ids["list"], "List Paragraph", based=self.ids["normal"],
-                                 ppr='<w:ind w:firstLineChars="200" w:firstLine="420"/>',
-                                 extra='<w:uiPriority w:val="34"/>'))
+        self.add_style(
+            style_xml(
+                self.ids["list"],
+                "List Paragraph",
+                based=self.ids["normal"],
+                ppr='<w:ind w:firstLineChars="200" w:firstLine="420"/>',
+                extra='<w:uiPriority w:val="34"/>',
+            )
+        )
 
     # numbering
     def numbering(self, abstracts: list[str], nums: list[str]) -> None:
         """numbering.xml: every abstractNum before every num, as the schema wants."""
-        self.numbering_xml = f'<w:numbering {PART_ROOT}>{"".join(abstracts)}{"".join(nums)}</w:numbering>'
+        self.numbering_xml = f"<w:numbering {PART_ROOT}>{''.join(abstracts)}{''.join(nums)}</w:numbering>"
 
     # notes and comments
     def footnote(self, text: str) -> str:
@@ -537,23 +659,27 @@ class Draft:
         """`runs` with a comment on them: commentRangeStart, the runs, commentRangeEnd, the reference run."""
         cid = len(self.comments)
         self.comments.append((text, author))
-        return (f'<w:commentRangeStart w:id="{cid}"/>{runs}<w:commentRangeEnd w:id="{cid}"/>'
-                f'<w:r>{rpr(style=self.ids["cm_ref"])}<w:commentReference w:id="{cid}"/></w:r>')
+        return (
+            f'<w:commentRangeStart w:id="{cid}"/>{runs}<w:commentRangeEnd w:id="{cid}"/>'
+            f'<w:r>{rpr(style=self.ids["cm_ref"])}<w:commentReference w:id="{cid}"/></w:r>'
+        )
 
     def image_run(self, cx=3048000, cy=1524000) -> str:
         """An inline picture (嵌入型) in its own run, as Word writes a pasted picture."""
         rid, _ = self.doc.part.get_or_add_image(io.BytesIO(png()))
         pid = 100 + len(self.doc.part.rels)
-        return (f'<w:r><w:rPr><w:noProof/></w:rPr><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0" '
-                f'wp14:anchorId="1C3B2A{pid:02X}" wp14:editId="5D6E7F{pid:02X}"><wp:extent cx="{cx}" cy="{cy}"/>'
-                f'<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr id="{pid}" name="图片 {pid}"/>'
-                '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
-                '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-                f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{pid}" name="图片 {pid}"/><pic:cNvPicPr/></pic:nvPicPr>'
-                f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
-                f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-                '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
-                '</wp:inline></w:drawing></w:r>')
+        return (
+            f'<w:r><w:rPr><w:noProof/></w:rPr><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0" '
+            f'wp14:anchorId="1C3B2A{pid:02X}" wp14:editId="5D6E7F{pid:02X}"><wp:extent cx="{cx}" cy="{cy}"/>'
+            f'<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr id="{pid}" name="图片 {pid}"/>'
+            '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+            f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{pid}" name="图片 {pid}"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+            "</wp:inline></w:drawing></w:r>"
+        )
 
     # parts
     def add_part(self, partname: str, content_type: str, reltype: str, xml: str) -> str:
@@ -567,52 +693,98 @@ class Draft:
         text_style = self.ids["fn_text" if tag == "footnote" else "en_text"]
         ref_style = self.ids["fn_ref" if tag == "footnote" else "en_ref"]
         sep = '<w:pPr><w:spacing w:line="240" w:lineRule="auto"/></w:pPr>'
-        out = (f'<w:{tag} w:type="separator" w:id="-1"><w:p>{sep}<w:r><w:separator/></w:r></w:p></w:{tag}>'
-               f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p>{sep}<w:r><w:continuationSeparator/></w:r>'
-               f'</w:p></w:{tag}>')
+        out = (
+            f'<w:{tag} w:type="separator" w:id="-1"><w:p>{sep}<w:r><w:separator/></w:r></w:p></w:{tag}>'
+            f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p>{sep}<w:r><w:continuationSeparator/></w:r>'
+            f"</w:p></w:{tag}>"
+        )
         for k, text in enumerate(texts, 1):
-            out += (f'<w:{tag} w:id="{k}"><w:p><w:pPr><w:pStyle w:val="{text_style}"/></w:pPr>'
-                    f'<w:r>{rpr(style=ref_style)}<w:{tag}Ref/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
-                    f'<w:r><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr>{_t(text)}</w:r></w:p></w:{tag}>')
-        self.add_part(f"/word/{kind}.xml", f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml",
-                      RT.FOOTNOTES if tag == "footnote" else RT.ENDNOTES, f"<w:{kind} {PART_ROOT}>{out}</w:{kind}>")
+            out += (
+                f'<w:{tag} w:id="{k}"><w:p><w:pPr><w:pStyle w:val="{text_style}"/></w:pPr>'
+                f'<w:r>{rpr(style=ref_style)}<w:{tag}Ref/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
+                f'<w:r><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr>{_t(text)}</w:r></w:p></w:{tag}>'
+            )
+        self.add_part(
+            f"/word/{kind}.xml",
+            f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml",
+            RT.FOOTNOTES if tag == "footnote" else RT.ENDNOTES,
+            f"<w:{kind} {PART_ROOT}>{out}</w:{kind}>",
+        )
         self.settings_extra.append(f'<w:{tag}Pr><w:{tag} w:id="-1"/><w:{tag} w:id="0"/></w:{tag}Pr>')
         size = 18
-        self.add_style(style_xml(text_style, f"{tag} text", based=self.ids["normal"],
-                                 ppr='<w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="left"/>',
-                                 rpr_=f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>',
-                                 extra='<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>'))
-        self.add_style(style_xml(ref_style, f"{tag} reference", kind="character", based=self.ids["dpf"],
-                                 rpr_='<w:vertAlign w:val="superscript"/>',
-                                 extra='<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>'))
+        self.add_style(
+            style_xml(
+                text_style,
+                f"{tag} text",
+                based=self.ids["normal"],
+                ppr='<w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="left"/>',
+                rpr_=f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>',
+                extra='<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>',
+            )
+        )
+        self.add_style(
+            style_xml(
+                ref_style,
+                f"{tag} reference",
+                kind="character",
+                based=self.ids["dpf"],
+                rpr_='<w:vertAlign w:val="superscript"/>',
+                extra='<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>',
+            )
+        )
 
     def _comments_parts(self) -> None:
         """comments.xml, and commentsExtended.xml and people.xml as Word 2013+ writes them beside it."""
         cm, ex, people = "", "", {}
         for k, (text, author) in enumerate(self.comments):
             para_id = f"{0x1A2B3C40 + k:08X}"
-            cm += (f'<w:comment w:id="{k}" w:author="{author}" w:date="{WHEN}" w:initials="{author[0]}">'
-                   f'<w:p w14:paraId="{para_id}" w14:textId="77777777"><w:pPr><w:pStyle w:val="{self.ids["cm_text"]}"/></w:pPr>'
-                   f'<w:r>{rpr(style=self.ids["cm_ref"])}<w:annotationRef/></w:r>'
-                   f'<w:r><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr>{_t(text)}</w:r></w:p></w:comment>')
+            cm += (
+                f'<w:comment w:id="{k}" w:author="{author}" w:date="{WHEN}" w:initials="{author[0]}">'
+                f'<w:p w14:paraId="{para_id}" w14:textId="77777777"><w:pPr><w:pStyle w:val="{self.ids["cm_text"]}"/></w:pPr>'
+                f"<w:r>{rpr(style=self.ids['cm_ref'])}<w:annotationRef/></w:r>"
+                f'<w:r><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr>{_t(text)}</w:r></w:p></w:comment>'
+            )
             ex += f'<w15:commentEx w15:paraId="{para_id}" w15:done="0"/>'
-            people[author] = (f'<w15:person w15:author="{author}"><w15:presenceInfo w15:providerId="None" '
-                              f'w15:userId="{author}"/></w15:person>')
-        self.add_part("/word/comments.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml",
-                      RT.COMMENTS, f"<w:comments {PART_ROOT}>{cm}</w:comments>")
-        self.add_part("/word/commentsExtended.xml",
-                      "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml",
-                      "http://schemas.microsoft.com/office/2011/relationships/commentsExtended",
-                      f"<w15:commentsEx {PART_ROOT}>{ex}</w15:commentsEx>")
-        self.add_part("/word/people.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.people+xml",
-                      "http://schemas.microsoft.com/office/2011/relationships/people",
-                      f"<w15:people {PART_ROOT}>{''.join(people.values())}</w15:people>")
-        self.add_style(style_xml(self.ids["cm_ref"], "annotation reference", kind="character",
-                                 rpr_='<w:sz w:val="21"/><w:szCs w:val="21"/>',
-                                 extra='<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>'))
-        self.add_style(style_xml(self.ids["cm_text"], "annotation text", based=self.ids["normal"],
-                                 ppr='<w:jc w:val="left"/>',
-                                 extra='<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>'))
+            people[author] = (
+                f'<w15:person w15:author="{author}"><w15:presenceInfo w15:providerId="None" '
+                f'w15:userId="{author}"/></w15:person>'
+            )
+        self.add_part(
+            "/word/comments.xml",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml",
+            RT.COMMENTS,
+            f"<w:comments {PART_ROOT}>{cm}</w:comments>",
+        )
+        self.add_part(
+            "/word/commentsExtended.xml",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml",
+            "http://schemas.microsoft.com/office/2011/relationships/commentsExtended",
+            f"<w15:commentsEx {PART_ROOT}>{ex}</w15:commentsEx>",
+        )
+        self.add_part(
+            "/word/people.xml",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.people+xml",
+            "http://schemas.microsoft.com/office/2011/relationships/people",
+            f"<w15:people {PART_ROOT}>{''.join(people.values())}</w15:people>",
+        )
+        self.add_style(
+            style_xml(
+                self.ids["cm_ref"],
+                "annotation reference",
+                kind="character",
+                rpr_='<w:sz w:val="21"/><w:szCs w:val="21"/>',
+                extra='<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>',
+            )
+        )
+        self.add_style(
+            style_xml(
+                self.ids["cm_text"],
+                "annotation text",
+                based=self.ids["normal"],
+                ppr='<w:jc w:val="left"/>',
+                extra='<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>',
+            )
+        )
 
     def save(self, path: Path) -> None:
         if self.footnotes:
@@ -647,18 +819,33 @@ def item(lead: str, text, **more) -> dict:
     return out
 
 
-I1 = item("深入学习贯彻党的二十届三中全会精神。", "把学习贯彻全会精神作为教育系统的首要政治任务，落实党组织“第一议题”制度，"
-          "开展党组织书记专题轮训，推动全会精神进校园、进课堂、进头脑。")
-I2 = item("落实中小学校党组织领导的校长负责制。", "完善党组织会议和校长办公会议议事规则，健全党组织书记和校长定期沟通机制，"
-          "年内实现全区中小学校制度运行全覆盖。")
-I3 = item("加强干部队伍建设。", "优化干部选拔任用机制，实施青年干部“墩苗”计划，选派20名优秀青年干部到基层学校挂职锻炼。")
-I4 = item("推进大中小学思政课一体化建设。", "组建大中小学思政课教师协同备课共同体，开展思政课教学展示活动40场以上，"
-          "打造一批思政“金课”。")
-I5 = item("加强学生心理健康教育。", "健全学生心理健康监测预警体系，每所中小学至少配备1名专职心理健康教师，"
-          "开展“心育大健康”主题月活动。")
-I6 = item("深化体育美育劳动教育。", "落实学生每天综合体育活动时间不少于2小时，推进“一校一品”艺术特色项目建设，"
-          "遴选劳动教育特色课程30门。")
-I7 = item("扩大优质学前教育资源。", "新建、改扩建公办幼儿园3所，新增公办托班托额200个，普惠性幼儿园覆盖率保持在90%以上。")
+I1 = item(
+    "深入学习贯彻党的二十届三中全会精神。",
+    "把学习贯彻全会精神作为教育系统的首要政治任务，落实党组织“第一议题”制度，"
+    "开展党组织书记专题轮训，推动全会精神进校园、进课堂、进头脑。",
+)
+I2 = item(
+    "落实中小学校党组织领导的校长负责制。",
+    "完善党组织会议和校长办公会议议事规则，健全党组织书记和校长定期沟通机制，年内实现全区中小学校制度运行全覆盖。",
+)
+I3 = item(
+    "加强干部队伍建设。", "优化干部选拔任用机制，实施青年干部“墩苗”计划，选派20名优秀青年干部到基层学校挂职锻炼。"
+)
+I4 = item(
+    "推进大中小学思政课一体化建设。",
+    "组建大中小学思政课教师协同备课共同体，开展思政课教学展示活动40场以上，打造一批思政“金课”。",
+)
+I5 = item(
+    "加强学生心理健康教育。",
+    "健全学生心理健康监测预警体系，每所中小学至少配备1名专职心理健康教师，开展“心育大健康”主题月活动。",
+)
+I6 = item(
+    "深化体育美育劳动教育。",
+    "落实学生每天综合体育活动时间不少于2小时，推进“一校一品”艺术特色项目建设，遴选劳动教育特色课程30门。",
+)
+I7 = item(
+    "扩大优质学前教育资源。", "新建、改扩建公办幼儿园3所，新增公办托班托额200个，普惠性幼儿园覆盖率保持在90%以上。"
+)
 I8 = item("促进义务教育优质均衡发展。", "深化紧密型学区集团化办学，新增市级新优质学校5所，持续推进公办初中强校工程。")
 I9 = item("推动高中多样化特色发展。", "支持2所高中创建市级特色普通高中，深化高中“双新”实施，加强拔尖创新人才早期培养。")
 I10 = item("加强师德师风建设。", "把师德师风作为评价教师队伍素质的第一标准，开展师德专题教育，严肃查处违反师德行为。")
@@ -685,9 +872,11 @@ PART_JIAOSHI = "建设高素质教师队伍，夯实教育发展支撑"
 PART_ANQUAN = "守牢安全底线，建设平安校园"
 
 PLAN_TITLE = "上海市宝山区教育局2025年工作要点"
-PLAN_INTRO = ("2025年是“十四五”规划的收官之年，也是谋划“十五五”教育发展的重要一年。宝山教育系统将坚持以习近平新时代"
-              "中国特色社会主义思想为指导，深入贯彻党的二十大和二十届三中全会精神，全面落实全国教育大会部署，"
-              "加快建设高质量教育体系，努力办好人民满意的教育。")
+PLAN_INTRO = (
+    "2025年是“十四五”规划的收官之年，也是谋划“十五五”教育发展的重要一年。宝山教育系统将坚持以习近平新时代"
+    "中国特色社会主义思想为指导，深入贯彻党的二十大和二十届三中全会精神，全面落实全国教育大会部署，"
+    "加快建设高质量教育体系，努力办好人民满意的教育。"
+)
 MARK = "上海市宝山区教育局文件"
 ISSUER = "上海市宝山区教育局"
 OFFICE = "上海市宝山区教育局办公室"
@@ -731,7 +920,7 @@ def runs(d: Draft, text: str, **fmt) -> str:
     out, pos = "", 0
     for m in NOTE.finditer(text):
         if m.start() > pos:
-            out += r(text[pos:m.start()].replace("\\^[", "^["), **fmt)
+            out += r(text[pos : m.start()].replace("\\^[", "^["), **fmt)
         out += d.footnote(m.group(1))
         pos = m.end()
     if pos < len(text):
@@ -749,8 +938,18 @@ class Way:
     called with (level, number, node): `pick` → paragraph properties for that node (over `ppr`), `wrap`
     (…, runs) → the runs of its first paragraph (to put a comment on them), `after` → blocks to add after it."""
 
-    def __init__(self, ppr=None, typed=(), forms=None, bold_lead=True, number_bold=False, heading_fonts=True,
-                 pick=None, wrap=None, after=None):
+    def __init__(
+        self,
+        ppr=None,
+        typed=(),
+        forms=None,
+        bold_lead=True,
+        number_bold=False,
+        heading_fonts=True,
+        pick=None,
+        wrap=None,
+        after=None,
+    ):
         self.ppr = ppr or {}
         self.typed = {lv: (forms or {}).get(lv, TYPED[lv]) for lv in typed}
         self.bold_lead, self.number_bold, self.heading_fonts = bold_lead, number_bold, heading_fonts
@@ -812,8 +1011,7 @@ SIG_IND = 'w:right="1280" w:rightChars="400"'
 def write_header(d: Draft, n: dict) -> None:
     """The 版头 as a red-header template has it: the red mark, two empty lines, the 文号 on the red line
     (a bottom border of its paragraph), an empty line."""
-    d.add(p(r(n["发文机关标志"], font=XBS, sz=72, color=RED), jc="center",
-            spacing='w:line="240" w:lineRule="auto"'))
+    d.add(p(r(n["发文机关标志"], font=XBS, sz=72, color=RED), jc="center", spacing='w:line="240" w:lineRule="auto"'))
     d.add(p(), p())
     d.add(p(r(doc_number(n["发文字号"])), jc="center", bdr=red_line()))
     d.add(p())
@@ -847,10 +1045,20 @@ def write_colophon(d: Draft, n: dict) -> None:
     d.add(p(), p())
     side = 'w:left="320" w:leftChars="100" w:right="320" w:rightChars="100"'
     if c.get("抄送"):
-        d.add(p(r(f"抄送：{'，'.join(c['抄送'])}。", sz=28), bdr=rule.format("top", 12) + rule.format("bottom", 6),
-                ind=side))
-    d.add(p(r(f"{c['印发机关']}　　　　　　　　{date_text(c['印发日期'])}印发", sz=28),
-            bdr=rule.format("bottom", 12), ind=side))
+        d.add(
+            p(
+                r(f"抄送：{'，'.join(c['抄送'])}。", sz=28),
+                bdr=rule.format("top", 12) + rule.format("bottom", 6),
+                ind=side,
+            )
+        )
+    d.add(
+        p(
+            r(f"{c['印发机关']}　　　　　　　　{date_text(c['印发日期'])}印发", sz=28),
+            bdr=rule.format("bottom", 12),
+            ind=side,
+        )
+    )
 
 
 def page_break() -> str:
@@ -895,7 +1103,12 @@ def make_word_auto_list(path: Path) -> dict:
     frag = dict(
         标题="宝山区教育局2025年教师培训工作要点",
         导语="为进一步加强全区教师队伍建设，提升教师专业素养，结合我区实际，现提出2025年教师培训工作要点如下。",
-        条目=[T1, T2, item(T3["要点"], [T3["内容"], "建立骨干教师考核评价机制，考核结果与职称评审、评优评先挂钩。"]), T4],
+        条目=[
+            T1,
+            T2,
+            item(T3["要点"], [T3["内容"], "建立骨干教师考核评价机制，考核结果与职称评审、评优评先挂钩。"]),
+            T4,
+        ],
         条目编号=ABSENT,
     )
     write_fragment_title(d, frag["标题"])
@@ -906,16 +1119,24 @@ def make_word_auto_list(path: Path) -> dict:
 
 # == b. c. the red-header template's multilevel list ======================================================
 
-I3_SPLIT = item("加强干部队伍建设。", "优化干部选拔任用机制，完善干部考核评价办法。", 分项=[
-    item("实施青年干部“墩苗”计划。", "选派20名优秀青年干部到基层学校挂职锻炼。"),
-    item("加强校长队伍建设。", "开展新任校长任职资格培训和在职校长提高培训。"),
-])
+I3_SPLIT = item(
+    "加强干部队伍建设。",
+    "优化干部选拔任用机制，完善干部考核评价办法。",
+    分项=[
+        item("实施青年干部“墩苗”计划。", "选派20名优秀青年干部到基层学校挂职锻炼。"),
+        item("加强校长队伍建设。", "开展新任校长任职资格培训和在职校长提高培训。"),
+    ],
+)
 
 DIRECT_PLAN = [
-    {"标题": PART_DANGJIAN, "小节": [{"标题": "加强政治建设", "条目": [I1, I2]},
-                                   {"标题": "加强队伍建设", "条目": [I3_SPLIT, I10]}]},
-    {"标题": PART_DEYU, "小节": [{"标题": "深化思政教育", "条目": [I4, I5]},
-                               {"标题": "加强体育美育劳动教育", "条目": [I6]}]},
+    {
+        "标题": PART_DANGJIAN,
+        "小节": [{"标题": "加强政治建设", "条目": [I1, I2]}, {"标题": "加强队伍建设", "条目": [I3_SPLIT, I10]}],
+    },
+    {
+        "标题": PART_DEYU,
+        "小节": [{"标题": "深化思政教育", "条目": [I4, I5]}, {"标题": "加强体育美育劳动教育", "条目": [I6]}],
+    },
 ]
 
 
@@ -928,14 +1149,24 @@ def make_heading_styles_list(path: Path) -> dict:
     d.headings(numbered=1)
     d.numbering([abstract_multilevel(0, "1F2E3D4C", pstyles={0: "1", 1: "2", 2: "3", 3: "4"})], [num(1, 0)])
     n = {
-        "发文机关标志": MARK, "发文字号": {"机关代字": "宝教", "年份": 2025, "序号": 1}, "标题": PLAN_TITLE,
-        "主送机关": ABSENT, "正文": [PLAN_INTRO], "条目编号": RESTART, "部分": DIRECT_PLAN,
-        "发文机关署名": ISSUER, "成文日期": DAY, "附件": ABSENT,
+        "发文机关标志": MARK,
+        "发文字号": {"机关代字": "宝教", "年份": 2025, "序号": 1},
+        "标题": PLAN_TITLE,
+        "主送机关": ABSENT,
+        "正文": [PLAN_INTRO],
+        "条目编号": RESTART,
+        "部分": DIRECT_PLAN,
+        "发文机关署名": ISSUER,
+        "成文日期": DAY,
+        "附件": ABSENT,
     }
     write_header(d, n)
     write_head(d, n)
-    write_plan(d, {"部分": n["部分"], "条目编号": RESTART},
-               Way(ppr={lv: {"style": d.ids[f"h{lv}"]} for lv in (1, 2, 3, 4)}, heading_fonts=False, bold_lead=False))
+    write_plan(
+        d,
+        {"部分": n["部分"], "条目编号": RESTART},
+        Way(ppr={lv: {"style": d.ids[f"h{lv}"]} for lv in (1, 2, 3, 4)}, heading_fonts=False, bold_lead=False),
+    )
     write_signature(d, n)
     d.save(path)
     return {"notice": n, "attachments": [], "fragment": None}
@@ -946,18 +1177,49 @@ IT_ATTACHMENT = {
     "导语": "为加快推进教育数字化转型，以教育信息化支撑引领教育现代化，制定本要点。",
     "条目编号": RESTART,
     "部分": [
-        {"标题": "总体目标", "导语": "到2025年底，全区中小学校数字化基础环境全面达标，数字化教学应用常态化，教育数据治理能力"
-                                 "明显提升，形成一批可推广的数字化转型典型案例。"},
-        {"标题": "主要任务", "小节": [
-            {"标题": "夯实数字基座", "条目": [
-                item("推进学校网络提质改造。", "完成30所学校校园网“全光”改造，实现千兆到桌面、万兆到楼宇，重点区域无线网络全覆盖。"),
-                item("建设区域教育数据中心。", "整合学籍、人事、资产等业务系统数据，建立统一的数据标准和共享交换机制。")]},
-            {"标题": "深化数字应用", "条目": [
-                item("推广智能教学助手应用。", "在全区50%以上的中小学校推广使用智能教学助手，组织优秀课例展示20场。"),
-                item("开展数字素养提升培训。", "面向全体教师开展人工智能通识培训，每名教师年内完成不少于12学时的数字素养培训。")]}]},
-        {"标题": "保障措施", "条目": [
-            item("加强组织领导。", "成立区教育数字化转型工作领导小组，统筹推进各项任务落实。"),
-            item("加强经费保障。", "将教育数字化项目经费纳入年度预算，确保各项任务按期完成。")]},
+        {
+            "标题": "总体目标",
+            "导语": "到2025年底，全区中小学校数字化基础环境全面达标，数字化教学应用常态化，教育数据治理能力"
+            "明显提升，形成一批可推广的数字化转型典型案例。",
+        },
+        {
+            "标题": "主要任务",
+            "小节": [
+                {
+                    "标题": "夯实数字基座",
+                    "条目": [
+                        item(
+                            "推进学校网络提质改造。",
+                            "完成30所学校校园网“全光”改造，实现千兆到桌面、万兆到楼宇，重点区域无线网络全覆盖。",
+                        ),
+                        item(
+                            "建设区域教育数据中心。",
+                            "整合学籍、人事、资产等业务系统数据，建立统一的数据标准和共享交换机制。",
+                        ),
+                    ],
+                },
+                {
+                    "标题": "深化数字应用",
+                    "条目": [
+                        item(
+                            "推广智能教学助手应用。",
+                            "在全区50%以上的中小学校推广使用智能教学助手，组织优秀课例展示20场。",
+                        ),
+                        item(
+                            "开展数字素养提升培训。",
+                            "面向全体教师开展人工智能通识培训，每名教师年内完成不少于12学时的数字素养培训。",
+                        ),
+                    ],
+                },
+            ],
+        },
+        {
+            "标题": "保障措施",
+            "条目": [
+                item("加强组织领导。", "成立区教育数字化转型工作领导小组，统筹推进各项任务落实。"),
+                item("加强经费保障。", "将教育数字化项目经费纳入年度预算，确保各项任务按期完成。"),
+            ],
+        },
     ],
 }
 
@@ -968,11 +1230,14 @@ def make_direct_numpr_list(path: Path) -> dict:
     d = Draft()
     d.numbering([abstract_multilevel(0, "6B1D2C3A")], [num(1, 0)])
     n = {
-        "发文机关标志": MARK, "发文字号": {"机关代字": "宝教", "年份": 2025, "序号": 2},
+        "发文机关标志": MARK,
+        "发文字号": {"机关代字": "宝教", "年份": 2025, "序号": 2},
         "标题": "上海市宝山区教育局关于印发《上海市宝山区教育局2025年教育信息化工作要点》的通知",
         "主送机关": "各中小学、幼儿园，局直属各单位",
         "正文": ["现将《上海市宝山区教育局2025年教育信息化工作要点》印发给你们，请结合实际认真贯彻落实。"],
-        "发文机关署名": ISSUER, "成文日期": DAY, "附件": Where(one_attachment, "one attachment"),
+        "发文机关署名": ISSUER,
+        "成文日期": DAY,
+        "附件": Where(one_attachment, "one attachment"),
     }
     write_header(d, n)
     write_head(d, n)
@@ -987,11 +1252,16 @@ def make_direct_numpr_list(path: Path) -> dict:
 
 
 def three_parts(restart: bool) -> dict:
-    return dict(标题=PLAN_TITLE, 导语=PLAN_INTRO, 条目编号=RESTART if restart else ABSENT, 部分=[
-        {"标题": PART_DANGJIAN, "条目": [I1, I2, I3]},
-        {"标题": PART_DEYU, "条目": [I4, I5, I6]},
-        {"标题": PART_JUNHENG, "条目": [I7, I8]},
-    ])
+    return dict(
+        标题=PLAN_TITLE,
+        导语=PLAN_INTRO,
+        条目编号=RESTART if restart else ABSENT,
+        部分=[
+            {"标题": PART_DANGJIAN, "条目": [I1, I2, I3]},
+            {"标题": PART_DEYU, "条目": [I4, I5, I6]},
+            {"标题": PART_JUNHENG, "条目": [I7, I8]},
+        ],
+    )
 
 
 def _items_under_parts(path: Path, continuous: bool) -> dict:
@@ -1028,8 +1298,15 @@ def _two_list_instances(path: Path, override: bool) -> dict:
     frag = dict(标题="宝山区教育局2025年校园安全工作要点", 条目编号=RESTART if override else ABSENT, 部分=SAFETY_PARTS)
     part_of = {id(it): k for k, part in enumerate(SAFETY_PARTS, 1) for it in part["条目"]}
     write_fragment_title(d, frag["标题"])
-    write_plan(d, frag, Way(typed={1}, ppr={3: {"style": d.ids["list"]}},
-                            pick=lambda lv, n, node: {"num": (part_of[id(node)], 0)} if lv == 3 else {}))
+    write_plan(
+        d,
+        frag,
+        Way(
+            typed={1},
+            ppr={3: {"style": d.ids["list"]}},
+            pick=lambda lv, n, node: {"num": (part_of[id(node)], 0)} if lv == 3 else {},
+        ),
+    )
     d.save(path)
     return fragment(**frag)
 
@@ -1053,11 +1330,21 @@ def make_heading_english_ids(path: Path) -> dict:
     """(e i) English Word's / LibreOffice's heading styles (styleId Heading1/Heading2, python-docx's template,
     i.e. English Word's own definition) with no numbering; items typed “1.” with bold 要点."""
     d = Draft(english_ids=True)
-    frag = dict(标题="宝山区教育局2025年校园安全工作要点",
-                导语="为切实维护校园安全稳定，保障师生生命财产安全，结合我区实际，制定本要点。", 条目编号=ABSENT,
-                部分=[{"标题": "强化校园安全管理", "小节": [{"标题": "加强校园安全防范", "条目": [S1, S2]},
-                                                    {"标题": "加强食品安全监管", "条目": [S3, S4]}]},
-                    {"标题": "加强学生安全教育", "小节": [{"标题": "开展专题安全教育", "条目": [S5, S6]}]}])
+    frag = dict(
+        标题="宝山区教育局2025年校园安全工作要点",
+        导语="为切实维护校园安全稳定，保障师生生命财产安全，结合我区实际，制定本要点。",
+        条目编号=ABSENT,
+        部分=[
+            {
+                "标题": "强化校园安全管理",
+                "小节": [
+                    {"标题": "加强校园安全防范", "条目": [S1, S2]},
+                    {"标题": "加强食品安全监管", "条目": [S3, S4]},
+                ],
+            },
+            {"标题": "加强学生安全教育", "小节": [{"标题": "开展专题安全教育", "条目": [S5, S6]}]},
+        ],
+    )
     write_fragment_title(d, frag["标题"])
     write_plan(d, frag, Way(ppr={1: {"style": "Heading1"}, 2: {"style": "Heading2"}}, typed={3}, heading_fonts=False))
     d.save(path)
@@ -1069,15 +1356,34 @@ def make_heading_chinese_ids(path: Path) -> dict:
     items: 部分 and 小节 that have only paragraphs."""
     d = Draft()
     d.headings(levels=(1, 2))
-    frag = dict(标题="宝山区教育人才队伍建设三年行动计划",
-                导语="为深入实施人才强教战略，建设高素质专业化教师队伍，结合我区教育发展实际，制定本行动计划。",
-                部分=[{"标题": "发展基础", "导语": "近年来，我区坚持把教师队伍建设作为基础工作，教师队伍规模稳步扩大，结构不断优化，"
-                                             "区级以上骨干教师占比达到18%。"},
-                    {"标题": "总体要求", "小节": [
-                        {"标题": "指导思想", "导语": "坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的教育方针，落实立德树人根本任务。"},
-                        {"标题": "工作目标", "导语": ["到2027年，全区教师队伍师德师风明显改善，专业素养显著提升。",
-                                                 "区级以上骨干教师占比达到25%，培养一批在全市有影响力的名师名校长。"]}]},
-                    {"标题": "保障措施", "导语": "加强组织领导，完善经费投入机制，将教师队伍建设纳入学校办学绩效考核。"}])
+    frag = dict(
+        标题="宝山区教育人才队伍建设三年行动计划",
+        导语="为深入实施人才强教战略，建设高素质专业化教师队伍，结合我区教育发展实际，制定本行动计划。",
+        部分=[
+            {
+                "标题": "发展基础",
+                "导语": "近年来，我区坚持把教师队伍建设作为基础工作，教师队伍规模稳步扩大，结构不断优化，"
+                "区级以上骨干教师占比达到18%。",
+            },
+            {
+                "标题": "总体要求",
+                "小节": [
+                    {
+                        "标题": "指导思想",
+                        "导语": "坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的教育方针，落实立德树人根本任务。",
+                    },
+                    {
+                        "标题": "工作目标",
+                        "导语": [
+                            "到2027年，全区教师队伍师德师风明显改善，专业素养显著提升。",
+                            "区级以上骨干教师占比达到25%，培养一批在全市有影响力的名师名校长。",
+                        ],
+                    },
+                ],
+            },
+            {"标题": "保障措施", "导语": "加强组织领导，完善经费投入机制，将教师队伍建设纳入学校办学绩效考核。"},
+        ],
+    )
     write_fragment_title(d, frag["标题"])
     write_plan(d, frag, Way(ppr={1: {"style": "1"}, 2: {"style": "2"}}, heading_fonts=False))
     d.save(path)
@@ -1085,9 +1391,14 @@ def make_heading_chinese_ids(path: Path) -> dict:
 
 
 TEACHER_PARTS = [
-    {"标题": "建设高素质教师队伍", "小节": [{"标题": "强化师德师风", "条目": [T1, T2]},
-                                    {"标题": "促进专业发展", "条目": [T3, T4]}]},
-    {"标题": "加强教育人才引进", "条目": [item("实施优秀人才引进计划。", "每年引进优秀教育人才不少于20名，落实人才公寓等配套保障。")]},
+    {
+        "标题": "建设高素质教师队伍",
+        "小节": [{"标题": "强化师德师风", "条目": [T1, T2]}, {"标题": "促进专业发展", "条目": [T3, T4]}],
+    },
+    {
+        "标题": "加强教育人才引进",
+        "条目": [item("实施优秀人才引进计划。", "每年引进优秀教育人才不少于20名，落实人才公寓等配套保障。")],
+    },
 ]
 
 
@@ -1107,16 +1418,38 @@ def make_custom_outline_styles(path: Path) -> dict:
     w:outlineLvl 0 and 1 in the style; items typed “1、”."""
     d = Draft()
     for sid, name, lv in (("af2", "公文一级标题", 1), ("af3", "公文二级标题", 2)):
-        d.add_style(style_xml(sid, name, based=d.ids["normal"], custom=True,
-                              ppr=f'<w:keepNext/><w:ind {IND_BODY}/><w:outlineLvl w:val="{lv - 1}"/>',
-                              rpr_=heading_rpr(lv)))
-    frag = dict(标题="宝山区教育局2025年基础教育工作要点", 条目编号=ABSENT, 部分=[
-        {"标题": PART_JUNHENG, "条目": [I7, I8, I9]},
-        {"标题": PART_ANQUAN, "小节": [{"标题": "加强校园安全", "条目": [I12]}, {"标题": "加强食品安全", "条目": [I13]}]},
-    ])
+        d.add_style(
+            style_xml(
+                sid,
+                name,
+                based=d.ids["normal"],
+                custom=True,
+                ppr=f'<w:keepNext/><w:ind {IND_BODY}/><w:outlineLvl w:val="{lv - 1}"/>',
+                rpr_=heading_rpr(lv),
+            )
+        )
+    frag = dict(
+        标题="宝山区教育局2025年基础教育工作要点",
+        条目编号=ABSENT,
+        部分=[
+            {"标题": PART_JUNHENG, "条目": [I7, I8, I9]},
+            {
+                "标题": PART_ANQUAN,
+                "小节": [{"标题": "加强校园安全", "条目": [I12]}, {"标题": "加强食品安全", "条目": [I13]}],
+            },
+        ],
+    )
     write_fragment_title(d, frag["标题"])
-    write_plan(d, frag, Way(ppr={1: {"style": "af2"}, 2: {"style": "af3"}}, typed={3}, forms={3: lambda n: f"{n}、"},
-                            heading_fonts=False))
+    write_plan(
+        d,
+        frag,
+        Way(
+            ppr={1: {"style": "af2"}, 2: {"style": "af3"}},
+            typed={3},
+            forms={3: lambda n: f"{n}、"},
+            heading_fonts=False,
+        ),
+    )
     d.save(path)
     return {**fragment(**frag), "lo_levels": {3}}
 
@@ -1128,10 +1461,14 @@ def make_heading_styles_typed_numbers(path: Path) -> dict:
     d = Draft()
     d.headings(levels=(1, 2))
     second = {"标题": "加强队伍建设", "条目": [I3]}
-    frag = dict(标题=PLAN_TITLE, 条目编号=ABSENT, 部分=[
-        {"标题": PART_DANGJIAN, "小节": [{"标题": "加强政治建设", "条目": [I1, I2]}, second]},
-        {"标题": PART_DEYU, "条目": [I4, I5]},
-    ])
+    frag = dict(
+        标题=PLAN_TITLE,
+        条目编号=ABSENT,
+        部分=[
+            {"标题": PART_DANGJIAN, "小节": [{"标题": "加强政治建设", "条目": [I1, I2]}, second]},
+            {"标题": PART_DEYU, "条目": [I4, I5]},
+        ],
+    )
     odd = {id(second): "1", id(I3): "2"}  # （二） in heading 1, 3. in heading 2
 
     def pick(level, n, node):
@@ -1169,8 +1506,11 @@ def make_fragment_one_part(path: Path) -> dict:
 def make_fragment_two_sections(path: Path) -> dict:
     """(f) Two typed （一）（二） sections, their items numbered from 1. in each."""
     d = Draft()
-    frag = dict(标题=ABSENT, 条目编号=RESTART, 小节=[{"标题": "加强师德师风建设", "条目": [T1, T2]},
-                                                {"标题": "促进教师专业发展", "条目": [T3, T4]}])
+    frag = dict(
+        标题=ABSENT,
+        条目编号=RESTART,
+        小节=[{"标题": "加强师德师风建设", "条目": [T1, T2]}, {"标题": "促进教师专业发展", "条目": [T3, T4]}],
+    )
     write_plan(d, frag, Way(typed={2, 3}))
     d.save(path)
     return fragment(**frag)
@@ -1210,8 +1550,14 @@ def make_tail_signature_table(path: Path) -> dict:
     d = Draft()
     _winter(d, WINTER)
     d.add(p())
-    d.add(tbl([[[p()], [p(ISSUER, jc="right"), p(date_text(DAY), jc="right")]]], [4400, 4434],
-              style=d.ids["grid"], borders=False))
+    d.add(
+        tbl(
+            [[[p()], [p(ISSUER, jc="right"), p(date_text(DAY), jc="right")]]],
+            [4400, 4434],
+            style=d.ids["grid"],
+            borders=False,
+        )
+    )
     d.add(p())
     d.save(path)
     return {"notice": WINTER, "attachments": [], "fragment": None}
@@ -1220,8 +1566,11 @@ def make_tail_signature_table(path: Path) -> dict:
 def make_tail_publicity_colophon(path: Path) -> dict:
     """(g) After 署名 and 日期: “公开属性：主动公开” and a typed 版记 (抄送 line between rules, then
     “…办公室　　　　2025年1月10日印发”)."""
-    n = {**WINTER, "公开属性": "主动公开",
-         "版记": {"抄送": ["区委办公室", "区政府办公室", "区应急管理局"], "印发机关": OFFICE, "印发日期": DAY}}
+    n = {
+        **WINTER,
+        "公开属性": "主动公开",
+        "版记": {"抄送": ["区委办公室", "区政府办公室", "区应急管理局"], "印发机关": OFFICE, "印发日期": DAY},
+    }
     d = Draft()
     _winter(d, n)
     write_signature(d, n)
@@ -1234,8 +1583,10 @@ def make_tail_publicity_colophon(path: Path) -> dict:
 
 
 def _one_or_two(first: str, second: str) -> Where:
-    return Where(lambda v: v == [first, second] or v == first + second,
-                 f"the two lines as two paragraphs, or joined: {first[:8]}… / {second[:8]}…")
+    return Where(
+        lambda v: v == [first, second] or v == first + second,
+        f"the two lines as two paragraphs, or joined: {first[:8]}… / {second[:8]}…",
+    )
 
 
 def make_item_line_break(path: Path) -> dict:
@@ -1274,19 +1625,19 @@ def textbox_run(inner: str, cx: int = 5612130, cy: int = 792000, shape_id: int =
         '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
         f'<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/>'
         '<a:ln w="9525"><a:noFill/><a:miter lim="800000"/><a:headEnd/><a:tailEnd/></a:ln></wps:spPr>'
-        f'<wps:txbx><w:txbxContent>{inner}</w:txbxContent></wps:txbx>'
+        f"<wps:txbx><w:txbxContent>{inner}</w:txbxContent></wps:txbx>"
         '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="91440" tIns="45720" rIns="91440" bIns="45720" '
         'anchor="t" anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic>'
-        '</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>'
+        "</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>"
         '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
         '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
         f'<v:shape id="文本框 {shape_id}" o:spid="_x0000_s102{5 + shape_id}" type="#_x0000_t202" '
         f'style="position:absolute;left:0;text-align:left;margin-left:0;margin-top:0;width:{w_pt:.2f}pt;height:{h_pt:.2f}pt;'
-        'z-index:251659264;visibility:visible;mso-wrap-style:square;mso-wrap-distance-left:9pt;'
-        'mso-wrap-distance-top:3.6pt;mso-wrap-distance-right:9pt;mso-wrap-distance-bottom:3.6pt;'
-        'mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:absolute;'
+        "z-index:251659264;visibility:visible;mso-wrap-style:square;mso-wrap-distance-left:9pt;"
+        "mso-wrap-distance-top:3.6pt;mso-wrap-distance-right:9pt;mso-wrap-distance-bottom:3.6pt;"
+        "mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:absolute;"
         'mso-position-vertical-relative:text;v-text-anchor:top" filled="f" stroked="f">'
-        f'<v:textbox><w:txbxContent>{inner}</w:txbxContent></v:textbox>'
+        f"<v:textbox><w:txbxContent>{inner}</w:txbxContent></v:textbox>"
         '<w10:wrap type="topAndBottom" anchorx="margin"/></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>'
     )
 
@@ -1296,13 +1647,18 @@ def make_textbox_header(path: Path) -> dict:
     templates have it; below it the 文号 on the red line (its paragraph's bottom border). The mark is in
     the file twice (DrawingML and VML): imported once."""
     n = {
-        "发文机关标志": MARK, "发文字号": {"机关代字": "宝教", "年份": 2025, "序号": 3},
+        "发文机关标志": MARK,
+        "发文字号": {"机关代字": "宝教", "年份": 2025, "序号": 3},
         "标题": "上海市宝山区教育局关于开展2025年中小学校园开放日活动的通知",
         "主送机关": "各中小学",
-        "正文": ["为进一步密切家校联系，展示学校办学成果，经研究，决定于2025年3月开展中小学校园开放日活动。",
-                "各学校要结合实际制定开放日活动方案，于2025年2月28日前报区教育局基础教育科。",
-                "特此通知。"],
-        "发文机关署名": ISSUER, "成文日期": dt.date(2025, 1, 15), "附件": ABSENT,
+        "正文": [
+            "为进一步密切家校联系，展示学校办学成果，经研究，决定于2025年3月开展中小学校园开放日活动。",
+            "各学校要结合实际制定开放日活动方案，于2025年2月28日前报区教育局基础教育科。",
+            "特此通知。",
+        ],
+        "发文机关署名": ISSUER,
+        "成文日期": dt.date(2025, 1, 15),
+        "附件": ABSENT,
     }
     d = Draft()
     mark = p(r(MARK, font=XBS, sz=72, color=RED), jc="center", spacing='w:line="240" w:lineRule="auto"')
@@ -1327,36 +1683,67 @@ def make_toc_front(path: Path) -> dict:
     headings it lists are typed “一、…” in heading 1. Only the three real parts are content."""
     d = Draft()
     d.headings(levels=(1,))
-    d.add_style(style_xml("TOC", "TOC Heading", based="1", ppr='<w:keepLines/><w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
-                          extra='<w:uiPriority w:val="39"/><w:unhideWhenUsed/>'))
-    d.add_style(style_xml(d.ids["toc1"], "toc 1", based=d.ids["normal"], extra='<w:uiPriority w:val="39"/><w:unhideWhenUsed/>'))
-    d.add_style(style_xml(d.ids["hyperlink"], "Hyperlink", kind="character", based=d.ids["dpf"],
-                          rpr_='<w:color w:val="0563C1" w:themeColor="hyperlink"/><w:u w:val="single"/>',
-                          extra='<w:uiPriority w:val="99"/><w:unhideWhenUsed/>'))
-    parts = [{"标题": PART_DANGJIAN, "条目": [I1, I2]}, {"标题": PART_DEYU, "条目": [I4, I5]},
-             {"标题": PART_JUNHENG, "条目": [I7, I8]}]
+    d.add_style(
+        style_xml(
+            "TOC",
+            "TOC Heading",
+            based="1",
+            ppr='<w:keepLines/><w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
+            extra='<w:uiPriority w:val="39"/><w:unhideWhenUsed/>',
+        )
+    )
+    d.add_style(
+        style_xml(d.ids["toc1"], "toc 1", based=d.ids["normal"], extra='<w:uiPriority w:val="39"/><w:unhideWhenUsed/>')
+    )
+    d.add_style(
+        style_xml(
+            d.ids["hyperlink"],
+            "Hyperlink",
+            kind="character",
+            based=d.ids["dpf"],
+            rpr_='<w:color w:val="0563C1" w:themeColor="hyperlink"/><w:u w:val="single"/>',
+            extra='<w:uiPriority w:val="99"/><w:unhideWhenUsed/>',
+        )
+    )
+    parts = [
+        {"标题": PART_DANGJIAN, "条目": [I1, I2]},
+        {"标题": PART_DEYU, "条目": [I4, I5]},
+        {"标题": PART_JUNHENG, "条目": [I7, I8]},
+    ]
     frag = dict(标题=PLAN_TITLE, 导语=PLAN_INTRO, 条目编号=ABSENT, 部分=parts)
     marks = [f"_Toc18765432{k}" for k in range(len(parts))]
     hidden = "<w:rPr><w:noProof/><w:webHidden/></w:rPr>"
     entries = []
     for k, part in enumerate(parts):
         head = f"{cn(k + 1)}、{part['标题']}"
-        field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" '
-                 '\\h \\z \\u </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>') if k == 0 else ""
-        link = (f'<w:hyperlink w:anchor="{marks[k]}" w:history="1">'
-                f'<w:r><w:rPr><w:rStyle w:val="{d.ids["hyperlink"]}"/><w:noProof/></w:rPr>{_t(head)}</w:r>'
-                f'<w:r>{hidden}<w:tab/></w:r><w:r>{hidden}<w:fldChar w:fldCharType="begin"/></w:r>'
-                f'<w:r>{hidden}<w:instrText xml:space="preserve"> PAGEREF {marks[k]} \\h </w:instrText></w:r>'
-                f'<w:r>{hidden}</w:r><w:r>{hidden}<w:fldChar w:fldCharType="separate"/></w:r>'
-                f'<w:r>{hidden}<w:t>{k + 2}</w:t></w:r><w:r>{hidden}<w:fldChar w:fldCharType="end"/></w:r></w:hyperlink>')
-        entries.append(f'<w:p><w:pPr><w:pStyle w:val="{d.ids["toc1"]}"/><w:tabs><w:tab w:val="right" w:leader="dot" '
-                       f'w:pos="8834"/></w:tabs><w:rPr><w:noProof/></w:rPr></w:pPr>{field}{link}</w:p>')
-    toc = ('<w:sdt><w:sdtPr><w:id w:val="-1523081329"/><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
-           '<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtEndPr><w:rPr><w:b/><w:bCs/></w:rPr></w:sdtEndPr><w:sdtContent>'
-           '<w:p><w:pPr><w:pStyle w:val="TOC"/></w:pPr><w:r><w:rPr><w:lang w:val="zh-CN"/></w:rPr><w:t>目录</w:t></w:r></w:p>'
-           + "".join(entries) +
-           '<w:p><w:r><w:rPr><w:b/><w:bCs/><w:lang w:val="zh-CN"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r></w:p>'
-           '</w:sdtContent></w:sdt>')
+        field = (
+            (
+                '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" '
+                '\\h \\z \\u </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            )
+            if k == 0
+            else ""
+        )
+        link = (
+            f'<w:hyperlink w:anchor="{marks[k]}" w:history="1">'
+            f'<w:r><w:rPr><w:rStyle w:val="{d.ids["hyperlink"]}"/><w:noProof/></w:rPr>{_t(head)}</w:r>'
+            f'<w:r>{hidden}<w:tab/></w:r><w:r>{hidden}<w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r>{hidden}<w:instrText xml:space="preserve"> PAGEREF {marks[k]} \\h </w:instrText></w:r>'
+            f'<w:r>{hidden}</w:r><w:r>{hidden}<w:fldChar w:fldCharType="separate"/></w:r>'
+            f'<w:r>{hidden}<w:t>{k + 2}</w:t></w:r><w:r>{hidden}<w:fldChar w:fldCharType="end"/></w:r></w:hyperlink>'
+        )
+        entries.append(
+            f'<w:p><w:pPr><w:pStyle w:val="{d.ids["toc1"]}"/><w:tabs><w:tab w:val="right" w:leader="dot" '
+            f'w:pos="8834"/></w:tabs><w:rPr><w:noProof/></w:rPr></w:pPr>{field}{link}</w:p>'
+        )
+    toc = (
+        '<w:sdt><w:sdtPr><w:id w:val="-1523081329"/><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+        "<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtEndPr><w:rPr><w:b/><w:bCs/></w:rPr></w:sdtEndPr><w:sdtContent>"
+        '<w:p><w:pPr><w:pStyle w:val="TOC"/></w:pPr><w:r><w:rPr><w:lang w:val="zh-CN"/></w:rPr><w:t>目录</w:t></w:r></w:p>'
+        + "".join(entries)
+        + '<w:p><w:r><w:rPr><w:b/><w:bCs/><w:lang w:val="zh-CN"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        "</w:sdtContent></w:sdt>"
+    )
     first = d.add(toc)
     d.add(page_break())
     write_fragment_title(d, frag["标题"])
@@ -1364,7 +1751,9 @@ def make_toc_front(path: Path) -> dict:
     n_item = 0
     for k, part in enumerate(parts):
         head = f"{cn(k + 1)}、{part['标题']}"
-        d.add(p(f'<w:bookmarkStart w:id="{k}" w:name="{marks[k]}"/>', r(head), f'<w:bookmarkEnd w:id="{k}"/>', style="1"))
+        d.add(
+            p(f'<w:bookmarkStart w:id="{k}" w:name="{marks[k]}"/>', r(head), f'<w:bookmarkEnd w:id="{k}"/>', style="1")
+        )
         for it in part["条目"]:
             n_item += 1
             d.add(body(r(f"{n_item}."), b(it["要点"]), r(it["内容"])))
@@ -1387,9 +1776,15 @@ def make_notes(path: Path) -> dict:
     endnote = "“双减”指有效减轻义务教育阶段学生过重作业负担和校外培训负担。"
     intro_a, intro_b = "2025年，全区将深入落实“双减”", "政策，持续提升课后服务质量，让学生在校内学足学好。"
     content_1n = "以1门基础托管课程为主体，开发N门科技、艺术、体育类拓展课程，满足学生多样化需求。"
-    item2 = item("推动课后服务提质增效。", "引入少年宫、青少年活动中心等校外优质资源进校园，探索“4点半课堂”^[“4点半课堂”指下午4点半"
-                 "放学后至6点在校内开展的看护和学习辅导服务。]与校外活动场所衔接。")
-    item3 = item("规范课后服务收费管理。", "严格执行课后服务收费标准，收费系统中以“\\^[”开头的项目代码不得修改，不得另立名目收费。")
+    item2 = item(
+        "推动课后服务提质增效。",
+        "引入少年宫、青少年活动中心等校外优质资源进校园，探索“4点半课堂”^[“4点半课堂”指下午4点半"
+        "放学后至6点在校内开展的看护和学习辅导服务。]与校外活动场所衔接。",
+    )
+    item3 = item(
+        "规范课后服务收费管理。",
+        "严格执行课后服务收费标准，收费系统中以“\\^[”开头的项目代码不得修改，不得另立名目收费。",
+    )
     title = "宝山区教育局2025年课后服务工作要点"
     write_fragment_title(d, title)
     d.add(body(r(intro_a), d.endnote(endnote), r(intro_b)))
@@ -1398,10 +1793,18 @@ def make_notes(path: Path) -> dict:
     for k, it in enumerate((item2, item3), 2):
         d.add(body(r(f"{k}."), runs(d, it["要点"], b=True), runs(d, it["内容"])))
     d.save(path)
-    item1 = {"要点": Where(lambda s: isinstance(s, str) and s.replace(f"^[{FN_1N}]", "") == LEAD_1N and FN_1N in s,
-                         f"{LEAD_1N} with ^[{FN_1N}] in it"),
-             "内容": content_1n}
-    frag = dict(标题=title, 导语=f"{intro_a}^[{endnote}]{intro_b}", 部分=[{"标题": "丰富课后服务内容", "条目": [item1, item2, item3]}])
+    item1 = {
+        "要点": Where(
+            lambda s: isinstance(s, str) and s.replace(f"^[{FN_1N}]", "") == LEAD_1N and FN_1N in s,
+            f"{LEAD_1N} with ^[{FN_1N}] in it",
+        ),
+        "内容": content_1n,
+    }
+    frag = dict(
+        标题=title,
+        导语=f"{intro_a}^[{endnote}]{intro_b}",
+        部分=[{"标题": "丰富课后服务内容", "条目": [item1, item2, item3]}],
+    )
     return {**fragment(**frag), "once": [FN_1N, endnote]}
 
 
@@ -1413,8 +1816,11 @@ def make_comments(path: Path) -> dict:
     the text and a commentReference run): not content, each listed in skipped with its paragraph."""
     d = Draft()
     notes = {id(T2): "此条请补充2024年查处情况的具体数据。", id(T4): "培训合格率表述请与人事科核实。"}
-    frag = dict(标题="宝山区教育局2025年师德师风建设工作要点", 条目编号=ABSENT,
-                部分=[{"标题": PART_JIAOSHI, "条目": [T1, T2, T3, T4]}])
+    frag = dict(
+        标题="宝山区教育局2025年师德师风建设工作要点",
+        条目编号=ABSENT,
+        部分=[{"标题": PART_JIAOSHI, "条目": [T1, T2, T3, T4]}],
+    )
 
     def wrap(level, n, node, out):
         return d.commented(out, notes[id(node)]) if id(node) in notes else out
@@ -1422,8 +1828,11 @@ def make_comments(path: Path) -> dict:
     write_fragment_title(d, frag["标题"])
     where = write_plan(d, frag, Way(typed={1, 3}, wrap=wrap))
     d.save(path)
-    return {**fragment(**frag), "skipped": [(where[id(T2)], "批注"), (where[id(T4)], "批注")],
-            "absent": list(notes.values())}
+    return {
+        **fragment(**frag),
+        "skipped": [(where[id(T2)], "批注"), (where[id(T4)], "批注")],
+        "absent": list(notes.values()),
+    }
 
 
 # == m. a data table and a picture in the body ==============================================================
@@ -1435,10 +1844,18 @@ def make_table_and_image(path: Path) -> dict:
     skipped with its position); the picture is listed in skipped."""
     d = Draft()
     add_it = item("提升幼儿园保教质量。", "深化幼儿园课程改革，开展保教质量评估，市级示范园结对帮扶薄弱园全覆盖。")
-    frag = dict(标题="宝山区教育局2025年学前教育工作要点",
-                导语="2025年，全区学前教育将坚持公益普惠基本方向，持续扩大优质资源供给，提升保教质量。", 条目编号=ABSENT,
-                部分=[{"标题": "扩大优质学前教育资源", "条目": [I7, add_it]},
-                    {"标题": "加强幼儿园安全管理", "条目": [item("落实幼儿园安全责任。", "健全幼儿园安全管理制度，配齐安保人员和设施设备。")]}])
+    frag = dict(
+        标题="宝山区教育局2025年学前教育工作要点",
+        导语="2025年，全区学前教育将坚持公益普惠基本方向，持续扩大优质资源供给，提升保教质量。",
+        条目编号=ABSENT,
+        部分=[
+            {"标题": "扩大优质学前教育资源", "条目": [I7, add_it]},
+            {
+                "标题": "加强幼儿园安全管理",
+                "条目": [item("落实幼儿园安全责任。", "健全幼儿园安全管理制度，配齐安保人员和设施设备。")],
+            },
+        ],
+    )
     cells = [["类别", "园所数（所）", "新增托额（个）"], ["公办幼儿园", "86", "200"], ["民办幼儿园", "34", "60"]]
     grid = d.ids["grid"]
     if d._style(grid) is None:
@@ -1460,12 +1877,19 @@ def make_table_and_image(path: Path) -> dict:
     # The table follows item 1: imported as text, its rows are item 1's further paragraphs (or it is skipped
     # and item 1 is as written).
     flat = "".join(c for row in cells for c in row)
-    table_rows = Where(lambda v: v == I7["内容"] or (isinstance(v, list) and v[0] == I7["内容"]
-                                                    and re.sub(r"[\s\u3000]", "", "".join(v[1:])) == flat),
-                       "item 1's text, then the table's rows as paragraphs if the table is imported")
+    table_rows = Where(
+        lambda v: (
+            v == I7["内容"]
+            or (isinstance(v, list) and v[0] == I7["内容"] and re.sub(r"[\s\u3000]", "", "".join(v[1:])) == flat)
+        ),
+        "item 1's text, then the table's rows as paragraphs if the table is imported",
+    )
     frag["部分"][0]["条目"][0] = {**I7, "内容": table_rows}
-    return {**fragment(**frag), "skipped": [(at["image"], "图片")],
-            "kept_or_skipped": [(at["table"], "表格", [c for row in cells for c in row])]}
+    return {
+        **fragment(**frag),
+        "skipped": [(at["image"], "图片")],
+        "kept_or_skipped": [(at["table"], "表格", [c for row in cells for c in row])],
+    }
 
 
 # == o. tracked changes, content controls, hidden text ======================================================
@@ -1486,20 +1910,41 @@ def make_tracked_changes(path: Path) -> dict:
     title = "宝山区教育局2025年德育工作要点"
     write_fragment_title(d, title)
     d.add(p(r("一、深化德育一体化建设", font=HEI), ind=IND_BODY))
-    d.add(p(b(I4["要点"]), r("组建大中小学思政课教师协同备课共同体，开展思政课教学展示活动"),
-            _rev("del", 11, "<w:r><w:delText>30场</w:delText></w:r>"), _rev("ins", 12, r("40场")),
-            r("以上，打造一批思政“金课”。"), **li))
+    d.add(
+        p(
+            b(I4["要点"]),
+            r("组建大中小学思政课教师协同备课共同体，开展思政课教学展示活动"),
+            _rev("del", 11, "<w:r><w:delText>30场</w:delText></w:r>"),
+            _rev("ins", 12, r("40场")),
+            r("以上，打造一批思政“金课”。"),
+            **li,
+        )
+    )
     gone = ("加强学生行为规范教育。", "开展行为规范示范校评比，组织“文明礼仪伴我行”主题活动。")
-    d.add(p(_rev("del", 13, f"<w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:delText>{gone[0]}</w:delText></w:r>"
-                            f"<w:r><w:delText>{gone[1]}</w:delText></w:r>"), mark=_rev("del", 14), **li))
+    d.add(
+        p(
+            _rev(
+                "del",
+                13,
+                f"<w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:delText>{gone[0]}</w:delText></w:r>"
+                f"<w:r><w:delText>{gone[1]}</w:delText></w:r>",
+            ),
+            mark=_rev("del", 14),
+            **li,
+        )
+    )
     d.add(p(_rev("ins", 15, b(I5["要点"]) + r(I5["内容"])), mark=_rev("ins", 16), **li))
     fam = item("深化家庭教育指导。", "办好家长学校，组织第二十七届家庭教育宣传周活动。")
     d.add(p(b(fam["要点"]), r(fam["内容"]), **li))
     d.save(path)
     frag = dict(标题=title, 部分=[{"标题": "深化德育一体化建设", "条目": [I4, I5, fam]}])
     # LibreOffice shows the tracked deletion (the deleted item keeps its number 2.), so it shows 1.–4.
-    return {**fragment(**frag), "notes": ["修订"], "absent": ["30场", *gone],
-            "lo_numbers": ["一、", "1.", "2.", "3.", "4."]}
+    return {
+        **fragment(**frag),
+        "notes": ["修订"],
+        "absent": ["30场", *gone],
+        "lo_numbers": ["一、", "1.", "2.", "3.", "4."],
+    }
 
 
 PLACEHOLDER = "单击或点击此处输入文字。"
@@ -1510,30 +1955,57 @@ def make_content_controls(path: Path) -> dict:
     (w:showingPlcHdr) left between two paragraphs, an inline one showing its placeholder at the end of a
     paragraph, and the 成文日期 in a date picker control filled in (its text is content)."""
     d = Draft()
-    d.add_style(style_xml(d.ids["placeholder"], "Placeholder Text", kind="character", based=d.ids["dpf"],
-                          rpr_='<w:color w:val="808080"/>', extra='<w:uiPriority w:val="99"/><w:semiHidden/>'))
+    d.add_style(
+        style_xml(
+            d.ids["placeholder"],
+            "Placeholder Text",
+            kind="character",
+            based=d.ids["dpf"],
+            rpr_='<w:color w:val="808080"/>',
+            extra='<w:uiPriority w:val="99"/><w:semiHidden/>',
+        )
+    )
     n = {
-        "发文机关标志": MARK, "发文字号": {"机关代字": "宝教", "年份": 2025, "序号": 7},
+        "发文机关标志": MARK,
+        "发文字号": {"机关代字": "宝教", "年份": 2025, "序号": 7},
         "标题": "上海市宝山区教育局关于报送2025年寒假学生安全教育工作情况的通知",
         "主送机关": "各中小学、幼儿园",
-        "正文": ["寒假期间，各单位认真落实学生安全教育各项要求。为全面掌握工作情况，请各单位认真总结，"
-                "于2025年2月20日前将书面材料报送区教育局德育科。", "特此通知。"],
-        "发文机关署名": ISSUER, "成文日期": dt.date(2025, 1, 13), "附件": ABSENT,
+        "正文": [
+            "寒假期间，各单位认真落实学生安全教育各项要求。为全面掌握工作情况，请各单位认真总结，"
+            "于2025年2月20日前将书面材料报送区教育局德育科。",
+            "特此通知。",
+        ],
+        "发文机关署名": ISSUER,
+        "成文日期": dt.date(2025, 1, 13),
+        "附件": ABSENT,
     }
-    ph = f'<w:r>{rpr(style=d.ids["placeholder"])}{_t(PLACEHOLDER)}</w:r>'
+    ph = f"<w:r>{rpr(style=d.ids['placeholder'])}{_t(PLACEHOLDER)}</w:r>"
     pr = '<w:placeholder><w:docPart w:val="DefaultPlaceholder_-1854013440"/></w:placeholder><w:showingPlcHdr/>'
     write_header(d, n)
     write_head(d, {**n, "正文": []})
-    d.add(body(r(n["正文"][0]), f'<w:sdt><w:sdtPr><w:alias w:val="补充要求"/><w:id w:val="-1290471052"/>{pr}<w:text/>'
-                               f'</w:sdtPr><w:sdtEndPr/><w:sdtContent>{ph}</w:sdtContent></w:sdt>'))
-    d.add(f'<w:sdt><w:sdtPr><w:id w:val="1187437912"/>{pr}</w:sdtPr><w:sdtEndPr/><w:sdtContent>'
-          f'{body(ph)}</w:sdtContent></w:sdt>')
+    d.add(
+        body(
+            r(n["正文"][0]),
+            f'<w:sdt><w:sdtPr><w:alias w:val="补充要求"/><w:id w:val="-1290471052"/>{pr}<w:text/>'
+            f"</w:sdtPr><w:sdtEndPr/><w:sdtContent>{ph}</w:sdtContent></w:sdt>",
+        )
+    )
+    d.add(
+        f'<w:sdt><w:sdtPr><w:id w:val="1187437912"/>{pr}</w:sdtPr><w:sdtEndPr/><w:sdtContent>'
+        f"{body(ph)}</w:sdtContent></w:sdt>"
+    )
     d.add(body(n["正文"][1]))
     d.add(p(), p(), p(ISSUER, jc="right", ind=SIG_IND))
-    d.add(p('<w:sdt><w:sdtPr><w:alias w:val="成文日期"/><w:id w:val="-203420919"/><w:date w:fullDate="2025-01-13T00:00:00Z">'
+    d.add(
+        p(
+            '<w:sdt><w:sdtPr><w:alias w:val="成文日期"/><w:id w:val="-203420919"/><w:date w:fullDate="2025-01-13T00:00:00Z">'
             "<w:dateFormat w:val=\"yyyy'年'M'月'd'日'\"/><w:lid w:val=\"zh-CN\"/><w:storeMappedDataAs w:val=\"dateTime\"/>"
             '<w:calendar w:val="gregorian"/></w:date></w:sdtPr><w:sdtEndPr/><w:sdtContent>'
-            f'{r(date_text(n["成文日期"]))}</w:sdtContent></w:sdt>', jc="right", ind=SIG_IND))
+            f"{r(date_text(n['成文日期']))}</w:sdtContent></w:sdt>",
+            jc="right",
+            ind=SIG_IND,
+        )
+    )
     d.save(path)
     return {"notice": n, "attachments": [], "fragment": None, "absent": [PLACEHOLDER]}
 
@@ -1550,8 +2022,15 @@ def make_hidden_text(path: Path) -> dict:
     d.add(p(r("一、关注学生心理健康", font=HEI), ind=IND_BODY))
     d.add(body(r("1."), b(I5["要点"]), r(I5["内容"])))
     d.add(p(r(hidden_para, vanish=True), ind=IND_BODY, mark="<w:vanish/>"))
-    d.add(body(r("2."), b(hotline["要点"]), r("依托区未成年人心理健康辅导中心开通24小时心理援助热线，"),
-               r(note, vanish=True), r("寒暑假不停线。")))
+    d.add(
+        body(
+            r("2."),
+            b(hotline["要点"]),
+            r("依托区未成年人心理健康辅导中心开通24小时心理援助热线，"),
+            r(note, vanish=True),
+            r("寒暑假不停线。"),
+        )
+    )
     d.save(path)
     frag = dict(标题=title, 部分=[{"标题": "关注学生心理健康", "条目": [I5, hotline]}])
     return {**fragment(**frag), "absent": [note, hidden_para]}
@@ -1577,8 +2056,9 @@ def soffice_convert(src: Path, out_dir: Path, target: str, infilter: str | None 
         raise RuntimeError(f"LibreOffice failed on {src.name}: {proc.stderr.strip()[-500:]}")
 
 
-def _via_libreoffice(path: Path, source_name: str, text: str, infilter: str | None = None,
-                     encoding: str = "utf-8") -> None:
+def _via_libreoffice(
+    path: Path, source_name: str, text: str, infilter: str | None = None, encoding: str = "utf-8"
+) -> None:
     """Write the source file beside `path`, have LibreOffice save it as Word 2007–365 .docx at `path`."""
     with tempfile.TemporaryDirectory(prefix="gongwen-draft-") as tmp:
         src = Path(tmp) / source_name
@@ -1590,10 +2070,12 @@ def _via_libreoffice(path: Path, source_name: str, text: str, infilter: str | No
         shutil.move(str(out), str(path))
 
 
-LANG = [item("开展学校语言文字达标建设。", "对照语言文字工作达标标准，年内完成20所学校的达标建设和复评工作。"),
-        item("规范公共服务行业用语用字。", "会同文旅、市场监管等部门开展社会用字检查，纠正不规范用字。"),
-        item("深入推进中华经典诵读工程。", "组织开展“诵读经典·传承文明”系列活动，打造区域语言文化活动品牌。"),
-        item("加强国家通用语言文字推广。", "规范组织普通话水平测试，职初教师普通话达标率保持在100%。")]
+LANG = [
+    item("开展学校语言文字达标建设。", "对照语言文字工作达标标准，年内完成20所学校的达标建设和复评工作。"),
+    item("规范公共服务行业用语用字。", "会同文旅、市场监管等部门开展社会用字检查，纠正不规范用字。"),
+    item("深入推进中华经典诵读工程。", "组织开展“诵读经典·传承文明”系列活动，打造区域语言文化活动品牌。"),
+    item("加强国家通用语言文字推广。", "规范组织普通话水平测试，职初教师普通话达标率保持在100%。"),
+]
 
 
 def _odf_p(style: str, text: str, lead: str = "") -> str:
@@ -1610,18 +2092,23 @@ def make_lo_fodt_lists(path: Path) -> dict:
     parts = [{"标题": "加强语言文字规范化建设", "条目": LANG[:2]}, {"标题": "弘扬中华优秀语言文化", "条目": LANG[2:]}]
     levels = "".join(
         f'<text:outline-level-style text:level="{k}" style:num-format="{"一, 二, 三, ..." if k == 1 else ""}"'
-        + (' style:num-suffix="、"' if k == 1 else "") + '><style:list-level-properties '
+        + (' style:num-suffix="、"' if k == 1 else "")
+        + "><style:list-level-properties "
         'text:list-level-position-and-space-mode="label-alignment"><style:list-level-label-alignment '
         'text:label-followed-by="nothing" fo:text-indent="0cm" fo:margin-left="0cm"/></style:list-level-properties>'
-        '</text:outline-level-style>' for k in range(1, 11))
+        "</text:outline-level-style>"
+        for k in range(1, 11)
+    )
     body_ = _odf_p("Title", title) + _odf_p("Text_20_body", intro)
     for k, part in enumerate(parts):
         body_ += f'<text:h text:style-name="Heading_20_1" text:outline-level="1">{escape(part["标题"])}</text:h>'
         cont = ' text:continue-list="list1"' if k else ' xml:id="list1"'
         body_ += f'<text:list{cont} text:style-name="Numbering_20_123">'
-        body_ += "".join(f"<text:list-item>{_odf_p('P1', it['内容'], it['要点'])}</text:list-item>" for it in part["条目"])
+        body_ += "".join(
+            f"<text:list-item>{_odf_p('P1', it['内容'], it['要点'])}</text:list-item>" for it in part["条目"]
+        )
         body_ += "</text:list>"
-    fodt = f'''<?xml version="1.0" encoding="UTF-8"?>
+    fodt = f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
  xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
  xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3"
@@ -1656,7 +2143,7 @@ def make_lo_fodt_lists(path: Path) -> dict:
  </office:automatic-styles>
  <office:body><office:text>{body_}</office:text></office:body>
 </office:document>
-'''
+"""
     _via_libreoffice(path, path.stem + ".fodt", fodt)
     return fragment(标题=title, 导语=intro, 条目编号=ABSENT, 部分=parts)
 
@@ -1666,16 +2153,33 @@ PE = {
     "导语": "2025年，全区学校体育工作将坚持健康第一的教育理念，帮助学生在体育锻炼中享受乐趣、增强体质。",
     "条目编号": RESTART,
     "部分": [
-        {"标题": "强化学校体育工作", "小节": [
-            {"标题": "保障体育活动时间", "条目": [
-                item("落实每天综合体育活动时间不少于2小时。", "各中小学要统筹安排体育课、大课间和课后体育活动。", 分项=[
-                    item("开齐开足体育课。", "小学一、二年级每周4课时，其余年级每周3课时。"),
-                    item("用好大课间。", "每天安排不少于30分钟的大课间体育活动。")]),
-                item("推进体育课后服务。", "课后服务中每天安排1小时体育活动，引入专业社会力量参与。")]},
-            {"标题": "完善体育竞赛体系", "条目": [
-                item("办好区中小学生运动会。", "设置田径、游泳、球类等20个项目，参赛学生不少于1万人次。")]}]},
-        {"标题": "加强学生体质健康监测", "条目": [
-            item("做好体质健康测试。", "按要求完成全体学生体质健康测试，测试数据上报率达到100%。")]},
+        {
+            "标题": "强化学校体育工作",
+            "小节": [
+                {
+                    "标题": "保障体育活动时间",
+                    "条目": [
+                        item(
+                            "落实每天综合体育活动时间不少于2小时。",
+                            "各中小学要统筹安排体育课、大课间和课后体育活动。",
+                            分项=[
+                                item("开齐开足体育课。", "小学一、二年级每周4课时，其余年级每周3课时。"),
+                                item("用好大课间。", "每天安排不少于30分钟的大课间体育活动。"),
+                            ],
+                        ),
+                        item("推进体育课后服务。", "课后服务中每天安排1小时体育活动，引入专业社会力量参与。"),
+                    ],
+                },
+                {
+                    "标题": "完善体育竞赛体系",
+                    "条目": [item("办好区中小学生运动会。", "设置田径、游泳、球类等20个项目，参赛学生不少于1万人次。")],
+                },
+            ],
+        },
+        {
+            "标题": "加强学生体质健康监测",
+            "条目": [item("做好体质健康测试。", "按要求完成全体学生体质健康测试，测试数据上报率达到100%。")],
+        },
     ],
 }
 
@@ -1683,7 +2187,11 @@ PE = {
 def _html_item(it: dict) -> str:
     sub = ""
     if it.get("分项"):
-        sub = '<ol type="1">' + "".join(f"<li><b>{escape(s['要点'])}</b>{escape(s['内容'])}</li>" for s in it["分项"]) + "</ol>"
+        sub = (
+            '<ol type="1">'
+            + "".join(f"<li><b>{escape(s['要点'])}</b>{escape(s['内容'])}</li>" for s in it["分项"])
+            + "</ol>"
+        )
     return f"<li><b>{escape(it['要点'])}</b>{escape(it['内容'])}{sub}</li>"
 
 
@@ -1691,8 +2199,13 @@ def make_lo_html_lists(path: Path) -> dict:
     """(n) An HTML page (text copied off the bureau's website): <h1> parts, <h2> sections, <ol type="1">
     items with a nested <ol type="1"> as the 分项, each <ol> starting again at 1; opened in Writer with
     the “HTML (StarWriter)” filter and saved as .docx."""
-    html = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>', escape(PE["标题"]),
-            '</title></head><body>', f'<p align="center"><b>{escape(PE["标题"])}</b></p>', f"<p>{escape(PE['导语'])}</p>"]
+    html = [
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>',
+        escape(PE["标题"]),
+        "</title></head><body>",
+        f'<p align="center"><b>{escape(PE["标题"])}</b></p>',
+        f"<p>{escape(PE['导语'])}</p>",
+    ]
     for part in PE["部分"]:
         html.append(f"<h1>{escape(part['标题'])}</h1>")
         for sec in part.get("小节", []):
@@ -1704,13 +2217,15 @@ def make_lo_html_lists(path: Path) -> dict:
     _via_libreoffice(path, path.stem + ".html", "\n".join(html), infilter="HTML (StarWriter)")
     # LibreOffice shows the nested list's numbers as 1. 2. (HTML's own numbering), not （1）（2）, and the
     # headings without numbers.
-    return {**fragment(**PE), "lo_levels": {3, 4},
-            "lo_numbers": ["1.", "1.", "2.", "2.", "1.", "1."]}
+    return {**fragment(**PE), "lo_levels": {3, 4}, "lo_numbers": ["1.", "1.", "2.", "2.", "1.", "1."]}
 
 
-SAFETY_TXT = dict(标题="宝山区教育局2025年校园安全工作要点",
-                  导语="为切实做好2025年校园安全工作，保障师生生命财产安全，结合我区实际，制定本要点。", 条目编号=ABSENT,
-                  部分=[{"标题": "强化校园安全管理", "条目": [S1, S2]}, {"标题": "加强学生安全教育", "条目": [S5, S6]}])
+SAFETY_TXT = dict(
+    标题="宝山区教育局2025年校园安全工作要点",
+    导语="为切实做好2025年校园安全工作，保障师生生命财产安全，结合我区实际，制定本要点。",
+    条目编号=ABSENT,
+    部分=[{"标题": "强化校园安全管理", "条目": [S1, S2]}, {"标题": "加强学生安全教育", "条目": [S5, S6]}],
+)
 
 
 def make_lo_text(path: Path) -> dict:

@@ -70,28 +70,63 @@ def _fonts(h: House) -> dict[str, str]:
 DOCX_CLOSE_MARGIN_PT = 0.5  # a closed page's paragraphs: this much under the PDF's closed pitch
 
 # the style Word gives the paragraph after one in this style (Enter at its end), as a 公文 template sets it
-NEXT = {"GwMark": "GwDocNumber", "GwDocNumber": "GwTitle", "GwTitle": "GwRecipients", "GwRecipients": "Normal",
-        "GwAttachLabel": "GwAttachTitle", "GwAttachTitle": "Normal", "GwAttachSubtitle": "Normal",
-        "GwAttachNote": "GwAttachNoteMore", "GwAttachNoteMore": "GwAttachNoteMore", "GwSignature": "GwDate",
-        "GwDate": "Normal", "GwHeading1": "Normal", "GwHeading2": "Normal", "GwItem": "GwItem", "GwItem4": "GwItem4",
-        "GwNote": "Normal", "GwSealBy": "GwNote", "GwPublicity": "Normal", "GwCopyNumber": "GwSecrecy", "GwSecrecy": "GwUrgency",
-        "GwUrgency": "GwMark", "GwMarkJoint": "GwDocNumber", "GwSignerRow": "GwTitle", "GwColophon": "GwColophon"}
+NEXT = {
+    "GwMark": "GwDocNumber",
+    "GwDocNumber": "GwTitle",
+    "GwTitle": "GwRecipients",
+    "GwRecipients": "Normal",
+    "GwAttachLabel": "GwAttachTitle",
+    "GwAttachTitle": "Normal",
+    "GwAttachSubtitle": "Normal",
+    "GwAttachNote": "GwAttachNoteMore",
+    "GwAttachNoteMore": "GwAttachNoteMore",
+    "GwSignature": "GwDate",
+    "GwDate": "Normal",
+    "GwHeading1": "Normal",
+    "GwHeading2": "Normal",
+    "GwItem": "GwItem",
+    "GwItem4": "GwItem4",
+    "GwNote": "Normal",
+    "GwSealBy": "GwNote",
+    "GwPublicity": "Normal",
+    "GwCopyNumber": "GwSecrecy",
+    "GwSecrecy": "GwUrgency",
+    "GwUrgency": "GwMark",
+    "GwMarkJoint": "GwDocNumber",
+    "GwSignerRow": "GwTitle",
+    "GwColophon": "GwColophon",
+}
 
 # the list levels of the structure (GB/T 9704 §7.3.3), tied to their styles: 一、 （一） 1. （1）
 LEVEL_STYLES = ("GwHeading1", "GwHeading2", "GwItem", "GwItem4")
 
 
-def _style(kind: str, sid: str, name: str, based: str | None, ppr: str = "", rpr: str = "",
-           extra: str = "", default: bool = False, num: tuple[int, int] | None = None) -> str:
-    attrs = f' w:type="{kind}" w:styleId="{sid}"' + (' w:default="1"' if default else "") + ' w:customStyle="1"' * (sid.startswith("Gw"))
+def _style(
+    kind: str,
+    sid: str,
+    name: str,
+    based: str | None,
+    ppr: str = "",
+    rpr: str = "",
+    extra: str = "",
+    default: bool = False,
+    num: tuple[int, int] | None = None,
+) -> str:
+    attrs = (
+        f' w:type="{kind}" w:styleId="{sid}"'
+        + (' w:default="1"' if default else "")
+        + ' w:customStyle="1"' * (sid.startswith("Gw"))
+    )
     based_xml = f'<w:basedOn w:val="{based}"/>' if based else ""
     if kind == "paragraph":
         based_xml += f'<w:next w:val="{NEXT.get(sid, sid if sid.startswith("Gw") else "Normal")}"/>'
     if num is not None:  # numbered by the list that follows the styles (numbering_xml)
         num_xml = f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'
         ppr = ppr.replace("<w:outlineLvl", num_xml + "<w:outlineLvl", 1) if "<w:outlineLvl" in ppr else num_xml + ppr
-    return (f"<w:style{attrs}><w:name w:val=\"{name}\"/>{based_xml}{extra}<w:qFormat/>"
-            f"{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}</w:style>")
+    return (
+        f'<w:style{attrs}><w:name w:val="{name}"/>{based_xml}{extra}<w:qFormat/>'
+        f"{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}</w:style>"
+    )
 
 
 def _rfonts(name: str) -> str:
@@ -118,104 +153,214 @@ def styles_xml(h: House, g: _Geometry, mark_pt: float, levels: dict[int, tuple[i
         f'<w:docDefaults><w:rPrDefault><w:rPr>{_rfonts(f["fangsong"])}<w:kern w:val="0"/>{_sz(sizes["body"])}'
         '<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
         f'<w:pPrDefault><w:pPr><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>{line}</w:pPr></w:pPrDefault>'
-        '</w:docDefaults>',
+        "</w:docDefaults>",
         # 正文: Normal, which Chinese Word displays as 正文
-        _style("paragraph", "Normal", "Normal", None, default=True,
-               # no extra space between Chinese and digits/Latin (Word's default adds it; the grid and the
-               # PDF do not), widow control as in the print
-               ppr=f'<w:widowControl w:val="1"/><w:kinsoku w:val="1"/><w:overflowPunct w:val="1"/>'
-                   f'<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
-                   f'{line}{indent2}<w:jc w:val="both"/>',
-               rpr=f'{_rfonts(f["fangsong"])}<w:spacing w:val="{g.char_spacing}"/>{_sz(sizes["body"])}'),
+        _style(
+            "paragraph",
+            "Normal",
+            "Normal",
+            None,
+            default=True,
+            # no extra space between Chinese and digits/Latin (Word's default adds it; the grid and the
+            # PDF do not), widow control as in the print
+            ppr=f'<w:widowControl w:val="1"/><w:kinsoku w:val="1"/><w:overflowPunct w:val="1"/>'
+            f'<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+            f'{line}{indent2}<w:jc w:val="both"/>',
+            rpr=f'{_rfonts(f["fangsong"])}<w:spacing w:val="{g.char_spacing}"/>{_sz(sizes["body"])}',
+        ),
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/>'
         '<w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>',
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>'
         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
         '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
-        _style("paragraph", "GwMark", "发文机关标志", "Normal",
-               # an exact line of 1.2 × the size centres the em box: its top lands mark_offset_mm below
-               ppr=f'<w:snapToGrid w:val="0"/><w:spacing w:before="{tw_mm(hd["mark_offset_mm"]) - round(0.1 * mark_pt * TW)}" '
-                   f'w:after="0" w:line="{round(mark_pt * TW * 1.2)}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>',
-               rpr=f'{_rfonts(f["xiaobiaosong"])}<w:color w:val="{red}"/><w:spacing w:val="0"/>{_sz(mark_pt)}'),
-        _style("paragraph", "GwDocNumber", "发文字号", "Normal",
-               # the border is drawn below the line box, whose bottom is (pitch − size) / 2 below the em box
-               ppr=f'<w:pBdr><w:bottom w:val="single" w:sz="{round(hd["rule_thickness_mm"] * MM * 8)}" '
-                   f'w:space="{max(0, round(hd["rule_gap_mm"] * MM - (g.pitch / TW - float(sizes["body"])) / 2))}" '
-                   f'w:color="{red}"/></w:pBdr>'
-                   f'<w:spacing w:before="{hd["number_lines_below_mark"] * g.pitch - round(0.1 * mark_pt * TW)}" '
-                   f'w:after="0" w:line="{g.pitch}" '
-                   f'w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>'),
-        _style("paragraph", "GwTitle", "公文标题", "Normal",
-               ppr=f'<w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="{hd["title_lines_below_rule"] * g.pitch}" '
-                   f'w:after="{h["body"]["recipients_lines_below_title"] * g.pitch}" w:line="{g.pitch}" w:lineRule="exact"/>'
-                   f'{no_indent}<w:jc w:val="center"/>',
-               rpr=f'{_rfonts(f["xiaobiaosong"])}<w:spacing w:val="0"/>{_sz(title_pt)}'),
+        _style(
+            "paragraph",
+            "GwMark",
+            "发文机关标志",
+            "Normal",
+            # an exact line of 1.2 × the size centres the em box: its top lands mark_offset_mm below
+            ppr=f'<w:snapToGrid w:val="0"/><w:spacing w:before="{tw_mm(hd["mark_offset_mm"]) - round(0.1 * mark_pt * TW)}" '
+            f'w:after="0" w:line="{round(mark_pt * TW * 1.2)}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>',
+            rpr=f'{_rfonts(f["xiaobiaosong"])}<w:color w:val="{red}"/><w:spacing w:val="0"/>{_sz(mark_pt)}',
+        ),
+        _style(
+            "paragraph",
+            "GwDocNumber",
+            "发文字号",
+            "Normal",
+            # the border is drawn below the line box, whose bottom is (pitch − size) / 2 below the em box
+            ppr=f'<w:pBdr><w:bottom w:val="single" w:sz="{round(hd["rule_thickness_mm"] * MM * 8)}" '
+            f'w:space="{max(0, round(hd["rule_gap_mm"] * MM - (g.pitch / TW - float(sizes["body"])) / 2))}" '
+            f'w:color="{red}"/></w:pBdr>'
+            f'<w:spacing w:before="{hd["number_lines_below_mark"] * g.pitch - round(0.1 * mark_pt * TW)}" '
+            f'w:after="0" w:line="{g.pitch}" '
+            f'w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>',
+        ),
+        _style(
+            "paragraph",
+            "GwTitle",
+            "公文标题",
+            "Normal",
+            ppr=f'<w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="{hd["title_lines_below_rule"] * g.pitch}" '
+            f'w:after="{h["body"]["recipients_lines_below_title"] * g.pitch}" w:line="{g.pitch}" w:lineRule="exact"/>'
+            f'{no_indent}<w:jc w:val="center"/>',
+            rpr=f'{_rfonts(f["xiaobiaosong"])}<w:spacing w:val="0"/>{_sz(title_pt)}',
+        ),
         _style("paragraph", "GwRecipients", "主送机关", "Normal", ppr=no_indent),
-        _style("paragraph", "GwAttachNote", "附件说明", "Normal",
-               ppr=f'<w:keepNext/><w:spacing w:before="{h["body"]["attachment_note_lines_before"] * g.pitch}" w:after="0" '
-                   f'w:line="{g.pitch}" w:lineRule="exact"/><w:ind w:left="{5 * g.char}" w:hanging="{3 * g.char}"/>'
-                   '<w:jc w:val="left"/>'),
-        _style("paragraph", "GwAttachNoteMore", "附件说明续行", "GwAttachNote",
-               ppr=f'<w:keepNext/>{line}<w:ind w:left="{5 * g.char}" w:firstLine="0" w:firstLineChars="0"/>'),
-        _style("paragraph", "GwSignature", "署名", "Normal",
-               ppr=f'<w:keepNext/><w:spacing w:before="{h["body"]["signature_lines_before"] * g.pitch}" w:after="0" '
-                   f'w:line="{g.pitch}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>'),
-        _style("paragraph", "GwDate", "成文日期", "Normal",
-               ppr=f'<w:ind w:right="{date_right}" w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="right"/>'),
-        _style("paragraph", "GwSealBy", "代章", "Normal",
-               ppr=f'{no_indent}<w:jc w:val="left"/>'),
+        _style(
+            "paragraph",
+            "GwAttachNote",
+            "附件说明",
+            "Normal",
+            ppr=f'<w:keepNext/><w:spacing w:before="{h["body"]["attachment_note_lines_before"] * g.pitch}" w:after="0" '
+            f'w:line="{g.pitch}" w:lineRule="exact"/><w:ind w:left="{5 * g.char}" w:hanging="{3 * g.char}"/>'
+            '<w:jc w:val="left"/>',
+        ),
+        _style(
+            "paragraph",
+            "GwAttachNoteMore",
+            "附件说明续行",
+            "GwAttachNote",
+            ppr=f'<w:keepNext/>{line}<w:ind w:left="{5 * g.char}" w:firstLine="0" w:firstLineChars="0"/>',
+        ),
+        _style(
+            "paragraph",
+            "GwSignature",
+            "署名",
+            "Normal",
+            ppr=f'<w:keepNext/><w:spacing w:before="{h["body"]["signature_lines_before"] * g.pitch}" w:after="0" '
+            f'w:line="{g.pitch}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>',
+        ),
+        _style(
+            "paragraph",
+            "GwDate",
+            "成文日期",
+            "Normal",
+            ppr=f'<w:ind w:right="{date_right}" w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="right"/>',
+        ),
+        _style("paragraph", "GwSealBy", "代章", "Normal", ppr=f'{no_indent}<w:jc w:val="left"/>'),
         _style("paragraph", "GwNote", "附注", "Normal"),
-        _style("paragraph", "GwAttachLabel", "附件标识", "Normal",
-               ppr=f'<w:keepNext/><w:pageBreakBefore/>{no_indent}<w:jc w:val="left"/>',
-               rpr=_rfonts(f["heiti"])),
-        _style("paragraph", "GwAttachTitle", "附件标题", "Normal",
-               ppr=f'<w:keepNext/><w:snapToGrid w:val="0"/>'
-                   f'<w:spacing w:before="{h["attachment"]["title_lines_below_label"] * g.pitch}" '
-                   f'w:after="{h["attachment"]["body_lines_below_title"] * g.pitch}" w:line="{g.pitch}" w:lineRule="exact"/>'
-                   f'{no_indent}<w:jc w:val="center"/>',
-               rpr=f'{_rfonts(f["xiaobiaosong"])}<w:spacing w:val="0"/>{_sz(title_pt)}'),
-        _style("paragraph", "GwHeading1", "一级标题", "Normal", ppr='<w:keepNext/><w:outlineLvl w:val="0"/>',
-               rpr=_rfonts(f["heiti"]), num=levels.get(1)),
-        _style("paragraph", "GwHeading2", "二级标题", "Normal", ppr='<w:keepNext/><w:outlineLvl w:val="1"/>',
-               rpr=_rfonts(f["kaiti"]), num=levels.get(2)),
+        _style(
+            "paragraph",
+            "GwAttachLabel",
+            "附件标识",
+            "Normal",
+            ppr=f'<w:keepNext/><w:pageBreakBefore/>{no_indent}<w:jc w:val="left"/>',
+            rpr=_rfonts(f["heiti"]),
+        ),
+        _style(
+            "paragraph",
+            "GwAttachTitle",
+            "附件标题",
+            "Normal",
+            ppr=f'<w:keepNext/><w:snapToGrid w:val="0"/>'
+            f'<w:spacing w:before="{h["attachment"]["title_lines_below_label"] * g.pitch}" '
+            f'w:after="{h["attachment"]["body_lines_below_title"] * g.pitch}" w:line="{g.pitch}" w:lineRule="exact"/>'
+            f'{no_indent}<w:jc w:val="center"/>',
+            rpr=f'{_rfonts(f["xiaobiaosong"])}<w:spacing w:val="0"/>{_sz(title_pt)}',
+        ),
+        _style(
+            "paragraph",
+            "GwHeading1",
+            "一级标题",
+            "Normal",
+            ppr='<w:keepNext/><w:outlineLvl w:val="0"/>',
+            rpr=_rfonts(f["heiti"]),
+            num=levels.get(1),
+        ),
+        _style(
+            "paragraph",
+            "GwHeading2",
+            "二级标题",
+            "Normal",
+            ppr='<w:keepNext/><w:outlineLvl w:val="1"/>',
+            rpr=_rfonts(f["kaiti"]),
+            num=levels.get(2),
+        ),
         # items are body text with a number, not headings: no outline level (the navigation pane shows 一、（一）)
         _style("paragraph", "GwItem", "三级标题", "Normal", num=levels.get(3)),
         _style("paragraph", "GwItem4", "四级标题", "Normal", num=levels.get(4)),
         _style("paragraph", "GwCopyNumber", "份号", "Normal", ppr=f'{no_indent}<w:jc w:val="left"/>'),
-        _style("paragraph", "GwSecrecy", "密级和保密期限", "Normal", ppr=f'{no_indent}<w:jc w:val="left"/>',
-               rpr=_rfonts(f["heiti"])),
-        _style("paragraph", "GwUrgency", "紧急程度", "Normal", ppr=f'{no_indent}<w:jc w:val="left"/>',
-               rpr=_rfonts(f["heiti"])),
-        _style("paragraph", "GwMarkJoint", "联合发文机关标志", "GwMark",
-               ppr=f'<w:spacing w:before="0" w:after="0" w:line="{round(mark_pt * TW * _joint_em(h))}" w:lineRule="exact"/>'),
+        _style(
+            "paragraph",
+            "GwSecrecy",
+            "密级和保密期限",
+            "Normal",
+            ppr=f'{no_indent}<w:jc w:val="left"/>',
+            rpr=_rfonts(f["heiti"]),
+        ),
+        _style(
+            "paragraph",
+            "GwUrgency",
+            "紧急程度",
+            "Normal",
+            ppr=f'{no_indent}<w:jc w:val="left"/>',
+            rpr=_rfonts(f["heiti"]),
+        ),
+        _style(
+            "paragraph",
+            "GwMarkJoint",
+            "联合发文机关标志",
+            "GwMark",
+            ppr=f'<w:spacing w:before="0" w:after="0" w:line="{round(mark_pt * TW * _joint_em(h))}" w:lineRule="exact"/>',
+        ),
         _style("character", "GwSignerName", "签发人姓名", None, rpr=_rfonts(f["kaiti"])),
-        _style("paragraph", "GwSignerRow", "签发人", "GwDocNumber",
-               ppr='<w:pBdr><w:bottom w:val="nil"/></w:pBdr>'),
-        _style("paragraph", "GwAttachSubtitle", "附件副标题", "Normal",
-               ppr=f'<w:keepNext/><w:spacing w:before="0" w:after="{h["attachment"]["body_lines_below_title"] * g.pitch}" '
-                   f'w:line="{g.pitch}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>',
-               rpr=_rfonts(f["kaiti"])),
+        _style("paragraph", "GwSignerRow", "签发人", "GwDocNumber", ppr='<w:pBdr><w:bottom w:val="nil"/></w:pBdr>'),
+        _style(
+            "paragraph",
+            "GwAttachSubtitle",
+            "附件副标题",
+            "Normal",
+            ppr=f'<w:keepNext/><w:spacing w:before="0" w:after="{h["attachment"]["body_lines_below_title"] * g.pitch}" '
+            f'w:line="{g.pitch}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>',
+            rpr=_rfonts(f["kaiti"]),
+        ),
         _style("paragraph", "GwPublicity", "公开属性", "Normal"),
         _style("character", "GwLead", "要点句", None, rpr=_lead_rpr(h, f)),
-        _style("paragraph", "GwColophon", "版记", "Normal",
-               ppr=f'<w:snapToGrid w:val="0"/>{no_indent}<w:jc w:val="left"/>',
-               rpr=f'<w:spacing w:val="0"/>{_sz(sizes["colophon"])}'),
-        _style("paragraph", "GwPageNumber", "页码", "Normal",
-               ppr=f'<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{round(sizes["page_number"] * TW)}" '
-                   f'w:lineRule="exact"/><w:ind w:right="{round(h["page_number"]["side_space_chars"] * sizes["page_number"] * TW)}" '
-                   f'w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="right"/>',
-               rpr=f'{_rfonts(f["songti"])}<w:spacing w:val="0"/>{_sz(sizes["page_number"])}'),
-        _style("paragraph", "GwPageNumberEven", "页码双页", "GwPageNumber",
-               ppr=f'<w:ind w:left="{round(h["page_number"]["side_space_chars"] * sizes["page_number"] * TW)}" w:right="0" '
-                   f'w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="left"/>'),
-        _style("paragraph", "FootnoteText", "footnote text", "Normal",
-               ppr=f'<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" '
-                   f'w:line="{round(float(h["body"]["footnote_line_pt"]) * TW)}" w:lineRule="exact"/>{no_indent}',
-               rpr=f'<w:spacing w:val="0"/>{_sz(sizes["footnote"])}'),
-        _style("character", "FootnoteReference", "footnote reference", None,
-               rpr='<w:spacing w:val="0"/><w:vertAlign w:val="superscript"/>'),
+        _style(
+            "paragraph",
+            "GwColophon",
+            "版记",
+            "Normal",
+            ppr=f'<w:snapToGrid w:val="0"/>{no_indent}<w:jc w:val="left"/>',
+            rpr=f'<w:spacing w:val="0"/>{_sz(sizes["colophon"])}',
+        ),
+        _style(
+            "paragraph",
+            "GwPageNumber",
+            "页码",
+            "Normal",
+            ppr=f'<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{round(sizes["page_number"] * TW)}" '
+            f'w:lineRule="exact"/><w:ind w:right="{round(h["page_number"]["side_space_chars"] * sizes["page_number"] * TW)}" '
+            f'w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="right"/>',
+            rpr=f'{_rfonts(f["songti"])}<w:spacing w:val="0"/>{_sz(sizes["page_number"])}',
+        ),
+        _style(
+            "paragraph",
+            "GwPageNumberEven",
+            "页码双页",
+            "GwPageNumber",
+            ppr=f'<w:ind w:left="{round(h["page_number"]["side_space_chars"] * sizes["page_number"] * TW)}" w:right="0" '
+            f'w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="left"/>',
+        ),
+        _style(
+            "paragraph",
+            "FootnoteText",
+            "footnote text",
+            "Normal",
+            ppr=f'<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" '
+            f'w:line="{round(float(h["body"]["footnote_line_pt"]) * TW)}" w:lineRule="exact"/>{no_indent}',
+            rpr=f'<w:spacing w:val="0"/>{_sz(sizes["footnote"])}',
+        ),
+        _style(
+            "character",
+            "FootnoteReference",
+            "footnote reference",
+            None,
+            rpr='<w:spacing w:val="0"/><w:vertAlign w:val="superscript"/>',
+        ),
     ]
-    return f'<w:styles {nsdecls("w")}>' + "".join(out) + "</w:styles>"
+    return f"<w:styles {nsdecls('w')}>" + "".join(out) + "</w:styles>"
 
 
 def list_plan(restart: list[bool]) -> tuple[list[dict[int, tuple[int, int]]], list[tuple[int, list[int]]]]:
@@ -246,17 +391,21 @@ def numbering_xml(h: House, g: _Geometry, restart: list[bool]) -> str:
     formats = {1: "chineseCounting", 2: "chineseCounting", 3: "decimal", 4: "decimal"}
     bodies, lists = list_plan(restart)
     first = {num for num, _ in bodies[0].values()}  # the lists the level styles name
-    out = [f'<w:numbering {nsdecls("w")}>']
+    out = [f"<w:numbering {nsdecls('w')}>"]
     for num, levels in lists:
-        out.append(f'<w:abstractNum w:abstractNumId="{num}"><w:multiLevelType w:val="multilevel"/>'
-                   f'<w:name w:val="公文层次{num}"/>')
+        out.append(
+            f'<w:abstractNum w:abstractNumId="{num}"><w:multiLevelType w:val="multilevel"/>'
+            f'<w:name w:val="公文层次{num}"/>'
+        )
         for ilvl, level in enumerate(levels):
             link = f'<w:pStyle w:val="{LEVEL_STYLES[level - 1]}"/>' if num in first else ""
-            out.append(f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{formats[level]}"/>{link}'
-                       f'<w:suff w:val="nothing"/><w:lvlText w:val="{texts[level].format(ilvl + 1)}"/>'
-                       f'<w:lvlJc w:val="left"/>'
-                       f'<w:pPr><w:ind w:left="0" w:firstLine="{2 * g.char}" w:firstLineChars="200"/></w:pPr>'
-                       f'<w:rPr>{_rfonts(fonts[level])}<w:b w:val="0"/><w:bCs w:val="0"/></w:rPr></w:lvl>')
+            out.append(
+                f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{formats[level]}"/>{link}'
+                f'<w:suff w:val="nothing"/><w:lvlText w:val="{texts[level].format(ilvl + 1)}"/>'
+                f'<w:lvlJc w:val="left"/>'
+                f'<w:pPr><w:ind w:left="0" w:firstLine="{2 * g.char}" w:firstLineChars="200"/></w:pPr>'
+                f'<w:rPr>{_rfonts(fonts[level])}<w:b w:val="0"/><w:bCs w:val="0"/></w:rPr></w:lvl>'
+            )
         out.append("</w:abstractNum>")
     for num, _ in lists:
         out.append(f'<w:num w:numId="{num}"><w:abstractNumId w:val="{num}"/></w:num>')
@@ -303,8 +452,11 @@ class DocxWriter:
         self.mark_pt = _mark_size(house, doc.notice)
         # the bodies with sections (the plan's own, then each attachment's) and their Word lists
         n = doc.notice
-        self.restart = [body.item_numbering == ITEMS_RESTART for body, secs in
-                        [(n, n.sections)] + [(a, a.parts) for a in doc.attachments] if secs]
+        self.restart = [
+            body.item_numbering == ITEMS_RESTART
+            for body, secs in [(n, n.sections)] + [(a, a.parts) for a in doc.attachments]
+            if secs
+        ]
         self.levels, _ = list_plan(self.restart or [False])
         self.body_no = -1
         self.closed: dict = {}
@@ -312,16 +464,19 @@ class DocxWriter:
     # the spacing before and after (in lines) of the styles whose blank lines are rows of the layout's flow
     def _flow_spacing(self, style: str) -> tuple[float, float]:
         h = self.h
-        return {"GwTitle": (0.0, h["body"]["recipients_lines_below_title"]),
-                "GwAttachNote": (h["body"]["attachment_note_lines_before"], 0.0),
-                "GwSignature": (h["body"]["signature_lines_before"], 0.0),
-                "GwAttachTitle": (h["attachment"]["title_lines_below_label"], h["attachment"]["body_lines_below_title"]),
-                "GwAttachSubtitle": (0.0, h["attachment"]["body_lines_below_title"])}.get(style, (0.0, 0.0))
+        return {
+            "GwTitle": (0.0, h["body"]["recipients_lines_below_title"]),
+            "GwAttachNote": (h["body"]["attachment_note_lines_before"], 0.0),
+            "GwSignature": (h["body"]["signature_lines_before"], 0.0),
+            "GwAttachTitle": (h["attachment"]["title_lines_below_label"], h["attachment"]["body_lines_below_title"]),
+            "GwAttachSubtitle": (0.0, h["attachment"]["body_lines_below_title"]),
+        }.get(style, (0.0, 0.0))
 
     def close(self, p, ref) -> None:
         """A paragraph on a page whose line pitch the layout closed (self.closed): the same pitch as its
         exact line spacing, off the document grid, its blank lines before and after closed alike."""
         from ..layout import ref_key
+
         q = self.closed.get(ref_key(ref))
         if q is None:
             return
@@ -388,15 +543,22 @@ class DocxWriter:
         else:
             mark = self.para("GwMark", text=n.issuer_mark)
             if k:  # the mark's top stays 35 mm below the 版心 top: take the lines above it off its space before
-                self._spacing(mark, before=tw_mm(self.h["header"]["mark_offset_mm"]) - k * self.g.pitch
-                              - round(0.1 * self.mark_pt * TW))
+                self._spacing(
+                    mark,
+                    before=tw_mm(self.h["header"]["mark_offset_mm"])
+                    - k * self.g.pitch
+                    - round(0.1 * self.mark_pt * TW),
+                )
         if n.signers:
             self.number_with_signers()
         else:
             num = self.para("GwDocNumber", text=n.number.text)
             if n.joint:
-                self._spacing(num, before=self.h["header"]["number_lines_below_mark"] * self.g.pitch
-                              - round((_joint_em(self.h) - 1) / 2 * self.mark_pt * TW))
+                self._spacing(
+                    num,
+                    before=self.h["header"]["number_lines_below_mark"] * self.g.pitch
+                    - round((_joint_em(self.h) - 1) / 2 * self.mark_pt * TW),
+                )
         self.title_para("GwTitle", n.title_lines, ref="title")
         if n.recipients:
             self.para("GwRecipients", text=n.recipients + "：", ref="recipients")
@@ -408,8 +570,11 @@ class DocxWriter:
             # stays where it starts (§7.3.1: the first page shows 正文; LibreOffice would move it whole)
             self.keep_with_next()
         for i, name in enumerate(m.attachment_note):  # 附件：1. … then 2. … aligned under “1.”
-            self.para("GwAttachNote" if i == 0 else "GwAttachNoteMore", text=("附件：" if i == 0 else "") + name,
-                      ref="attachment-note")
+            self.para(
+                "GwAttachNote" if i == 0 else "GwAttachNoteMore",
+                text=("附件：" if i == 0 else "") + name,
+                ref="attachment-note",
+            )
         self.signatures()
         if n.note:
             self.keep_with_next()  # the 附注 right under the date
@@ -456,7 +621,7 @@ class DocxWriter:
                 p = self.para(style, self.inline_runs(s.heading, "GwLead") + self.inline_runs(first), ref=s)
             if self.body_no > 0:  # a later body: its own lists (the styles name the first body's)
                 ox.put(p.find(qn("w:pPr")), ox.numbering(*levels[s.level]), ox.PPR_ORDER)
-            for para in s.paragraphs[0 if s.level <= 2 else 1:]:
+            for para in s.paragraphs[0 if s.level <= 2 else 1 :]:
                 self.para("Normal", self.inline_runs(para.inlines), ref=para)
             self.sections(s.children)
 
@@ -489,24 +654,41 @@ class DocxWriter:
         names = (max(cells(o) for o in n.issuer_organs) + 0.25) * size * TW
         gap = h["header"]["joint_mark_gap_em"] * size * TW if n.issuer_suffix else 0
         suffix = cells(n.issuer_suffix) * size * TW + gap
-        space = tw_mm(h["header"]["mark_offset_mm"]) - lines_above * g.pitch - round((_joint_em(self.h) - 1) / 2 * size * TW)
-        self.sect.addprevious(parse_xml(
-            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="GwMarkJoint"/><w:spacing w:before="0" w:after="0" '
-            f'w:line="{max(20, space)}" w:lineRule="exact"/></w:pPr></w:p>'))
+        space = (
+            tw_mm(h["header"]["mark_offset_mm"])
+            - lines_above * g.pitch
+            - round((_joint_em(self.h) - 1) / 2 * size * TW)
+        )
+        self.sect.addprevious(
+            parse_xml(
+                f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="GwMarkJoint"/><w:spacing w:before="0" w:after="0" '
+                f'w:line="{max(20, space)}" w:lineRule="exact"/></w:pPr></w:p>'
+            )
+        )
         cols = [round(names), round(suffix)] if n.issuer_suffix else [round(names)]
         cell_mar = "".join(f'<w:{s} w:w="0" w:type="dxa"/>' for s in ("top", "left", "bottom", "right"))
         borders = "".join(f'<w:{s} w:val="nil"/>' for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
-        xml = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(cols)}" w:type="dxa"/><w:jc w:val="center"/>'
-               f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-               f'<w:tblCellMar>{cell_mar}</w:tblCellMar><w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>'
-               + "".join(f'<w:gridCol w:w="{c}"/>' for c in cols) + '</w:tblGrid><w:tr>']
-        paras = "".join(f'<w:p><w:pPr><w:pStyle w:val="GwMarkJoint"/><w:jc w:val="distribute"/></w:pPr>'
-                        f'<w:r><w:t xml:space="preserve">{_esc(o)}</w:t></w:r></w:p>' for o in n.issuer_organs)
-        xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{cols[0]}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{paras}</w:tc>')
+        xml = [
+            f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(cols)}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            f'<w:tblCellMar>{cell_mar}</w:tblCellMar><w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>'
+            + "".join(f'<w:gridCol w:w="{c}"/>' for c in cols)
+            + "</w:tblGrid><w:tr>"
+        ]
+        paras = "".join(
+            f'<w:p><w:pPr><w:pStyle w:val="GwMarkJoint"/><w:jc w:val="distribute"/></w:pPr>'
+            f'<w:r><w:t xml:space="preserve">{_esc(o)}</w:t></w:r></w:p>'
+            for o in n.issuer_organs
+        )
+        xml.append(
+            f'<w:tc><w:tcPr><w:tcW w:w="{cols[0]}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{paras}</w:tc>'
+        )
         if n.issuer_suffix:
-            xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{cols[1]}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
-                       f'<w:p><w:pPr><w:pStyle w:val="GwMarkJoint"/><w:jc w:val="right"/></w:pPr>'
-                       f'<w:r><w:t xml:space="preserve">{_esc(n.issuer_suffix)}</w:t></w:r></w:p></w:tc>')
+            xml.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{cols[1]}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="GwMarkJoint"/><w:jc w:val="right"/></w:pPr>'
+                f'<w:r><w:t xml:space="preserve">{_esc(n.issuer_suffix)}</w:t></w:r></w:p></w:tc>'
+            )
         xml.append("</w:tr></w:tbl>")
         self.sect.addprevious(parse_xml("".join(xml)))
 
@@ -514,7 +696,7 @@ class DocxWriter:
         """上行文 (§7.2.6): “签发人：” and the names (楷体) 居右空一字, two names a line, further lines aligned
         with the first name; the 文号 居左空一字 on the line of the last 签发人, which carries the red rule."""
         n, g = self.m.notice, self.g
-        rows = [n.signers[i:i + 2] for i in range(0, len(n.signers), 2)]
+        rows = [n.signers[i : i + 2] for i in range(0, len(n.signers), 2)]
         names_cells = max(cells("　".join(r)) for r in rows)
         names_x = round(g.type_w - g.cell - names_cells * g.cell)
         label_x = round(names_x - 4 * g.cell)
@@ -543,14 +725,15 @@ class DocxWriter:
         centre = g.type_w - date_right - date_cells * g.cell / 2
         sigs = n.signatures
         pairs = signature_pairs(sigs)
-        fits = all(len(p) == 1 or cells(p[0]) * g.cell <= centre - cells(p[1]) * g.cell / 2 - g.cell
-                   for p in pairs)
+        fits = all(len(p) == 1 or cells(p[0]) * g.cell <= centre - cells(p[1]) * g.cell / 2 - g.cell for p in pairs)
         groups = pairs if fits else [[s] for s in sigs]
         gap = int(h["body"]["joint_signature_row_gap_lines"])
         seals = list(zip(sigs, n.seals))
         # the first names of rows of two stand in one column, centred on one tab stop (the narrowest room)
-        left_centre = min((round((max(0.0, centre - cells(p[-1]) * g.cell / 2) - g.cell) / 2)
-                           for p in groups if len(p) == 2), default=0)
+        left_centre = min(
+            (round((max(0.0, centre - cells(p[-1]) * g.cell / 2) - g.cell) / 2) for p in groups if len(p) == 2),
+            default=0,
+        )
         for gi, group in enumerate(groups):
             if len(group) == 1 and cells(group[0]) * g.cell <= g.type_w:
                 # centred on the date by a centre tab stop at the date's centre, where the date is centred
@@ -590,7 +773,9 @@ class DocxWriter:
             self.keep_with_next()
             text = f"（{n.seal_by}代章）"
             p = self.para("GwSealBy", [ox.tab_run(), ox.text_run(text)], ref="seal-by")
-            self._centre_on_tab(p, round(max(cells(text) * g.cell / 2, min(centre, g.type_w - cells(text) * g.cell / 2))))
+            self._centre_on_tab(
+                p, round(max(cells(text) * g.cell / 2, min(centre, g.type_w - cells(text) * g.cell / 2)))
+            )
 
     def _seal_run(self, path: str, centre_x: float):
         """An electronic seal in front of the text, centred on its 署名 at `centre_x` (twips from the left
@@ -598,6 +783,7 @@ class DocxWriter:
         a line below the top of the 署名's paragraph (whose space before is the gap after the text), the
         署名 and the date below its centre."""
         from PIL import Image as PILImage
+
         hb, g = self.h["body"], self.g
         d = float(hb["seal_diameter_mm"]) * MM * TW
         with PILImage.open(path) as im:
@@ -623,7 +809,8 @@ class DocxWriter:
             f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
             f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{round(cx * emu)}" cy="{round(cy * emu)}"/></a:xfrm>'
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
-            '</wp:anchor></w:drawing></w:r>')
+            "</wp:anchor></w:drawing></w:r>"
+        )
         return parse_xml(xml)
 
     def install_styles(self) -> None:
@@ -705,32 +892,45 @@ class DocxWriter:
         own_page = bool(self.colophon_page)
         # a fifth of a line between the body's last line and the 版记's first rule, as in the PDF
         gap = round(0.2 * g.pitch)
-        tbl = [f'<w:tbl {nsdecls("w")}><w:tblPr>'
-               f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="{gap}" w:bottomFromText="0" '
-               f'w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{g.left}" w:tblpYSpec="bottom"/>'
-               f'<w:tblW w:w="{g.type_w}" w:type="dxa"/>'
-               f'<w:tblBorders><w:top w:val="single" w:sz="{thick}" w:space="0" w:color="000000"/>'
-               '<w:left w:val="nil"/>'
-               f'<w:bottom w:val="single" w:sz="{thick}" w:space="0" w:color="000000"/>'
-               '<w:right w:val="nil"/>'
-               f'<w:insideH w:val="single" w:sz="{thin}" w:space="0" w:color="000000"/><w:insideV w:val="nil"/>'
-               '</w:tblBorders><w:tblLayout w:type="fixed"/>'
-               '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
-               f'<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
+        tbl = [
+            f"<w:tbl {nsdecls('w')}><w:tblPr>"
+            f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="{gap}" w:bottomFromText="0" '
+            f'w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{g.left}" w:tblpYSpec="bottom"/>'
+            f'<w:tblW w:w="{g.type_w}" w:type="dxa"/>'
+            f'<w:tblBorders><w:top w:val="single" w:sz="{thick}" w:space="0" w:color="000000"/>'
+            '<w:left w:val="nil"/>'
+            f'<w:bottom w:val="single" w:sz="{thick}" w:space="0" w:color="000000"/>'
+            '<w:right w:val="nil"/>'
+            f'<w:insideH w:val="single" w:sz="{thin}" w:space="0" w:color="000000"/><w:insideV w:val="nil"/>'
+            '</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+            f'<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+        ]
         for ri, (row, n_lines) in enumerate(rows):
             rule = "exact" if n_lines == 1 else "atLeast"  # a wrapped row never clips its text
-            tbl.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{n_lines * g.pitch}" w:hRule="{rule}"/></w:trPr>')
+            tbl.append(
+                f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{n_lines * g.pitch}" w:hRule="{rule}"/></w:trPr>'
+            )
             span = len(row) == 1
-            no_rule = '<w:tcBorders><w:bottom w:val="nil"/></w:tcBorders>' if (ri == 0 and c.recipients_text and c.cc_text) else ""
+            no_rule = (
+                '<w:tcBorders><w:bottom w:val="nil"/></w:tcBorders>'
+                if (ri == 0 and c.recipients_text and c.cc_text)
+                else ""
+            )
             for ci, (text, align, hang) in enumerate(row):
-                ind = (f'<w:ind w:left="{side + hang}" w:right="{side}" w:hanging="{hang}"/>' if hang else
-                       f'<w:ind w:left="{side}" w:right="{0 if (not span and ci == 0) else side}" w:firstLine="0" w:firstLineChars="0"/>')
+                ind = (
+                    f'<w:ind w:left="{side + hang}" w:right="{side}" w:hanging="{hang}"/>'
+                    if hang
+                    else f'<w:ind w:left="{side}" w:right="{0 if (not span and ci == 0) else side}" w:firstLine="0" w:firstLineChars="0"/>'
+                )
                 width = g.type_w if span else (left_col, date_col)[ci]
                 grid_span = '<w:gridSpan w:val="2"/>' if span else ""
-                tbl.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
-                           f'{grid_span}{no_rule}<w:vAlign w:val="bottom"/></w:tcPr>'
-                           f'<w:p><w:pPr><w:pStyle w:val="GwColophon"/>{ind}<w:jc w:val="{align}"/></w:pPr>'
-                           f'<w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r></w:p></w:tc>')
+                tbl.append(
+                    f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
+                    f'{grid_span}{no_rule}<w:vAlign w:val="bottom"/></w:tcPr>'
+                    f'<w:p><w:pPr><w:pStyle w:val="GwColophon"/>{ind}<w:jc w:val="{align}"/></w:pPr>'
+                    f'<w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r></w:p></w:tc>'
+                )
             tbl.append("</w:tr>")
         tbl.append("</w:tbl>")
         table = parse_xml("".join(tbl))
@@ -757,13 +957,18 @@ class DocxWriter:
         st = ppr.find(qn("w:pStyle"))
         base = st.get(qn("w:val")) if st is not None else "Normal"
         styles = self.d.part._styles_part._element
-        name_el = next((x.find(qn("w:name")) for x in styles.iter(qn("w:style")) if x.get(qn("w:styleId")) == base), None)
+        name_el = next(
+            (x.find(qn("w:name")) for x in styles.iter(qn("w:style")) if x.get(qn("w:styleId")) == base), None
+        )
         name = name_el.get(qn("w:val")) if name_el is not None else base
         sid = f"{base}End"
-        styles.append(parse_xml(
-            f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" w:styleId="{sid}">'
-            f'<w:name w:val="{_attr(name)}（末段，与版记同页）"/><w:basedOn w:val="{base}"/><w:next w:val="{sid}"/>'
-            '<w:qFormat/><w:pPr><w:keepNext/><w:keepLines/></w:pPr></w:style>'))
+        styles.append(
+            parse_xml(
+                f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" w:styleId="{sid}">'
+                f'<w:name w:val="{_attr(name)}（末段，与版记同页）"/><w:basedOn w:val="{base}"/><w:next w:val="{sid}"/>'
+                "<w:qFormat/><w:pPr><w:keepNext/><w:keepLines/></w:pPr></w:style>"
+            )
+        )
         if st is None:
             st = ox.put(ppr, ox.el("pStyle"), ox.PPR_ORDER)
         st.set(qn("w:val"), sid)
@@ -784,9 +989,14 @@ class DocxWriter:
         # the page number's em box top sits page_number.offset_mm below the 版心
         pn = h["page_number"]
         size = float(h["sizes_pt"]["page_number"])
-        footer = tw_mm(h["page"]["height_mm"] - h["page"]["top_mm"] - h["page"]["type_height_mm"] - pn["offset_mm"]) - round(size * TW)
-        ox.put(sect, ox.el("pgMar", top=g.top, right=g.right, bottom=g.bottom, left=g.left,
-                           header=851, footer=footer, gutter=0), ox.SECTPR_ORDER)
+        footer = tw_mm(
+            h["page"]["height_mm"] - h["page"]["top_mm"] - h["page"]["type_height_mm"] - pn["offset_mm"]
+        ) - round(size * TW)
+        ox.put(
+            sect,
+            ox.el("pgMar", top=g.top, right=g.right, bottom=g.bottom, left=g.left, header=851, footer=footer, gutter=0),
+            ox.SECTPR_ORDER,
+        )
         ox.put(sect, ox.el("pgNumType", start=1), ox.SECTPR_ORDER)
         ox.put(sect, ox.el("cols", space=425), ox.SECTPR_ORDER)
         ox.put(sect, ox.el("docGrid", type="lines", linePitch=g.pitch), ox.SECTPR_ORDER)
@@ -794,6 +1004,7 @@ class DocxWriter:
             # duplex: the 版记 on a page of its own (the even back face), in a last section whose footers
             # are empty — that page carries no page number (§7.5)
             from copy import deepcopy
+
             brk = ox.el("p")
             ppr = ox.el("pPr")
             ppr.append(deepcopy(sect))
@@ -812,6 +1023,7 @@ class DocxWriter:
     def _footer(self, style: str | None) -> str:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
         from docx.parts.hdrftr import FooterPart
+
         part = FooterPart.new(self.d.part.package)
         ftr = part.element
         for child in list(ftr):
@@ -854,11 +1066,13 @@ class DocxWriter:
             if official in (f[0] for f in fonts):
                 continue
             fonts.append((official, alt))
-        xml = [f'<w:fonts {nsdecls("w")}>']
+        xml = [f"<w:fonts {nsdecls('w')}>"]
         for name, alt in fonts:
             alt_xml = f'<w:altName w:val="{_attr(alt)}"/>' if alt else ""
-            xml.append(f'<w:font w:name="{_attr(name)}">{alt_xml}<w:charset w:val="86"/><w:family w:val="auto"/>'
-                       '<w:pitch w:val="variable"/></w:font>')
+            xml.append(
+                f'<w:font w:name="{_attr(name)}">{alt_xml}<w:charset w:val="86"/><w:family w:val="auto"/>'
+                '<w:pitch w:val="variable"/></w:font>'
+            )
         xml.append("</w:fonts>")
         part._blob = "".join(xml).encode("utf-8")
 
@@ -886,24 +1100,34 @@ class DocxWriter:
         paras = [p for p in body.iter(qn("w:p")) if "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()]
         text = "".join(t.text or "" for t in body.iter(qn("w:t")))
         chars = sum(1 for ch in text if not ch.isspace())
-        words = sum(1 for ch in text if ord(ch) >= 0x2E80 and not ch.isspace()) + len(
-            re.findall(r"[0-9A-Za-z]+", text))
+        words = sum(1 for ch in text if ord(ch) >= 0x2E80 and not ch.isspace()) + len(re.findall(r"[0-9A-Za-z]+", text))
         n = self.m.notice
         fields = [("Application", "gongwen")]
         if self.pages:
             fields.append(("Pages", str(self.pages)))
-        fields += [("Words", str(words)), ("Characters", str(chars)), ("Paragraphs", str(len(paras))),
-                   ("Company", "、".join(n.signatures)),
-                   ("CharactersWithSpaces", str(len(text)))]
+        fields += [
+            ("Words", str(words)),
+            ("Characters", str(chars)),
+            ("Paragraphs", str(len(paras))),
+            ("Company", "、".join(n.signatures)),
+            ("CharactersWithSpaces", str(len(text))),
+        ]
         title = title or "".join(n.title_lines)
-        xml = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-               '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-               'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">']
+        xml = [
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        ]
         order = ["Pages", "Words", "Characters", "Application", "Paragraphs", "Company", "CharactersWithSpaces"]
-        xml += [f"<{k}>{_esc(v)}</{k}>" for k, v in sorted(fields, key=lambda kv: order.index(kv[0]))
-                if k in ("Pages", "Words", "Characters", "Application", "Paragraphs")]
-        xml.append('<TitlesOfParts><vt:vector size="1" baseType="lpstr">'
-                   f'<vt:lpstr>{_esc(title)}</vt:lpstr></vt:vector></TitlesOfParts>')
+        xml += [
+            f"<{k}>{_esc(v)}</{k}>"
+            for k, v in sorted(fields, key=lambda kv: order.index(kv[0]))
+            if k in ("Pages", "Words", "Characters", "Application", "Paragraphs")
+        ]
+        xml.append(
+            '<TitlesOfParts><vt:vector size="1" baseType="lpstr">'
+            f"<vt:lpstr>{_esc(title)}</vt:lpstr></vt:vector></TitlesOfParts>"
+        )
         xml += [f"<{k}>{_esc(v)}</{k}>" for k, v in fields if k in ("Company", "CharactersWithSpaces")]
         xml.append("</Properties>")
         part._blob = "".join(xml).encode("utf-8")
@@ -931,8 +1155,14 @@ def _attr(s: str) -> str:
     return _esc(s, {'"': "&quot;"})
 
 
-def write_docx(doc: Document, house: House, target: Path, pages: int | None = None,
-               colophon_page: bool = False, closed: dict | None = None) -> None:
+def write_docx(
+    doc: Document,
+    house: House,
+    target: Path,
+    pages: int | None = None,
+    colophon_page: bool = False,
+    closed: dict | None = None,
+) -> None:
     """`pages`: the page count of the composed document (the PDF's), recorded in docProps/app.xml;
     `colophon_page`: the composed document puts the 版记 on an unnumbered page of its own (duplex);
     `closed`: layout.closed_pitches() of the composed pages — the paragraphs on a page whose pitch the

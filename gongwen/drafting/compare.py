@@ -17,7 +17,7 @@ from ..model import Document, Inline, Item, Text
 
 MATCH_THRESHOLD = 0.45  # similarity below which two items are different items
 NOTE_BASE = 0xF0000  # supplementary private use area A: a footnote's place in compared text
-NOTE_CHAR = re.compile("[\U000F0000-\U000FFFFD]")
+NOTE_CHAR = re.compile("[\U000f0000-\U000ffffd]")
 
 
 class Notes:
@@ -38,8 +38,10 @@ class Notes:
         return "".join(x.text if isinstance(x, Text) else self.char(x.text) for x in inlines)
 
     def item(self, item: Item) -> str:
-        return "\n".join([self.text(item.lead) + (self.text(item.paragraphs[0].inlines) if item.paragraphs else "")]
-                         + [self.text(p.inlines) for p in item.paragraphs[1:]])
+        return "\n".join(
+            [self.text(item.lead) + (self.text(item.paragraphs[0].inlines) if item.paragraphs else "")]
+            + [self.text(p.inlines) for p in item.paragraphs[1:]]
+        )
 
     def display(self, text: str) -> str:
         """The text with each footnote written out as （注：…） (the summary, the PDF)."""
@@ -122,12 +124,17 @@ class Comparison:
         if parts_added or parts_removed:
             counts.append(f"新增部分{len(parts_added)}个，删除部分{len(parts_removed)}个")
         parts_changed = [p for p in self.parts if p.kind == "changed"]
-        plan = [name for name, ops in (("标题", self.title_ops), ("导语", self.preamble_ops))
-                if any(op != "equal" for op, _ in ops)]
+        plan = [
+            name
+            for name, ops in (("标题", self.title_ops), ("导语", self.preamble_ops))
+            if any(op != "equal" for op, _ in ops)
+        ]
         if plan or parts_changed:
             counts.append("方案改动" + "、".join(plan + ([f"部分标题{len(parts_changed)}个"] if parts_changed else [])))
-        counts.append(f"条目新增{len(self.added)}条，删除{len(self.removed)}条，修改{len(self.changed)}条，"
-                      f"移动{len(self.moved)}条")
+        counts.append(
+            f"条目新增{len(self.added)}条，删除{len(self.removed)}条，修改{len(self.changed)}条，"
+            f"移动{len(self.moved)}条"
+        )
         d = self.display
         lines = [head + "；".join(counts) + "。"]
         for name, ops in self.notice:
@@ -170,6 +177,7 @@ def _tokens(text: str) -> list[str]:
     """Words of a text (rjieba, jieba's dictionary), a footnote's character and a paragraph break each one
     token: a diff of words reads as phrases replaced, not characters interleaved."""
     import rjieba
+
     out: list[str] = []
     for piece in re.split(f"({NOTE_CHAR.pattern}|\n)", text):
         if not piece:
@@ -191,13 +199,22 @@ def diff_ops(old: str, new: str) -> list[tuple[str, str]]:
     raw: list[tuple[str, str, str]] = []  # (op, old part, new part)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         raw.append(("equal" if tag == "equal" else "change", "".join(a[i1:i2]), "".join(b[j1:j2])))
+
     def big(change) -> bool:
         return change[0] == "change" and max(len(change[1]), len(change[2])) >= 3
 
     merged: list[list[str]] = []
     for k, (op, x, y) in enumerate(raw):
-        short_equal = (op == "equal" and len(x) <= 2 and "\n" not in x and not NOTE_CHAR.search(x)
-                       and 0 < k < len(raw) - 1 and merged and big(merged[-1]) and big(raw[k + 1]))
+        short_equal = (
+            op == "equal"
+            and len(x) <= 2
+            and "\n" not in x
+            and not NOTE_CHAR.search(x)
+            and 0 < k < len(raw) - 1
+            and merged
+            and big(merged[-1])
+            and big(raw[k + 1])
+        )
         if (op == "change" or short_equal) and merged and merged[-1][0] == "change":
             merged[-1][1] += x
             merged[-1][2] += y
@@ -253,6 +270,7 @@ def _match(old: list[str], new: list[str], leads_old: list[str], leads_new: list
 def _kept_in_order(seq: list[int]) -> set[int]:
     """Indexes (into seq) of a longest increasing subsequence: the items that did not move."""
     import bisect
+
     tails, tails_idx, prev = [], [], [-1] * len(seq)
     for k, v in enumerate(seq):
         pos = bisect.bisect_left(tails, v)
@@ -300,10 +318,20 @@ def _parts(secs, tag: str, notes: Notes) -> list[tuple]:
 
 def _notice_fields(doc: Document, notes: Notes) -> list[tuple[str, str]]:
     n, c = doc.notice, doc.colophon
-    return [("标题", "".join(n.title_lines)), ("主送机关", n.recipients),
-            ("正文", "\n".join(notes.text(p.inlines) for p in n.body)), ("附件说明", "\n".join(doc.attachment_note)),
-            ("发文机关署名", "、".join(n.signatures)), ("成文日期", n.date_text), ("代章", n.seal_by), ("附注", n.note),
-            ("抄送", c.cc_text), ("印发机关", c.printer), ("印发日期", c.print_date_text), ("印数", c.copies_text)]
+    return [
+        ("标题", "".join(n.title_lines)),
+        ("主送机关", n.recipients),
+        ("正文", "\n".join(notes.text(p.inlines) for p in n.body)),
+        ("附件说明", "\n".join(doc.attachment_note)),
+        ("发文机关署名", "、".join(n.signatures)),
+        ("成文日期", n.date_text),
+        ("代章", n.seal_by),
+        ("附注", n.note),
+        ("抄送", c.cc_text),
+        ("印发机关", c.printer),
+        ("印发日期", c.print_date_text),
+        ("印数", c.copies_text),
+    ]
 
 
 def compare(old_doc: Document, new_doc: Document) -> Comparison:
@@ -326,8 +354,12 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
 
     old_texts = [notes.item(it) for *_, it in old_items]
     new_texts = [notes.item(it) for *_, it in new_items]
-    pairs = _match(old_texts, new_texts, [notes.text(it.lead) for *_, it in old_items],
-                   [notes.text(it.lead) for *_, it in new_items])
+    pairs = _match(
+        old_texts,
+        new_texts,
+        [notes.text(it.lead) for *_, it in old_items],
+        [notes.text(it.lead) for *_, it in new_items],
+    )
     heads_o, heads_n = [t + h for h, _, _, t in o_parts], [t + h for h, _, _, t in n_parts]
     part_pairs = _match(heads_o, heads_n, heads_o, heads_n)  # new part → old part
     # a rewritten item in the same place of a matched part: when in doubt, a change, not a delete and an add
@@ -354,8 +386,15 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
         changed = old_texts[i] != new_texts[j]
         moved = j not in kept or part_pairs.get(npi) != opi
         kind = "moved" if moved else ("changed" if changed else "same")
-        entries_by_new[j] = Entry(kind, new_label=new_label(j), old_label=old_label(i), old_text=old_texts[i],
-                                  new_text=new_texts[j], changed=changed, lead=lead)
+        entries_by_new[j] = Entry(
+            kind,
+            new_label=new_label(j),
+            old_label=old_label(i),
+            old_text=old_texts[i],
+            new_text=new_texts[j],
+            changed=changed,
+            lead=lead,
+        )
 
     # the output parts: the new parts in order, each removed old part after the part that preceded it
     old_to_new_part = {i: j for j, i in part_pairs.items()}
@@ -378,8 +417,7 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
     for npi, (h, label, _, _) in enumerate(n_parts):
         if npi in part_pairs:
             old_h = o_parts[part_pairs[npi]][0]
-            pe = PartEntry("same" if old_h == h else "changed", label, old_h, h,
-                           old_label=o_parts[part_pairs[npi]][1])
+            pe = PartEntry("same" if old_h == h else "changed", label, old_h, h, old_label=o_parts[part_pairs[npi]][1])
         else:
             pe = PartEntry("added", label, "", h)
         parts_out.append(pe)
@@ -395,8 +433,12 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
         j = old_to_new.get(i)
         if j is not None and entries_by_new[j].kind != "moved":
             continue
-        entry = Entry("moved-from" if j is not None else "removed", old_label=old_label(i), old_text=old_texts[i],
-                      lead=notes.text(it.lead) or old_texts[i][:30])
+        entry = Entry(
+            "moved-from" if j is not None else "removed",
+            old_label=old_label(i),
+            old_text=old_texts[i],
+            lead=notes.text(it.lead) or old_texts[i][:30],
+        )
         if opi not in old_to_new_part:
             part_slot[("old", opi)].entries.append(entry)
             continue
@@ -419,7 +461,18 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
 
     old_pre = "\n".join(notes.text(p.inlines) for p in o_pre)
     new_pre = "\n".join(notes.text(p.inlines) for p in n_pre)
-    notice = [(name, diff_ops(a, b)) for (name, a), (_, b) in zip(_notice_fields(old_doc, notes),
-                                                                  _notice_fields(new_doc, notes)) if a or b]
-    return Comparison(old_doc.year, new_doc.year, diff_ops(o_title, n_title), diff_ops(old_pre, new_pre), parts_out,
-                      title=n_title, notice=notice, notes=notes)
+    notice = [
+        (name, diff_ops(a, b))
+        for (name, a), (_, b) in zip(_notice_fields(old_doc, notes), _notice_fields(new_doc, notes))
+        if a or b
+    ]
+    return Comparison(
+        old_doc.year,
+        new_doc.year,
+        diff_ops(o_title, n_title),
+        diff_ops(old_pre, new_pre),
+        parts_out,
+        title=n_title,
+        notice=notice,
+        notes=notes,
+    )

@@ -50,18 +50,24 @@ class CompareDocx(DocxWriter):
         out = []
         pos = 0
         for m in list(NOTE_CHAR.finditer(text)) + [None]:
-            chunk = text[pos:m.start()] if m else text[pos:]
+            chunk = text[pos : m.start()] if m else text[pos:]
             if chunk:
-                out.append(ox.text_run(chunk) if op == "equal" else
-                           self.rev.inserted(chunk) if op == "insert" else self.rev.deleted(chunk))
+                out.append(
+                    ox.text_run(chunk)
+                    if op == "equal"
+                    else self.rev.inserted(chunk)
+                    if op == "insert"
+                    else self.rev.deleted(chunk)
+                )
             if m:
                 ref = self.notes.add(self.cmp.notes.texts.get(m.group(), ""))
                 out.append(ref if op == "equal" else self.rev.wrap("ins" if op == "insert" else "del", ref))
                 pos = m.end()
         return out
 
-    def tracked(self, style: str, ops: list[tuple[str, str]], number: list[tuple[str, str]] | None = None,
-                whole: str = "") -> None:
+    def tracked(
+        self, style: str, ops: list[tuple[str, str]], number: list[tuple[str, str]] | None = None, whole: str = ""
+    ) -> None:
         """Paragraph(s) from diff runs; a "\\n" inside the runs starts a new paragraph.
 
         A paragraph mark ends its paragraph, so a "\\n" inserted or deleted tracks the mark of the paragraph
@@ -114,8 +120,9 @@ class CompareDocx(DocxWriter):
             elif part.kind == "removed":
                 self.tracked("GwHeading1", [("delete", part.old_title)], [("delete", part.old_label)], whole="del")
             else:
-                self.tracked("GwHeading1", diff_ops(part.old_title, part.new_title),
-                             label_ops(part.old_label, part.new_label))
+                self.tracked(
+                    "GwHeading1", diff_ops(part.old_title, part.new_title), label_ops(part.old_label, part.new_label)
+                )
             for e in part.entries:
                 if e.kind in ("removed", "moved-from"):
                     self.tracked("GwItem", e.ops(), [("delete", e.old_label)], whole="del")
@@ -130,15 +137,21 @@ def write_compare_docx(doc: Document, house: House, cmp: Comparison, target: Pat
     target.write_bytes(CompareDocx(doc, house, cmp).build())
 
 
-def write_compare_pdf(doc: Document, house: House, fonts: FontSet, cmp: Comparison, target: Path,
-                      worker=None) -> None:
+def write_compare_pdf(doc: Document, house: House, fonts: FontSet, cmp: Comparison, target: Path, worker=None) -> None:
     """`worker`: the build's render process, if it has one."""
     from ..pdf import TEMPLATES
     from ..pdf.engine import render
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined
+    )
     family = {role: rf.family for role, rf in fonts.roles.items()}
     html = env.get_template("compare.html.j2").render(
-        cmp=cmp, title=cmp.title, attachment=bool(doc.attachments), fonts=family,
-        created=doc.notice.stamp_date.isoformat(), red=house["colors"]["red"])
+        cmp=cmp,
+        title=cmp.title,
+        attachment=bool(doc.attachments),
+        fonts=family,
+        created=doc.notice.stamp_date.isoformat(),
+        red=house["colors"]["red"],
+    )
     (worker.render if worker is not None else render)(html, target)

@@ -59,13 +59,13 @@ def _stale_in_text(text: str, year: int, own_prefix: str) -> list[tuple[int, int
     for m in re.finditer(r"(?<!\d)(\d{4})(?!\d)", text):
         if int(m.group(1)) != year - 1 or any(a <= m.start() < b for a, b in spans):
             continue
-        before, after = text[:m.start()], text[m.end():]
+        before, after = text[: m.start()], text[m.end() :]
         if before.endswith("〔") and not before[:-1].endswith(own_prefix or "\0"):
             continue  # another organ's 文号, cited
         if not after.startswith(("年", "〕")) or _LOOKS_BACK_BEFORE.search(before) or _LOOKS_BACK_AFTER.match(after):
             continue
         end = min(len(text), m.end() + 6)
-        out.append((m.start(), m.end(), text[m.start():end].split("，")[0].split("。")[0]))
+        out.append((m.start(), m.end(), text[m.start() : end].split("，")[0].split("。")[0]))
     return out
 
 
@@ -78,15 +78,17 @@ def stale_year_findings(doc: Document, year: int) -> list[Finding]:
         for pattern, shown in CURRENT_YEAR_PHRASES:
             for m in pattern.finditer(text):
                 y = int(m.group(1))
-                if pattern.pattern.startswith("〔") and own and not text[:m.start()].endswith(own):
+                if pattern.pattern.startswith("〔") and own and not text[: m.start()].endswith(own):
                     continue  # another organ's 文号 cited (中发〔2018〕4号): not this plan's year
                 if y != year and m.group(0) not in seen:
                     seen.add(m.group(0))
-                    out.append(Finding(path, line, field, f"{shown.format(y)}仍把 {y} 年当作本年度（本文件是 {year} 年度）"))
+                    out.append(
+                        Finding(path, line, field, f"{shown.format(y)}仍把 {y} 年当作本年度（本文件是 {year} 年度）")
+                    )
         if TITLE_FIELDS.match(field):
             for m in re.finditer(r"(\d{4})年", text):
                 y = int(m.group(1))
-                r = re.search(r"(\d{4})\s*[—–\-－~～至到]\s*$", text[:m.start()])
+                r = re.search(r"(\d{4})\s*[—–\-－~～至到]\s*$", text[: m.start()])
                 if r and int(r.group(1)) <= year <= y:
                     continue  # （2025—2027年）: a period that includes this year
                 if y != year and m.group(0) not in seen:
@@ -97,13 +99,22 @@ def stale_year_findings(doc: Document, year: int) -> list[Finding]:
             if text[a:b] in flagged or any(text[a:b] in s for s in seen):
                 continue  # said above (“2024年是”, a title)
             seen.add(text[a:b])
-            out.append(Finding(path, line, field, f"“{shown}”仍写着上一年度（本文件是 {year} 年度），"
-                                                  "是从去年的内容沿用下来的吗？"))
+            out.append(
+                Finding(
+                    path, line, field, f"“{shown}”仍写着上一年度（本文件是 {year} 年度），是从去年的内容沿用下来的吗？"
+                )
+            )
     n = doc.notice
     notice_file = Path(doc.source_file) if doc.source_file else Path(doc.source_dir) / "notice.yaml"
     if n.number.year and n.number.year != year:
-        out.append(Finding(notice_file, doc.lines.get("发文字号.年份", 0), "发文字号.年份",
-                           f"文号年份是 {n.number.year}，本文件是 {year} 年度"))
+        out.append(
+            Finding(
+                notice_file,
+                doc.lines.get("发文字号.年份", 0),
+                "发文字号.年份",
+                f"文号年份是 {n.number.year}，本文件是 {year} 年度",
+            )
+        )
     for label, d in (("成文日期", n.date), ("版记.印发日期", doc.colophon.print_date)):
         if d is not None and d.year not in (year, year - 1):
             out.append(Finding(notice_file, doc.lines.get(label, 0), label, f"日期 {d} 不在 {year} 年度"))
@@ -201,7 +212,7 @@ def scaffold_new_year(content_root: Path, year: int, source: Path | None = None)
         text = f.read_text(encoding="utf-8")
         text = _move_year(text, old, year, reset_sequence=documents <= 1)
         if f.name == "notice.yaml":
-            text = (f"# 由 {old} 年度内容生成（python build.py --new {year}），请按生成时打印的清单逐项修改。\n" + text)
+            text = f"# 由 {old} 年度内容生成（python build.py --new {year}），请按生成时打印的清单逐项修改。\n" + text
         (tmp / f.name).write_text(text, encoding="utf-8")
     tmp.rename(target)
     return target, source

@@ -16,6 +16,7 @@ COLUMNS = 6
 def page_keys(pages) -> list[str]:
     """A fingerprint of each composed page (its lines, positions and rules): equal keys, equal pictures."""
     import hashlib
+
     keys = []
     for pg in pages:
         h = hashlib.sha256()
@@ -44,6 +45,7 @@ def write_previews(pdf: Path, folder: Path, dpi: int = 50, keys: list[str] | Non
     pages' `keys` (page_keys), only the pages that changed since the last previews are rasterised again:
     a save that changes one paragraph redraws a page or two, not the whole document."""
     import json
+
     exe = shutil.which("pdftoppm")
     if not exe:
         raise BuildError("生成预览图需要 pdftoppm：请运行 bash scripts/setup.sh，或 sudo apt-get install poppler-utils")
@@ -69,7 +71,7 @@ def write_previews(pdf: Path, folder: Path, dpi: int = 50, keys: list[str] | Non
                     shutil.copy2(old, tmp / old.name)
                 else:
                     todo.append(k)
-        for first, last in ([(None, None)] if todo is None else _ranges(todo)):
+        for first, last in [(None, None)] if todo is None else _ranges(todo):
             args = [exe, "-png", "-r", str(dpi)]
             if first is not None:
                 args += ["-f", str(first), "-l", str(last)]

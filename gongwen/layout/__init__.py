@@ -33,5 +33,21 @@ class Composer(Blocks, Paginator, LineBreaker):
     """Breaks text into lines and lines into pages for one document: `Composer(house, fonts).compose(doc)`."""
 
 
-__all__ = ["Composer", "closed_pitches", "ref_key", "Style", "Run", "Line", "Rule", "Page", "Row", "Metrics", "metrics_for", "save_metrics",
-           "NOSTART", "NOEND", "EPS", "_METRICS"]
+__all__ = [
+    "Composer",
+    "closed_pitches",
+    "ref_key",
+    "Style",
+    "Run",
+    "Line",
+    "Rule",
+    "Page",
+    "Row",
+    "Metrics",
+    "metrics_for",
+    "save_metrics",
+    "NOSTART",
+    "NOEND",
+    "EPS",
+    "_METRICS",
+]

@@ -25,7 +25,9 @@ class Blocks:
         for att in doc.attachments:
             rows += self.attachment_rows(att)
         if doc.notice.publicity:  # 公开属性: the last line before the 版记
-            rows += self.para_rows([Run(f"公开属性：{doc.notice.publicity}", self.body)], self.indent2, kind="publicity")
+            rows += self.para_rows(
+                [Run(f"公开属性：{doc.notice.publicity}", self.body)], self.indent2, kind="publicity"
+            )
 
         # the 版记 needs its height under the text of the last page (and a fifth of a line)
         tail = self.colophon_height(doc) + 0.2 * self.P
@@ -75,11 +77,20 @@ class Blocks:
         # 份号 (6 digits), 密级和保密期限 and 紧急程度 (黑体), 顶格 on the 版心's first lines, top-down (§7.2.1–.3)
         hei = Style("heiti", self.S)
         k = 0
-        for text, st, kind in ((n.copy_number, self.body, "copy-number"), (n.secrecy, hei, "secrecy"),
-                               (n.urgency, hei, "urgency")):
+        for text, st, kind in (
+            (n.copy_number, self.body, "copy-number"),
+            (n.secrecy, hei, "secrecy"),
+            (n.urgency, hei, "urgency"),
+        ):
             if text:
-                ln = Line([Run(text, st)], 0.0, self.grid_baseline(k * P, st), self.ls_grid,
-                          self.natural_width([Run(text, st)]) + self.ls_grid * (len(text) - 1), kind)
+                ln = Line(
+                    [Run(text, st)],
+                    0.0,
+                    self.grid_baseline(k * P, st),
+                    self.ls_grid,
+                    self.natural_width([Run(text, st)]) + self.ls_grid * (len(text) - 1),
+                    kind,
+                )
                 lines.append(ln)
                 k += 1
 
@@ -93,8 +104,14 @@ class Blocks:
         if n.signers:
             signer_lines, last_base = self.signer_lines(n.signers, box)
             lines += signer_lines
-            nline = Line([Run(n.number.text, self.body)], self.cell, last_base, self.ls_grid,
-                         self.natural_width([Run(n.number.text, self.body)]), "docnumber")
+            nline = Line(
+                [Run(n.number.text, self.body)],
+                self.cell,
+                last_base,
+                self.ls_grid,
+                self.natural_width([Run(n.number.text, self.body)]),
+                "docnumber",
+            )
         else:
             nline = self.centered(n.number.text, self.body, kind="docnumber")
             nline.baseline = self.grid_baseline(box, self.body)
@@ -140,8 +157,16 @@ class Blocks:
         bottom = top + (len(organs) - 1) * pitch + size
         if suffix:
             centre = (top + bottom) / 2
-            out.append(Line([Run(suffix, st)], x0 + (names_w + gap) * size, centre - size / 2 + 0.88 * size, 0.0,
-                            suffix_w * size, "mark-suffix"))
+            out.append(
+                Line(
+                    [Run(suffix, st)],
+                    x0 + (names_w + gap) * size,
+                    centre - size / 2 + 0.88 * size,
+                    0.0,
+                    suffix_w * size,
+                    "mark-suffix",
+                )
+            )
         return out, bottom
 
     def signer_lines(self, signers: list[str], box_top: float) -> tuple[list[Line], float]:
@@ -150,7 +175,7 @@ class Blocks:
         kai = Style("kaiti", self.S)
         label = [Run("签发人：", self.body)]
         label_w = self.natural_width(label) + self.ls_grid * 4
-        rows = [signers[i:i + 2] for i in range(0, len(signers), 2)]
+        rows = [signers[i : i + 2] for i in range(0, len(signers), 2)]
 
         def row_runs(names):
             return [Run("　".join(names), kai)]
@@ -204,8 +229,9 @@ class Blocks:
                 rows += [Row(ln, keep_next=j < len(lines) - 1) for j, ln in enumerate(lines)]
         if rows:
             rows[-1].keep_next = True
-        rows += self.signature_rows(n.signatures, n.date_text, keep_date=bool(n.note or n.seal_by),
-                                    seal_by=n.seal_by, keep_seal_by=bool(n.note))  # 代章, 附注 right below the date
+        rows += self.signature_rows(
+            n.signatures, n.date_text, keep_date=bool(n.note or n.seal_by), seal_by=n.seal_by, keep_seal_by=bool(n.note)
+        )  # 代章, 附注 right below the date
         if n.note:
             rows += [Row(ln) for ln in self.paragraph_lines([Run(f"（{n.note}）", self.body)], indent2, kind="note")]
         return rows
@@ -224,16 +250,25 @@ class Blocks:
                     rows += self.para_rows(self.inline_runs(p.inlines, self.body), self.indent2, ref=p)
             else:
                 paras = s.paragraphs or [Paragraph([])]
-                first = ([Run(s.label, self.body)] + self.inline_runs(s.heading, self.lead)
-                         + self.inline_runs(paras[0].inlines, self.body))
+                first = (
+                    [Run(s.label, self.body)]
+                    + self.inline_runs(s.heading, self.lead)
+                    + self.inline_runs(paras[0].inlines, self.body)
+                )
                 rows += self.para_rows(first, self.indent2, kind="item" if s.level == 3 else "item4", ref=s)
                 for p in paras[1:]:
                     rows += self.para_rows(self.inline_runs(p.inlines, self.body), self.indent2, ref=p)
             rows += self.section_rows(s.children)
         return rows
 
-    def signature_rows(self, signatures: list[str], date_text: str, keep_date: bool = False,
-                       seal_by: str = "", keep_seal_by: bool = False) -> list["Row"]:
+    def signature_rows(
+        self,
+        signatures: list[str],
+        date_text: str,
+        keep_date: bool = False,
+        seal_by: str = "",
+        keep_seal_by: bool = False,
+    ) -> list["Row"]:
         """署名 and 成文日期 of a sealed document (§7.3.5.1): the date 右空四字; one organ's name centred over
         the date; joint organs in order, two to a row where they fit (the last centred over the date),
         else one to a row, rows spaced for their seals. A name wider than its room wraps. A 代章 line
@@ -284,15 +319,22 @@ class Blocks:
         any); a blank line; the attachment's body like the 正文."""
         h = self.h
         hei = Style("heiti", self.S)
-        rows = [Row(Line([Run(att.label, hei)], 0, 0, self.ls_grid, 0, "attachment-label"),
-                    break_before=True, keep_next=True, ref=att)]
+        rows = [
+            Row(
+                Line([Run(att.label, hei)], 0, 0, self.ls_grid, 0, "attachment-label"),
+                break_before=True,
+                keep_next=True,
+                ref=att,
+            )
+        ]
         rows += [Row(None, keep_next=True)] * h["attachment"]["title_lines_below_label"]
         tst = Style("xiaobiaosong", float(h["sizes_pt"]["title"]))
         for t in self.title_lines(att.title_lines, tst):
             rows.append(Row(self.centered(t, tst, kind="attachment-title"), keep_next=True, ref=att))
         if att.subtitle:
-            for ln in self.paragraph_lines([Run(att.subtitle, Style("kaiti", self.S))], 0.0, justify=False,
-                                           kind="attachment-subtitle"):
+            for ln in self.paragraph_lines(
+                [Run(att.subtitle, Style("kaiti", self.S))], 0.0, justify=False, kind="attachment-subtitle"
+            ):
                 ln.x = (self.W - ln.width) / 2
                 rows.append(Row(ln, keep_next=True, ref=att))
         rows += [Row(None, keep_next=True)] * h["attachment"]["body_lines_below_title"]
@@ -301,12 +343,12 @@ class Blocks:
         rows += self.section_rows(att.parts)
         return rows
 
-
     def place_seals(self, doc: Document, pages: list[Page]) -> None:
         """Electronic seals (§7.3.5.1): one per organ, 端正, centred on its 署名 (the last one also over the
         date), pressing the 署名 and the date so that they sit below the seal's centre; the first row's
         top within one line of the text above (house: seal_gap_lines)."""
         from PIL import Image as PILImage
+
         hb = self.h["body"]
         d = float(hb["seal_diameter_mm"]) * MM
         gap = float(hb["seal_gap_lines"]) * self.P
@@ -317,13 +359,16 @@ class Blocks:
                 continue
             half = page.pitch / 2 + 0.38 * self.S  # baseline → top of its grid line
             first_top = min(ln.baseline for ln in lines) - half
-            above = [ln.baseline + page.pitch - half for ln in page.lines
-                     if ln.kind not in ("signature", "date", "footnote") and ln.baseline < first_top + half - 1]
+            above = [
+                ln.baseline + page.pitch - half
+                for ln in page.lines
+                if ln.kind not in ("signature", "date", "footnote") and ln.baseline < first_top + half - 1
+            ]
             text_bottom = max(above) if above else first_top - 2 * page.pitch
             # the seal centre's height above the top of its 署名's grid line, the same for every row
             lift = first_top - (text_bottom + gap + d / 2)
             for k, (name, path) in enumerate(zip(sigs, doc.notice.seals)):
-                mine = [ln for ln in lines if ln.text and ln.text in name] or lines[k:k + 1]
+                mine = [ln for ln in lines if ln.text and ln.text in name] or lines[k : k + 1]
                 if not mine:
                     continue
                 top = min(ln.baseline for ln in mine) - half
@@ -362,17 +407,26 @@ class Blocks:
         top_group = []
         for text, kind in ((c.recipients_text, "colophon-recipients"), (c.cc_text, "colophon-cc")):
             if text:
-                top_group += [[ln] for ln in self.paragraph_lines(
-                    [Run(text, st)], side, side + self.natural_width([Run(text[:3], st)]), avail=self.W - side,
-                    ls=0.0, kind=kind)]
+                top_group += [
+                    [ln]
+                    for ln in self.paragraph_lines(
+                        [Run(text, st)],
+                        side,
+                        side + self.natural_width([Run(text[:3], st)]),
+                        avail=self.W - side,
+                        ls=0.0,
+                        kind=kind,
+                    )
+                ]
         if top_group:
             groups.append(top_group)
         # 印发机关 左空一字 and 印发日期 右空一字 on one line; a 印发机关 too long for the room left of the date
         # wraps, the date standing on its last line
         date = at([Run(c.print_date_text, st)], True, "colophon-date")
         room = date.x - side - st.size  # one character apart
-        printer = self.paragraph_lines([Run(c.printer, st)], 0.0, avail=room, ls=0.0, justify=False,
-                                       kind="colophon-printer")
+        printer = self.paragraph_lines(
+            [Run(c.printer, st)], 0.0, avail=room, ls=0.0, justify=False, kind="colophon-printer"
+        )
         for ln in printer:
             ln.x = side
         rows_ = [[ln] for ln in printer]
@@ -397,8 +451,9 @@ class Blocks:
 
         last = pages[-1]
         bottom = last.footnote_top
-        text_bottom = max((ln.baseline + 0.12 * ln.style.size for ln in last.lines if ln.kind != "footnote"),
-                          default=0.0)
+        text_bottom = max(
+            (ln.baseline + 0.12 * ln.style.size for ln in last.lines if ln.kind != "footnote"), default=0.0
+        )
         if text_bottom + 0.2 * P + height > bottom + EPS:  # no room under the text: a page of its own
             last = Page(0, pitch=P, footnote_top=self.H)
             pages.append(last)

@@ -48,11 +48,45 @@ TITLE_SEARCH_LIMIT = 200_000  # ways of cutting a title weighed at most (a 60-ch
 DANGLING = {"的", "和", "与", "及", "或", "并", "对", "在", "关于"}
 # names of the genre and of plans that the word segmenter cuts in two (行动 / 方案): a title never breaks inside
 TITLE_COMPOUNDS = {
-    "行动方案", "工作方案", "实施方案", "推进方案", "建设方案", "评估方案", "三年行动方案", "行动计划", "工作计划",
-    "实施计划", "三年行动计划", "工作要点", "工作意见", "实施意见", "指导意见", "若干意见", "实施细则", "管理办法",
-    "暂行办法", "实施办法", "考核办法", "专项规划", "发展规划", "工作规划", "工作规则", "工作制度", "工作总结",
-    "工作报告", "项目清单", "任务清单", "责任清单", "行动纲要", "指导纲要", "管理规定", "暂行规定", "工作指引",
-    "工作指南", "操作指南", "重点项目",
+    "行动方案",
+    "工作方案",
+    "实施方案",
+    "推进方案",
+    "建设方案",
+    "评估方案",
+    "三年行动方案",
+    "行动计划",
+    "工作计划",
+    "实施计划",
+    "三年行动计划",
+    "工作要点",
+    "工作意见",
+    "实施意见",
+    "指导意见",
+    "若干意见",
+    "实施细则",
+    "管理办法",
+    "暂行办法",
+    "实施办法",
+    "考核办法",
+    "专项规划",
+    "发展规划",
+    "工作规划",
+    "工作规则",
+    "工作制度",
+    "工作总结",
+    "工作报告",
+    "项目清单",
+    "任务清单",
+    "责任清单",
+    "行动纲要",
+    "指导纲要",
+    "管理规定",
+    "暂行规定",
+    "工作指引",
+    "工作指南",
+    "操作指南",
+    "重点项目",
 }
 _OPENING = set("“‘（《〈「『【〔([{")
 _CLOSING = set("，。、；：？！”’）》〉」』】〕…,.;:!?)]}")
@@ -64,6 +98,7 @@ def title_words(text: str) -> list[str]:
     before. Without the segmenter every character is a word."""
     try:
         import rjieba
+
         words = list(rjieba.cut(text))
     except ImportError:
         words = list(text)
@@ -89,7 +124,7 @@ def title_words(text: str) -> list[str]:
         for k in range(len(out) - 1):
             core = (out[k] + out[k + 1]).strip("".join(_OPENING | _CLOSING))
             if core in TITLE_COMPOUNDS:
-                out[k:k + 2] = [out[k] + out[k + 1]]
+                out[k : k + 2] = [out[k] + out[k + 1]]
                 merged = True
                 break
     return out
@@ -112,8 +147,12 @@ class LineBreaker:
         sizes = house["sizes_pt"]
         self.body = Style("fangsong", self.S)
         lead = house["body"]["item_lead_style"]
-        self.lead = {"plain": self.body, "bold": Style("fangsong", self.S, bold=True),
-                     "kai": Style("kaiti", self.S), "hei": Style("heiti", self.S)}.get(lead, self.body)
+        self.lead = {
+            "plain": self.body,
+            "bold": Style("fangsong", self.S, bold=True),
+            "kai": Style("kaiti", self.S),
+            "hei": Style("heiti", self.S),
+        }.get(lead, self.body)
         self.call = Style("fangsong", float(sizes["footnote_call"]), call=True)
         self.fn = Style("fangsong", float(sizes["footnote"]))
         self._roles: dict[tuple[str, str], str] = {}
@@ -135,8 +174,9 @@ class LineBreaker:
         if got is None:
             got = role
             if not zero_width(ch) and not self.metrics(role).has(ch):
-                got = next((r for r in FALLBACK_ROLES if r != role and r in self.fonts.roles
-                            and self.metrics(r).has(ch)), role)
+                got = next(
+                    (r for r in FALLBACK_ROLES if r != role and r in self.fonts.roles and self.metrics(r).has(ch)), role
+                )
             self._roles[key] = got
         return got
 
@@ -196,7 +236,8 @@ class LineBreaker:
                 or (ch in "—…" and prev[0] == ch)  # —— and …… are never split
                 # a single 连接号 (2025—2027年) neither starts nor ends a line: it joins its neighbours
                 or (ch == "—" and prev[0] != "—" and not (i + 1 < len(atoms) and atoms[i + 1][0] == "—"))
-                or (prev[0] == "—" and ch != "—" and not (i >= 2 and atoms[i - 2][0] == "—")))
+                or (prev[0] == "—" and ch != "—" and not (i >= 2 and atoms[i - 2][0] == "—"))
+            )
             if glue and tokens:
                 tokens[-1].append(i)
             else:
@@ -274,9 +315,16 @@ class LineBreaker:
             out.append(runs_out)
         return out
 
-    def paragraph_lines(self, runs: list[Run], indent_first: float, indent_rest: float = 0.0,
-                        avail: float | None = None, ls: float | None = None, kind: str = "body",
-                        justify: bool = True) -> list[Line]:
+    def paragraph_lines(
+        self,
+        runs: list[Run],
+        indent_first: float,
+        indent_rest: float = 0.0,
+        avail: float | None = None,
+        ls: float | None = None,
+        kind: str = "body",
+        justify: bool = True,
+    ) -> list[Line]:
         """Break a paragraph and return its lines (baseline not yet set)."""
         avail = self.W if avail is None else avail
         ls = self.ls_grid if ls is None else ls

@@ -131,8 +131,10 @@ class Metrics:
         if self._dirty and self.cache_file is not None:
             try:
                 tmp = self.cache_file.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_text(json.dumps({"ascent": self.ascent, "descent": self.descent, "adv": self.adv},
-                                          ensure_ascii=False), encoding="utf-8")
+                tmp.write_text(
+                    json.dumps({"ascent": self.ascent, "descent": self.descent, "adv": self.adv}, ensure_ascii=False),
+                    encoding="utf-8",
+                )
                 tmp.replace(self.cache_file)
                 self._dirty = False
             except OSError:

@@ -29,8 +29,10 @@ class Paginator:
         if not hasattr(self, "para_src"):
             self.para_src = {}
         self.para_src[self.para_id] = (runs, indent, kind)
-        return [Row(ln, keep_next=keep_next, para=self.para_id, idx=i, count=len(lines), ref=ref)
-                for i, ln in enumerate(lines)]
+        return [
+            Row(ln, keep_next=keep_next, para=self.para_id, idx=i, count=len(lines), ref=ref)
+            for i, ln in enumerate(lines)
+        ]
 
     def tightened(self, rows: list["Row"], pid: int) -> list["Row"] | None:
         """`rows` with paragraph `pid` set with its character spacing closed by up to
@@ -50,11 +52,20 @@ class Paginator:
         grid_w = self.natural_width(last.runs) + self.ls_grid * max(n - 1, 0)
         if last.x + grid_w <= self.W + EPS:
             last.letter_spacing, last.width = self.ls_grid, grid_w
-        new = [Row(ln, keep_next=old[min(j, len(old) - 2)].keep_next, para=pid, idx=j, count=len(lines),
-                   hold=old[0].hold if j == 0 else False, ref=old[0].ref) for j, ln in enumerate(lines)]
+        new = [
+            Row(
+                ln,
+                keep_next=old[min(j, len(old) - 2)].keep_next,
+                para=pid,
+                idx=j,
+                count=len(lines),
+                hold=old[0].hold if j == 0 else False,
+                ref=old[0].ref,
+            )
+            for j, ln in enumerate(lines)
+        ]
         new[-1].keep_next = old[-1].keep_next
-        return rows[:at[0]] + new + rows[at[-1] + 1:]
-
+        return rows[: at[0]] + new + rows[at[-1] + 1 :]
 
     FOOTNOTE_HEAD = 6.0 + 0.5 + 3.0  # space, rule, space above the first footnote line (pt)
 
@@ -173,8 +184,16 @@ class Paginator:
             while page and page[-1].keep_next and len(page) > 1 and not page[-1].hold:
                 carry.insert(0, page.pop())
             head = carry[0] if carry else None
-            if (widows and head is not None and head.para is not None and head.idx == head.count - 1
-                    and head.count > 1 and len(page) > 1 and page[-1].para == head.para and not page[-1].hold):
+            if (
+                widows
+                and head is not None
+                and head.para is not None
+                and head.idx == head.count - 1
+                and head.count > 1
+                and len(page) > 1
+                and page[-1].para == head.para
+                and not page[-1].hold
+            ):
                 carry.insert(0, page.pop())  # a paragraph's last line is not left alone at the top of a page
             return carry
 
@@ -187,7 +206,7 @@ class Paginator:
             j = i
             while j + 1 < len(rows) and rows[j].keep_next and not rows[j + 1].break_before:
                 j += 1
-            unit = rows[i:j + 1]
+            unit = rows[i : j + 1]
             rest = list(cur)
             moved = carry_of(rest, rows[i]) + unit
             if not any(r.line is not None and r.line.kind in SQUEEZE_KINDS | HEADING_KINDS for r in moved):
@@ -215,7 +234,7 @@ class Paginator:
                 continue
             k = squeezed(i - 1) if cur else 0
             if k:
-                cur += rows[i - 1:i - 1 + k]
+                cur += rows[i - 1 : i - 1 + k]
                 i += k - 1
                 continue
             carry = carry_of(cur, row)
@@ -259,8 +278,10 @@ class Paginator:
             for k, p in enumerate(pages[:-1]):
                 if p.before_break or p.free_rows <= self.SHORT:
                     continue
-                near = sorted(p.lines, key=lambda ln: -ln.baseline) + \
-                    sorted(pages[k + 1].lines, key=lambda ln: ln.baseline)[:6]
+                near = (
+                    sorted(p.lines, key=lambda ln: -ln.baseline)
+                    + sorted(pages[k + 1].lines, key=lambda ln: ln.baseline)[:6]
+                )
                 for ln in near:
                     pid = para_of.get(id(ln))
                     if pid is not None and pid not in cands:
@@ -288,7 +309,7 @@ class Paginator:
         for k, r in enumerate(rows):
             if r.line is None or r.line.kind not in HEADING_KINDS or not r.keep_next:
                 continue
-            nxt = next((x for x in rows[k + 1:] if x.line is not None), None)
+            nxt = next((x for x in rows[k + 1 :] if x.line is not None), None)
             if nxt is not None and nxt.line.kind not in HEADING_KINDS and nxt.idx == 0 and nxt.count > 1:
                 nxt.keep_next = True
 
@@ -322,8 +343,8 @@ class Paginator:
             move = k  # orphan: the first line goes too
         if move >= len(cur):
             return []  # the paragraph fills the page: nothing better to do
-        if any(r.hold for r in cur[len(cur) - move:]):
+        if any(r.hold for r in cur[len(cur) - move :]):
             return []  # the first line of 正文 stays on the first page, widow or not
-        carry = cur[len(cur) - move:]
-        del cur[len(cur) - move:]
+        carry = cur[len(cur) - move :]
+        del cur[len(cur) - move :]
         return carry

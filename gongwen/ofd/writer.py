@@ -35,7 +35,7 @@ def _n(v: float) -> str:
 
 def _rgb(color: str) -> str:
     c = (color or "#000000").lstrip("#")
-    return " ".join(str(int(c[i:i + 2], 16)) for i in (0, 2, 4))
+    return " ".join(str(int(c[i : i + 2], 16)) for i in (0, 2, 4))
 
 
 class _Fonts:
@@ -57,6 +57,7 @@ class _Fonts:
 
     def resources(self) -> tuple[str, dict[str, bytes]]:
         import uharfbuzz as hb
+
         entries, files = [], {}
         for key, fid in sorted(self.ids.items(), key=lambda kv: kv[1]):
             face = self.fonts[key[0]].face
@@ -69,8 +70,10 @@ class _Fonts:
             files[name] = data
             family = escape(face.families[0], {'"': "&quot;"})
             bold = ' Bold="true"' if key[1] or face.weight >= 200 else ""
-            entries.append(f'<ofd:Font ID="{fid}" FontName="{family}" FamilyName="{family}"{bold}>'
-                           f"<ofd:FontFile>{name}</ofd:FontFile></ofd:Font>")
+            entries.append(
+                f'<ofd:Font ID="{fid}" FontName="{family}" FamilyName="{family}"{bold}>'
+                f"<ofd:FontFile>{name}</ofd:FontFile></ofd:Font>"
+            )
         return "".join(entries), files
 
 
@@ -84,7 +87,7 @@ def ofd_bytes(doc, house: House, fonts, pages) -> bytes:
     pg = house["page"]
     left, top = float(pg["left_mm"]), float(pg["top_mm"])
     paper = f"0 0 {_n(float(pg['width_mm']))} {_n(float(pg['height_mm']))}"
-    ids = iter(range(100, 10 ** 9))
+    ids = iter(range(100, 10**9))
     font_res = _Fonts(fonts, 2)
     media: list[tuple[int, str, bytes]] = []  # (id, file name, bytes) of the seal images
     media_ids: dict[str, int] = {}
@@ -106,10 +109,13 @@ def ofd_bytes(doc, house: House, fonts, pages) -> bytes:
             h = 1.3 * st.size / MM
             delta = " ".join(_n(a / MM) for a in advs[:-1])
             fill = f'<ofd:FillColor Value="{_rgb(st.color)}"/>' if st.color else ""
-            out.append(f'<ofd:TextObject ID="{next(ids)}" Boundary="{_n(bx)} {_n(by)} {_n(width / MM + 0.01)} {_n(h)}" '
-                       f'Font="{fid}" Size="{_n(size / MM)}">{fill}'
-                       f'<ofd:TextCode X="0" Y="{_n(st.size / MM)}"' + (f' DeltaX="{delta}"' if delta else "")
-                       + f">{escape(run.text)}</ofd:TextCode></ofd:TextObject>")
+            out.append(
+                f'<ofd:TextObject ID="{next(ids)}" Boundary="{_n(bx)} {_n(by)} {_n(width / MM + 0.01)} {_n(h)}" '
+                f'Font="{fid}" Size="{_n(size / MM)}">{fill}'
+                f'<ofd:TextCode X="0" Y="{_n(st.size / MM)}"'
+                + (f' DeltaX="{delta}"' if delta else "")
+                + f">{escape(run.text)}</ofd:TextCode></ofd:TextObject>"
+            )
             x += width
         return out
 
@@ -120,10 +126,12 @@ def ofd_bytes(doc, house: House, fonts, pages) -> bytes:
         for r in page.rules:
             bx, by = left + r.x / MM, top + r.y / MM
             w, h = r.width / MM, max(r.height / MM, 0.01)
-            objs.append(f'<ofd:PathObject ID="{next(ids)}" Boundary="{_n(bx)} {_n(by)} {_n(w)} {_n(h)}" '
-                        f'Stroke="false" Fill="true"><ofd:FillColor Value="{_rgb(r.color)}"/>'
-                        f"<ofd:AbbreviatedData>M 0 0 L {_n(w)} 0 L {_n(w)} {_n(h)} L 0 {_n(h)} C</ofd:AbbreviatedData>"
-                        "</ofd:PathObject>")
+            objs.append(
+                f'<ofd:PathObject ID="{next(ids)}" Boundary="{_n(bx)} {_n(by)} {_n(w)} {_n(h)}" '
+                f'Stroke="false" Fill="true"><ofd:FillColor Value="{_rgb(r.color)}"/>'
+                f"<ofd:AbbreviatedData>M 0 0 L {_n(w)} 0 L {_n(w)} {_n(h)} L 0 {_n(h)} C</ofd:AbbreviatedData>"
+                "</ofd:PathObject>"
+            )
         for im in page.images:
             if im.path not in media_ids:
                 mid = next(ids)
@@ -131,11 +139,15 @@ def ofd_bytes(doc, house: House, fonts, pages) -> bytes:
                 media.append((mid, f"image_{mid}{Path(im.path).suffix.lower() or '.png'}", Path(im.path).read_bytes()))
             w, h = im.width / MM, im.height / MM
             bx, by = left + im.x / MM, top + im.y / MM
-            objs.append(f'<ofd:ImageObject ID="{next(ids)}" Boundary="{_n(bx)} {_n(by)} {_n(w)} {_n(h)}" '
-                        f'CTM="{_n(w)} 0 0 {_n(h)} 0 0" ResourceID="{media_ids[im.path]}"/>')
-        contents.append(f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Area>'
-                        f"<ofd:PhysicalBox>{paper}</ofd:PhysicalBox></ofd:Area><ofd:Content>"
-                        f'<ofd:Layer ID="{next(ids)}">{"".join(objs)}</ofd:Layer></ofd:Content></ofd:Page>')
+            objs.append(
+                f'<ofd:ImageObject ID="{next(ids)}" Boundary="{_n(bx)} {_n(by)} {_n(w)} {_n(h)}" '
+                f'CTM="{_n(w)} 0 0 {_n(h)} 0 0" ResourceID="{media_ids[im.path]}"/>'
+            )
+        contents.append(
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Area>'
+            f"<ofd:PhysicalBox>{paper}</ofd:PhysicalBox></ofd:Area><ofd:Content>"
+            f'<ofd:Layer ID="{next(ids)}">{"".join(objs)}</ofd:Layer></ofd:Content></ofd:Page>'
+        )
 
     font_xml, font_files = font_res.resources()
     n = doc.notice
@@ -144,31 +156,48 @@ def ofd_bytes(doc, house: House, fonts, pages) -> bytes:
     created = n.stamp_date.isoformat()
     digest = hashlib.sha1("".join(contents).encode("utf-8") + b"".join(font_files.values())).hexdigest()[:32]
     esc = escape
-    ofd_xml = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
-               "<ofd:DocBody><ofd:DocInfo>"
-               f"<ofd:DocID>{digest}</ofd:DocID><ofd:Title>{esc(title)}</ofd:Title><ofd:Author>{esc(author)}</ofd:Author>"
-               f"<ofd:Subject>{esc(n.number.text)}</ofd:Subject><ofd:Keywords>"
-               f"<ofd:Keyword>{esc(n.number.text)}</ofd:Keyword><ofd:Keyword>{esc(author)}</ofd:Keyword>"
-               "<ofd:Keyword>公文</ofd:Keyword></ofd:Keywords>"
-               f"<ofd:CreationDate>{created}</ofd:CreationDate><ofd:ModDate>{created}</ofd:ModDate>"
-               "<ofd:Creator>gongwen</ofd:Creator></ofd:DocInfo>"
-               "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")
+    ofd_xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
+        "<ofd:DocBody><ofd:DocInfo>"
+        f"<ofd:DocID>{digest}</ofd:DocID><ofd:Title>{esc(title)}</ofd:Title><ofd:Author>{esc(author)}</ofd:Author>"
+        f"<ofd:Subject>{esc(n.number.text)}</ofd:Subject><ofd:Keywords>"
+        f"<ofd:Keyword>{esc(n.number.text)}</ofd:Keyword><ofd:Keyword>{esc(author)}</ofd:Keyword>"
+        "<ofd:Keyword>公文</ofd:Keyword></ofd:Keywords>"
+        f"<ofd:CreationDate>{created}</ofd:CreationDate><ofd:ModDate>{created}</ofd:ModDate>"
+        "<ofd:Creator>gongwen</ofd:Creator></ofd:DocInfo>"
+        "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+    )
     page_refs = "".join(f'<ofd:Page ID="{k + 1}" BaseLoc="Pages/Page_{k}/Content.xml"/>' for k in range(len(contents)))
-    document_xml = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{NS}"><ofd:CommonData>'
-                    f"<ofd:MaxUnitID>{next(ids)}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>{paper}</ofd:PhysicalBox>"
-                    "</ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>"
-                    + ("<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>" if media else "")
-                    + f"</ofd:CommonData><ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>")
-    public_res = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NS}" BaseLoc="Res">'
-                  f"<ofd:Fonts>{font_xml}</ofd:Fonts></ofd:Res>")
-    members = [("OFD.xml", ofd_xml.encode("utf-8")), ("Doc_0/Document.xml", document_xml.encode("utf-8")),
-               ("Doc_0/PublicRes.xml", public_res.encode("utf-8"))]
+    document_xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{NS}"><ofd:CommonData>'
+        f"<ofd:MaxUnitID>{next(ids)}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>{paper}</ofd:PhysicalBox>"
+        "</ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>"
+        + ("<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>" if media else "")
+        + f"</ofd:CommonData><ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>"
+    )
+    public_res = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NS}" BaseLoc="Res">'
+        f"<ofd:Fonts>{font_xml}</ofd:Fonts></ofd:Res>"
+    )
+    members = [
+        ("OFD.xml", ofd_xml.encode("utf-8")),
+        ("Doc_0/Document.xml", document_xml.encode("utf-8")),
+        ("Doc_0/PublicRes.xml", public_res.encode("utf-8")),
+    ]
     if media:
-        mm_xml = "".join(f'<ofd:MultiMedia ID="{mid}" Type="Image"><ofd:MediaFile>{name}</ofd:MediaFile></ofd:MultiMedia>'
-                         for mid, name, _ in media)
-        members.append(("Doc_0/DocumentRes.xml", (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NS}" '
-                                                  f'BaseLoc="Res"><ofd:MultiMedias>{mm_xml}</ofd:MultiMedias></ofd:Res>')
-                        .encode("utf-8")))
+        mm_xml = "".join(
+            f'<ofd:MultiMedia ID="{mid}" Type="Image"><ofd:MediaFile>{name}</ofd:MediaFile></ofd:MultiMedia>'
+            for mid, name, _ in media
+        )
+        members.append(
+            (
+                "Doc_0/DocumentRes.xml",
+                (
+                    f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NS}" '
+                    f'BaseLoc="Res"><ofd:MultiMedias>{mm_xml}</ofd:MultiMedias></ofd:Res>'
+                ).encode("utf-8"),
+            )
+        )
         members += [(f"Doc_0/Res/{name}", data) for _, name, data in media]
     members += [(f"Doc_0/Res/{name}", data) for name, data in font_files.items()]
     members += [(f"Doc_0/Pages/Page_{k}/Content.xml", c.encode("utf-8")) for k, c in enumerate(contents)]

@@ -39,6 +39,7 @@ def numbered_copies(doc, house, fonts, pages, copies: int, target: Path, duplex:
     import pypdf
 
     from .writer import write_pdf
+
     firsts = numbered_pages(pages, copies)
     tmp = target.with_suffix(".parts.pdf")
     try:
@@ -61,8 +62,21 @@ def numbered_copies(doc, house, fonts, pages, copies: int, target: Path, duplex:
 
 
 def print_command(pdf: Path, copies: int, printer: str | None, duplex: bool = True) -> list[str]:
-    cmd = ["lp", "-n", str(copies), "-o", "media=A4", "-o", "fit-to-page=false", "-o", "print-scaling=none",
-           "-o", "sides=" + ("two-sided-long-edge" if duplex else "one-sided"), "-t", pdf.stem]
+    cmd = [
+        "lp",
+        "-n",
+        str(copies),
+        "-o",
+        "media=A4",
+        "-o",
+        "fit-to-page=false",
+        "-o",
+        "print-scaling=none",
+        "-o",
+        "sides=" + ("two-sided-long-edge" if duplex else "one-sided"),
+        "-t",
+        pdf.stem,
+    ]
     if printer:
         cmd += ["-d", printer]
     return cmd + [str(pdf)]
@@ -71,13 +85,19 @@ def print_command(pdf: Path, copies: int, printer: str | None, duplex: bool = Tr
 def send_to_printer(cmd: list[str]) -> str:
     """Run `lp`; a missing CUPS or printer becomes one clear instruction."""
     if not shutil.which("lp"):
-        raise BuildError("未安装打印命令 lp：请安装 CUPS（sudo apt-get install cups cups-client），并在系统中添加打印机")
+        raise BuildError(
+            "未安装打印命令 lp：请安装 CUPS（sudo apt-get install cups cups-client），并在系统中添加打印机"
+        )
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         printers = ""
         if shutil.which("lpstat"):
             lp = subprocess.run(["lpstat", "-p"], capture_output=True, text=True, timeout=30)
             printers = lp.stdout.strip()
-        hint = f"本机的打印机：\n{printers}" if printers else "本机还没有可用的打印机（lpstat -p 列不出打印机），请先添加打印机"
+        hint = (
+            f"本机的打印机：\n{printers}"
+            if printers
+            else "本机还没有可用的打印机（lpstat -p 列不出打印机），请先添加打印机"
+        )
         raise BuildError(f"打印失败：{(r.stderr or r.stdout).strip()}。{hint}。用 --printer 名称 指定打印机")
     return r.stdout.strip()

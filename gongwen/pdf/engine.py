@@ -20,8 +20,16 @@ import sys
 
 from ..errors import BuildError
 
-LIB_DIRS = ("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
-            "/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib", "/usr/local/lib")
+LIB_DIRS = (
+    "/usr/lib/x86_64-linux-gnu",
+    "/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/lib/aarch64-linux-gnu",
+    "/usr/lib64",
+    "/usr/lib",
+    "/lib",
+    "/usr/local/lib",
+)
 
 
 @contextlib.contextmanager
@@ -32,6 +40,7 @@ def _fast_library_lookup():
     the usual library folders without spawning anything. ctypes is public API; WeasyPrint itself is not
     touched, and a library found no other way is still loaded by its full soname."""
     import ctypes.util
+
     original = ctypes.util.find_library
 
     def find_library(name):
@@ -72,6 +81,7 @@ def _stand_in(name: str, functions: tuple[str, ...] = ()):
     def deferred(function):
         def call(*args, **kwargs):
             return getattr(real(), function)(*args, **kwargs)
+
         call.__name__ = function
         return call
 
@@ -95,8 +105,8 @@ def _defer_font_tools() -> None:
     every start. Both are imported on first use instead: stand-in modules (plain Python, no private name
     of WeasyPrint or fontTools) import the real module when WeasyPrint first asks anything of it."""
     import fontTools  # noqa: F401  (the package is imported before stand-ins take its submodules' places)
-    for name, functions in (("fontTools.subset", ()),
-                            ("fontTools.varLib.instancer", ("instantiateVariableFont",))):
+
+    for name, functions in (("fontTools.subset", ()), ("fontTools.varLib.instancer", ("instantiateVariableFont",))):
         if name not in sys.modules:
             _stand_in(name, functions)
 
@@ -114,22 +124,30 @@ def _weasyprint_html(cache_dir=None):
         if levers and "weasyprint" not in sys.modules and not harfbuzz_subset_missing():
             _defer_font_tools()
         from .levers import cffi_declarations_cached
+
         with _fast_library_lookup(), cffi_declarations_cached(cache_dir if levers else None):
             from weasyprint import HTML
     except OSError as exc:
-        raise BuildError("缺少生成 PDF 所需的系统库（Pango）。请运行 bash scripts/setup.sh，或执行 "
-                         f"sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0（详情：{exc}）") from None
+        raise BuildError(
+            "缺少生成 PDF 所需的系统库（Pango）。请运行 bash scripts/setup.sh，或执行 "
+            f"sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0（详情：{exc}）"
+        ) from None
     except ImportError as exc:
         raise BuildError(f"缺少 Python 包 WeasyPrint：请运行 bash scripts/setup.sh（详情：{exc}）") from None
     if levers:
         from .levers import install
+
         off = [name for name, on in install().items() if not on]
         if off:  # said once, never silent: the build is the same, only slower
             import weasyprint
-            print(f"提示：WeasyPrint {getattr(weasyprint, '__version__', '?')} 不是提速措施测试过的版本"
-                  f"（WeasyPrint 70.x、pydyf 0.13.x），以下提速措施未启用：{'、'.join(off)}。"
-                  "PDF 不受影响，只是生成慢一些；运行 bash scripts/setup.sh 可装回测试过的版本。",
-                  file=sys.stderr, flush=True)
+
+            print(
+                f"提示：WeasyPrint {getattr(weasyprint, '__version__', '?')} 不是提速措施测试过的版本"
+                f"（WeasyPrint 70.x、pydyf 0.13.x），以下提速措施未启用：{'、'.join(off)}。"
+                "PDF 不受影响，只是生成慢一些；运行 bash scripts/setup.sh 可装回测试过的版本。",
+                file=sys.stderr,
+                flush=True,
+            )
     _HTML.append(HTML)
     return HTML
 
@@ -137,6 +155,7 @@ def _weasyprint_html(cache_dir=None):
 def harfbuzz_subset_missing() -> bool:
     """Without libharfbuzz-subset0 WeasyPrint subsets fonts with fontTools: the PDF is right but ~40× slower."""
     import ctypes.util
+
     with _fast_library_lookup():
         return ctypes.util.find_library("harfbuzz-subset") is None
 
@@ -169,16 +188,24 @@ def _gc_paused():
             gc.enable()
 
 
-def laid_out(html: str, base_url: str | None = None, allowed: frozenset[str] = frozenset(), font_config=None,
-             cache_dir=None, pdf_variant: str | None = None):
+def laid_out(
+    html: str,
+    base_url: str | None = None,
+    allowed: frozenset[str] = frozenset(),
+    font_config=None,
+    cache_dir=None,
+    pdf_variant: str | None = None,
+):
     """HTML → WeasyPrint's laid-out Document (pages not yet painted); the variant is given to both steps,
     as WeasyPrint's own HTML.write_pdf does. `cache_dir`: output/.cache."""
     HTML = _weasyprint_html(cache_dir)
     from .levers import set_cache_dir
+
     set_cache_dir(cache_dir)
     with _gc_paused():
         return HTML(string=html, url_fetcher=no_fetch_fetcher(allowed), base_url=base_url).render(
-            font_config=font_config, pdf_variant=pdf_variant)
+            font_config=font_config, pdf_variant=pdf_variant
+        )
 
 
 def paint(document, target, pdf_variant: str | None = None) -> None:
@@ -187,8 +214,15 @@ def paint(document, target, pdf_variant: str | None = None) -> None:
         document.write_pdf(str(target), pdf_variant=pdf_variant)
 
 
-def render(html: str, target, base_url: str | None = None, pdf_variant: str | None = None,
-           allowed: frozenset[str] = frozenset(), font_config=None, cache_dir=None) -> None:
+def render(
+    html: str,
+    target,
+    base_url: str | None = None,
+    pdf_variant: str | None = None,
+    allowed: frozenset[str] = frozenset(),
+    font_config=None,
+    cache_dir=None,
+) -> None:
     """HTML → PDF file, in this process. `cache_dir` (output/.cache): where font subsets and cffi's
     declarations are kept between builds."""
     paint(laid_out(html, base_url, allowed, font_config, cache_dir, pdf_variant), target, pdf_variant)
@@ -203,11 +237,13 @@ def _bound_render_process(parent: int) -> None:
     it does not live on to write a PDF nobody waits for) and is bounded in memory (RLIMIT_AS)."""
     with contextlib.suppress(Exception):
         import ctypes
+
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the build ended before the line above took effect
         os._exit(1)
     with contextlib.suppress(Exception):
         import resource
+
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = RENDER_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(hard, RENDER_MEMORY_BYTES)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -252,8 +288,12 @@ class RenderWorker:
 
     def submit(self, html: str, target, **options) -> None:
         self._used = True
-        job = {"html": html, "target": str(target), "options": options,
-               "env": {k: os.environ[k] for k in ("FONTCONFIG_FILE",) if k in os.environ}}
+        job = {
+            "html": html,
+            "target": str(target),
+            "options": options,
+            "env": {k: os.environ[k] for k in ("FONTCONFIG_FILE",) if k in os.environ},
+        }
         if self.pid is None:
             self._job = job
             return
@@ -274,6 +314,7 @@ class RenderWorker:
             render(job["html"], job["target"], **job["options"])
             return
         import select
+
         ready, _, _ = select.select([self._results], [], [], RENDER_TIMEOUT_S)
         if not ready:
             self._close(kill=True)
@@ -282,8 +323,9 @@ class RenderWorker:
             status, payload = pickle.load(self._results)
         except (EOFError, OSError, pickle.UnpicklingError):
             self._close()
-            raise BuildError("生成 PDF 的进程意外退出（可能是内存不足）。请重试；如仍失败，"
-                             "设置环境变量 GONGWEN_SERIAL=1 后再运行") from None
+            raise BuildError(
+                "生成 PDF 的进程意外退出（可能是内存不足）。请重试；如仍失败，设置环境变量 GONGWEN_SERIAL=1 后再运行"
+            ) from None
         if status != "ok":
             if isinstance(payload, MemoryError):
                 raise BuildError(f"生成 PDF 时内存不足（上限 {RENDER_MEMORY_BYTES >> 30} GB），已停止：内容是否过长？")

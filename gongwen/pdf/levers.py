@@ -39,19 +39,24 @@ def install() -> dict[str, bool]:
         return applied()
     try:
         import weasyprint
+
         version = getattr(weasyprint, "__version__", "")
     except ImportError:
         return {}
-    _applied.update(dict.fromkeys(("lazy_font_files", "subset_memo", "ffi_array_types", "compressed_streams_kept"),
-                                  False))
+    _applied.update(
+        dict.fromkeys(("lazy_font_files", "subset_memo", "ffi_array_types", "compressed_streams_kept"), False)
+    )
     if version.startswith(TESTED):
         import pydyf
         import weasyprint.pdf.fonts as fonts_module
         import weasyprint.text.ffi as ffi_module
-        for name, lever, module in (("lazy_font_files", _lazy_font_files, fonts_module),
-                                    ("subset_memo", _subset_memo, fonts_module),
-                                    ("ffi_array_types", _ffi_array_types, ffi_module),
-                                    ("compressed_streams_kept", _compressed_streams_kept, pydyf)):
+
+        for name, lever, module in (
+            ("lazy_font_files", _lazy_font_files, fonts_module),
+            ("subset_memo", _subset_memo, fonts_module),
+            ("ffi_array_types", _ffi_array_types, ffi_module),
+            ("compressed_streams_kept", _compressed_streams_kept, pydyf),
+        ):
             try:
                 _applied[name] = lever(module)
             except Exception:  # an internal that changed shape: leave WeasyPrint as it is
@@ -110,6 +115,7 @@ def set_cache_dir(path) -> None:
     """Keep font subsets in `path`/subsets (path: output/.cache) as well as in memory, so that a build
     whose text brings no new character to a font reuses that font's subset from the build before."""
     from pathlib import Path
+
     _cache_dir[0] = Path(path) / "subsets" if path else None
 
 
@@ -203,8 +209,19 @@ def _subset_memo(fm) -> bool:
         head = head_table(self)
         if not library:
             library.append(_subset_library())
-        key = hashlib.sha256(repr((head, self.index, self.glyph_count, sorted(to_unicode), bool(hinting),
-                                   sorted(self.missing.items()), library[0])).encode()).hexdigest()
+        key = hashlib.sha256(
+            repr(
+                (
+                    head,
+                    self.index,
+                    self.glyph_count,
+                    sorted(to_unicode),
+                    bool(hinting),
+                    sorted(self.missing.items()),
+                    library[0],
+                )
+            ).encode()
+        ).hexdigest()
         name = f"{key}.font"
         hit = _recall(name) if head else None
         if hit is not None:
@@ -231,8 +248,12 @@ def _compressed_streams_kept(pydyf) -> bool:
     same level, same dictionary entries); streams of other shapes are left to pydyf."""
     Stream, Dictionary = getattr(pydyf, "Stream", None), getattr(pydyf, "Dictionary", None)
     prop = getattr(Stream, "data", None) if Stream is not None else None
-    if (Dictionary is None or not isinstance(prop, property) or getattr(prop.fget, "_gongwen", False)
-            or not getattr(pydyf, "__version__", "").startswith(TESTED_PYDYF)):
+    if (
+        Dictionary is None
+        or not isinstance(prop, property)
+        or getattr(prop.fget, "_gongwen", False)
+        or not getattr(pydyf, "__version__", "").startswith(TESTED_PYDYF)
+    ):
         return False
     original = prop.fget
 
@@ -294,6 +315,7 @@ def private_dir(base) -> "Path | None":
     nothing code-bearing (cffi's pickled parser state) is then read or kept."""
     import stat
     from pathlib import Path
+
     d = Path(base) / "private"
     try:
         d.mkdir(mode=0o700, exist_ok=True)
@@ -308,6 +330,7 @@ def private_dir(base) -> "Path | None":
 def _own_file(path) -> bool:
     """A regular file (not a link) of this user's that no one else may write."""
     import stat
+
     try:
         st = os.lstat(path)
     except OSError:
@@ -334,11 +357,22 @@ def cffi_declarations_cached(folder):
         return
     Parser = cffi.cparser.Parser
     original = getattr(Parser, "parse", None)
-    fields = ("_declarations", "_included_declarations", "_anonymous_counter", "_options", "_int_constants",
-              "_recomplete", "_uses_new_feature")
+    fields = (
+        "_declarations",
+        "_included_declarations",
+        "_anonymous_counter",
+        "_options",
+        "_int_constants",
+        "_recomplete",
+        "_uses_new_feature",
+    )
     probe = Parser()
-    if (folder is None or original is None or not getattr(cffi, "__version__", "").startswith(TESTED_CFFI)
-            or any(not hasattr(probe, f) for f in fields)):
+    if (
+        folder is None
+        or original is None
+        or not getattr(cffi, "__version__", "").startswith(TESTED_CFFI)
+        or any(not hasattr(probe, f) for f in fields)
+    ):
         yield
         return
     folder = private_dir(folder)

@@ -16,8 +16,13 @@ from ..fonts import FontSet
 from ..house import House
 from ..layout import Composer, Line, Page, Style, save_metrics
 from ..model import Document
-from .engine import (_fast_library_lookup, _weasyprint_html, harfbuzz_subset_missing,  # noqa: F401 (re-exported)
-                     no_fetch_fetcher, render)
+from .engine import (  # re-exported for pdf/__init__.py and the tests
+    _fast_library_lookup,  # noqa: F401
+    _weasyprint_html,  # noqa: F401
+    harfbuzz_subset_missing,  # noqa: F401
+    no_fetch_fetcher,  # noqa: F401
+    render,
+)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
@@ -29,8 +34,12 @@ def _pt(v: float) -> str:
 
 
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(TEMPLATES), str(STYLES)]),
-                             autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=True), undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(TEMPLATES), str(STYLES)]),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
     env.filters["pt"] = _pt
     return env
 
@@ -68,20 +77,26 @@ class Palette:
 def icc_profile(house: House) -> Path:
     path = Path(house.raw.get("print", {}).get("icc_profile", ""))
     if not path.is_file():
-        raise BuildError(f"印刷用 PDF 需要 CMYK 色彩特性文件（ICC）：找不到 {path}。请运行 bash scripts/setup.sh"
-                         "（texlive-base 带有 FOGRA39L_coated.icc），或在 styles/house.yaml 的 print.icc_profile 中指定")
+        raise BuildError(
+            f"印刷用 PDF 需要 CMYK 色彩特性文件（ICC）：找不到 {path}。请运行 bash scripts/setup.sh"
+            "（texlive-base 带有 FOGRA39L_coated.icc），或在 styles/house.yaml 的 print.icc_profile 中指定"
+        )
     return path
 
 
 def render_css(house: House, fonts: FontSet, composer: Composer, variant: str = "screen") -> str:
     p = house["page"]
-    return _env().get_template("gongwen.css.j2").render(
-        page=p,
-        right_mm=p["width_mm"] - p["left_mm"] - p["type_width_mm"],
-        bottom_mm=p["height_mm"] - p["top_mm"] - p["type_height_mm"],
-        cmyk=variant == "print",
-        icc_url=icc_profile(house).as_uri() if variant == "print" else "",
-        black=Palette.black,
+    return (
+        _env()
+        .get_template("gongwen.css.j2")
+        .render(
+            page=p,
+            right_mm=p["width_mm"] - p["left_mm"] - p["type_width_mm"],
+            bottom_mm=p["height_mm"] - p["top_mm"] - p["type_height_mm"],
+            cmyk=variant == "print",
+            icc_url=icc_profile(house).as_uri() if variant == "print" else "",
+            black=Palette.black,
+        )
     )
 
 
@@ -98,8 +113,11 @@ class _FontClasses:
 
     def line_class(self, st: Style) -> str:
         family, weight = _font_css(self.fonts, st)
-        decl = (f"font-family:{family};font-weight:{weight};font-size:{st.size}pt;"
-                f"line-height:{self.composer.box_height(st):.3f}pt" + (f";color:{self.palette(st.color)}" if st.color else ""))
+        decl = (
+            f"font-family:{family};font-weight:{weight};font-size:{st.size}pt;"
+            f"line-height:{self.composer.box_height(st):.3f}pt"
+            + (f";color:{self.palette(st.color)}" if st.color else "")
+        )
         return self._name(decl)
 
     def span_class(self, st: Style) -> str:
@@ -131,14 +149,20 @@ def _line_view(ln: Line, classes: _FontClasses, composer: Composer) -> dict:
     spans = [{"text": r.text, "cls": "" if r.style == main else classes.span_class(r.style)} for r in ln.runs]
     # a fixed width (the line's own, and a little room) spares WeasyPrint the shrink-to-fit sizing of
     # every absolutely positioned line; the text is placed by `left` and letter-spacing alone
-    cls = [ln.kind, classes.line_class(main), classes.position("left", ln.x),
-           classes.position("top", ln.baseline - composer.ascent(main)),
-           classes.position("width", ln.width + 2 * main.size), classes.position("letter-spacing", ln.letter_spacing)]
+    cls = [
+        ln.kind,
+        classes.line_class(main),
+        classes.position("left", ln.x),
+        classes.position("top", ln.baseline - composer.ascent(main)),
+        classes.position("width", ln.width + 2 * main.size),
+        classes.position("letter-spacing", ln.letter_spacing),
+    ]
     return {"cls": " ".join(cls), "spans": spans}
 
 
-def build_html(doc: Document, house: House, fonts: FontSet, variant: str = "screen",
-               pages: list[Page] | None = None) -> tuple[str, list[Page]]:
+def build_html(
+    doc: Document, house: House, fonts: FontSet, variant: str = "screen", pages: list[Page] | None = None
+) -> tuple[str, list[Page]]:
     views, base_css, css, meta, pages = _views(doc, house, fonts, variant, pages)
     return _html(views, css, meta), pages
 
@@ -151,17 +175,33 @@ def _views(doc: Document, house: House, fonts: FontSet, variant: str, pages: lis
     palette = Palette(house, variant)
     classes = _FontClasses(fonts, composer, palette)
     seals = variant != "print"  # the print shop's copy is stamped by hand or 套印, not printed with the image
-    views = [{"number": p.number, "numbered": p.numbered,
-              "images": [{"src": Path(i.path).as_uri(), "x": i.x, "y": i.y, "width": i.width, "height": i.height}
-                         for i in p.images] if seals else [],
-              "rules": [{"x": r.x, "y": r.y, "width": r.width, "height": r.height, "color": palette(r.color)}
-                        for r in p.rules],
-              "lines": [_line_view(ln, classes, composer) for ln in p.lines]} for p in pages]
+    views = [
+        {
+            "number": p.number,
+            "numbered": p.numbered,
+            "images": [
+                {"src": Path(i.path).as_uri(), "x": i.x, "y": i.y, "width": i.width, "height": i.height}
+                for i in p.images
+            ]
+            if seals
+            else [],
+            "rules": [
+                {"x": r.x, "y": r.y, "width": r.width, "height": r.height, "color": palette(r.color)} for r in p.rules
+            ],
+            "lines": [_line_view(ln, classes, composer) for ln in p.lines],
+        }
+        for p in pages
+    ]
     base_css = render_css(house, fonts, composer, variant)
     save_metrics()
     n = doc.notice
-    meta = dict(title="".join(n.title_lines), author="、".join(n.signatures), subject=n.number.text,
-                keywords=", ".join([n.number.text, "、".join(n.signatures), "公文"]), created=n.stamp_date.isoformat())
+    meta = dict(
+        title="".join(n.title_lines),
+        author="、".join(n.signatures),
+        subject=n.number.text,
+        keywords=", ".join([n.number.text, "、".join(n.signatures), "公文"]),
+        created=n.stamp_date.isoformat(),
+    )
     return views, base_css, base_css + "\n" + classes.css(), meta, pages
 
 
@@ -183,6 +223,7 @@ class PageCache:
 
     def write(self, views, base_css, css, meta, target, font_config, **job) -> None:
         from .engine import laid_out, paint
+
         keys = [hashlib.sha1(repr((i, base_css, v)).encode()).hexdigest() for i, v in enumerate(views)]
         missing = {i for i, k in enumerate(keys) if k not in self.pages}
         if missing or self.document is None or meta != self.meta:
@@ -193,9 +234,18 @@ class PageCache:
         paint(self.document.copy([self.pages[k] for k in keys]), target, job.get("pdf_variant"))
 
 
-def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path, font_config=None,
-              variant: str = "screen", pages: list[Page] | None = None, worker=None,
-              page_cache: PageCache | None = None, background: bool = False) -> list[Page]:
+def write_pdf(
+    doc: Document,
+    house: House,
+    fonts: FontSet,
+    target: Path,
+    font_config=None,
+    variant: str = "screen",
+    pages: list[Page] | None = None,
+    worker=None,
+    page_cache: PageCache | None = None,
+    background: bool = False,
+) -> list[Page]:
     """Render the document to `target` (the caller makes the write atomic). Watch mode passes one
     WeasyPrint FontConfiguration for all rebuilds, so fontconfig is not set up anew each time.
 
@@ -207,8 +257,12 @@ def write_pdf(doc: Document, house: House, fonts: FontSet, target: Path, font_co
     the HTML is sent, and the file is written when `worker.wait()` returns. `page_cache` (watch mode):
     lay out only the changed pages."""
     views, base_css, css, meta, pages = _views(doc, house, fonts, variant, pages)
-    job = dict(base_url=str(ROOT), pdf_variant=VARIANTS[variant], allowed=_allowed(doc, house, variant),
-               cache_dir=str(fonts.config_file.parent.parent))  # output/.cache
+    job = dict(
+        base_url=str(ROOT),
+        pdf_variant=VARIANTS[variant],
+        allowed=_allowed(doc, house, variant),
+        cache_dir=str(fonts.config_file.parent.parent),
+    )  # output/.cache
     # the PDF's dates come from the content (<meta dcterms.created> = 成文日期), so equal content gives
     # equal bytes
     if page_cache is not None and worker is None:

@@ -36,7 +36,15 @@ class Located:
     def context(self) -> str:
         f, t = self.finding, self.text
         a, b = max(0, f.start - CONTEXT), min(len(t), f.end + CONTEXT)
-        return ("…" if a else "") + t[a:f.start] + "【" + t[f.start:f.end] + "】" + t[f.end:b] + ("…" if b < len(t) else "")
+        return (
+            ("…" if a else "")
+            + t[a : f.start]
+            + "【"
+            + t[f.start : f.end]
+            + "】"
+            + t[f.end : b]
+            + ("…" if b < len(t) else "")
+        )
 
     def __str__(self) -> str:
         where = f"{self.file} 第 {self.line} {self.unit}" + (f"「{self.field}」" if self.field else "")
@@ -71,6 +79,7 @@ def _fields(doc) -> list[tuple[str, int, str, str]]:
 def proofread_document(doc, year: int | None = None) -> list[Located]:
     """Every finding in a document's content, in file order."""
     from ..drafting.newyear import stale_year_findings
+
     allow = list(getattr(doc.notice, "proof_allow", []) or [])
     out: list[Located] = []
     for path, line, field, text in _fields(doc):
@@ -83,17 +92,46 @@ def proofread_document(doc, year: int | None = None) -> list[Located]:
     source = doc.source_file or str(Path(doc.source_dir) / "notice.yaml")
     if n.date is not None and n.number.year and n.date.year != n.number.year:
         text = f"{n.number.text}，{n.date_text or n.date}"
-        out.append(Located(source, doc.lines.get("成文日期", 0), "成文日期", text, Finding(
-            "文号年份", WARNING, 0, len(n.number.text), f"文号的年份（{n.number.year}）与成文日期的年份（{n.date.year}）不同",
-            "请核对文号或成文日期")))
+        out.append(
+            Located(
+                source,
+                doc.lines.get("成文日期", 0),
+                "成文日期",
+                text,
+                Finding(
+                    "文号年份",
+                    WARNING,
+                    0,
+                    len(n.number.text),
+                    f"文号的年份（{n.number.year}）与成文日期的年份（{n.date.year}）不同",
+                    "请核对文号或成文日期",
+                ),
+            )
+        )
     for i, att in enumerate(doc.attachments, 1):
         name = att.note_name or att.title
         if name and name[-1] in "。，；：、！？.,;:":
-            out.append(Located(source, doc.lines.get(f"附件[{i}].名称", doc.lines.get(f"附件[{i}]", 0)), f"附件[{i}]",
-                               name, Finding("附件说明", ERROR, len(name) - 1, len(name),
-                                             "附件名称末尾不加标点（GB/T 9704 §7.3.4）", "应删去末尾的标点")))
-    texts = [((path, line, field), text) for path, line, field, text in _fields(doc)
-             if not (field.startswith("校对例外") or field == "条目编号" or re.fullmatch(r"附件\[\d+\](\.文件)?", field))]
+            out.append(
+                Located(
+                    source,
+                    doc.lines.get(f"附件[{i}].名称", doc.lines.get(f"附件[{i}]", 0)),
+                    f"附件[{i}]",
+                    name,
+                    Finding(
+                        "附件说明",
+                        ERROR,
+                        len(name) - 1,
+                        len(name),
+                        "附件名称末尾不加标点（GB/T 9704 §7.3.4）",
+                        "应删去末尾的标点",
+                    ),
+                )
+            )
+    texts = [
+        ((path, line, field), text)
+        for path, line, field, text in _fields(doc)
+        if not (field.startswith("校对例外") or field == "条目编号" or re.fullmatch(r"附件\[\d+\](\.文件)?", field))
+    ]
     for (path, line, field), f in whole_text_findings(texts, len(doc.attachments)):
         text = next(t for w, t in texts if w == (path, line, field))
         if not _allowed(f, text, allow):
@@ -101,14 +139,23 @@ def proofread_document(doc, year: int | None = None) -> list[Located]:
     for s in stale_year_findings(doc, year or doc.year):
         text = _text_of(doc, s.file, s.line, s.field)
         span = _span_of(text, s.message)
-        out.append(Located(str(s.file), s.line, s.field, text, Finding("年份", WARNING, span[0], span[1], s.message,
-                                                                      "请改成本年度")))
+        out.append(
+            Located(
+                str(s.file),
+                s.line,
+                s.field,
+                text,
+                Finding("年份", WARNING, span[0], span[1], s.message, "请改成本年度"),
+            )
+        )
     return out
 
 
 _CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}年")
 _AR_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}年")
-_CN_DATE_PARA = re.compile(r"^\s*[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日\s*$")
+_CN_DATE_PARA = re.compile(
+    r"^\s*[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日\s*$"
+)
 _CITED = re.compile(r"附件(\d+)(?![\d：:])")
 
 
@@ -121,20 +168,46 @@ def whole_text_findings(texts: list[tuple[object, str]], attachments: int | None
     arabic = any(_AR_YEAR.search(t) for _, t in texts)
     for where, t in texts:
         if _CN_DATE_PARA.match(t):
-            out.append((where, Finding("日期", ERROR, 0, len(t.rstrip()), "成文日期用了汉字",
-                                       "GB/T 9704-2012 §7.3.5.1：用阿拉伯数字将年、月、日标全，如“2024年2月4日”")))
+            out.append(
+                (
+                    where,
+                    Finding(
+                        "日期",
+                        ERROR,
+                        0,
+                        len(t.rstrip()),
+                        "成文日期用了汉字",
+                        "GB/T 9704-2012 §7.3.5.1：用阿拉伯数字将年、月、日标全，如“2024年2月4日”",
+                    ),
+                )
+            )
         elif arabic:
             for m in _CN_YEAR.finditer(t):
                 if any(c in "一二三四五六七八九" for c in m.group()):
-                    out.append((where, Finding("年份", WARNING, m.start(), m.end(), "同一文件中年份有的用汉字、有的用阿拉伯数字",
-                                               "请统一为阿拉伯数字（如“2024年”）")))
+                    out.append(
+                        (
+                            where,
+                            Finding(
+                                "年份",
+                                WARNING,
+                                m.start(),
+                                m.end(),
+                                "同一文件中年份有的用汉字、有的用阿拉伯数字",
+                                "请统一为阿拉伯数字（如“2024年”）",
+                            ),
+                        )
+                    )
         if attachments is not None and not re.fullmatch(r"\s*附件\d+\s*", t):  # not an attachment's label
             for m in _CITED.finditer(t):
                 n = int(m.group(1))
                 if n > attachments or (attachments == 1 and n > 1):
                     have = f"只有 {attachments} 个附件" if attachments else "没有附件"
-                    out.append((where, Finding("附件", ERROR, m.start(), m.end(), f"提到“附件{n}”，但{have}",
-                                               "请核对附件的序号")))
+                    out.append(
+                        (
+                            where,
+                            Finding("附件", ERROR, m.start(), m.end(), f"提到“附件{n}”，但{have}", "请核对附件的序号"),
+                        )
+                    )
     return out
 
 
@@ -170,14 +243,39 @@ def proofread_paragraphs(file: str, paragraphs: list[tuple[int, str]], unit: str
         (no, text, n), (_, _, prev) = notes[k], notes[k - 1]
         if n is not None and prev is not None and n != prev + 1:
             m = re.match(r"^\s*(?:附件\d*[：:]\s*)?(\d+)", text)
-            out.append(Located(file, no, "", text, Finding("附件说明", ERROR, m.start(1), m.end(1),
-                                                          f"附件说明的序号 {prev} 之后是 {n}", f"应为 {prev + 1}"), unit))
+            out.append(
+                Located(
+                    file,
+                    no,
+                    "",
+                    text,
+                    Finding(
+                        "附件说明", ERROR, m.start(1), m.end(1), f"附件说明的序号 {prev} 之后是 {n}", f"应为 {prev + 1}"
+                    ),
+                    unit,
+                )
+            )
     out += _names_against_titles(file, paragraphs, notes, unit)
     for no, text in paragraphs:  # 附件：name — the name ends without punctuation
         m = re.match(r"^\s*附件\d*[：:]\s*(?:\d+[.．]\s*)?(.+?)\s*$", text)
         if m and m.group(1)[-1] in "。，；、":
-            out.append(Located(file, no, "", text, Finding("附件说明", ERROR, m.end(1) - 1, m.end(1),
-                                                          "附件名称末尾不加标点（GB/T 9704 §7.3.4）", "应删去末尾的标点"), unit))
+            out.append(
+                Located(
+                    file,
+                    no,
+                    "",
+                    text,
+                    Finding(
+                        "附件说明",
+                        ERROR,
+                        m.end(1) - 1,
+                        m.end(1),
+                        "附件名称末尾不加标点（GB/T 9704 §7.3.4）",
+                        "应删去末尾的标点",
+                    ),
+                    unit,
+                )
+            )
     return sorted(out, key=lambda x: (x.line, x.finding.start))
 
 
@@ -221,9 +319,23 @@ def _names_against_titles(file: str, paragraphs, notes, unit: str) -> list[Locat
         title = after[i + 1][1]
         if n in names and _plain_name(names[n][2]) != _plain_name(title):
             nno, ntext, name, at = names[n]
-            out.append(Located(file, nno, "", ntext, Finding("附件说明", WARNING, at, at + len(name),
-                                                           f"附件说明的名称与附件{m.group(1)}的标题“{title}”不一致",
-                                                           "附件说明中的名称应与附件标题相同"), unit))
+            out.append(
+                Located(
+                    file,
+                    nno,
+                    "",
+                    ntext,
+                    Finding(
+                        "附件说明",
+                        WARNING,
+                        at,
+                        at + len(name),
+                        f"附件说明的名称与附件{m.group(1)}的标题“{title}”不一致",
+                        "附件说明中的名称应与附件标题相同",
+                    ),
+                    unit,
+                )
+            )
     return out
 
 
@@ -263,18 +375,25 @@ def read_draft(path: Path) -> tuple[list[tuple[int, str]], str]:
     """A draft's paragraphs: a .txt file's lines (UTF-8, or GB18030 as Windows Notepad saves Chinese), or
     a .docx file's paragraphs (tables included). Returns (paragraphs, unit of their numbers)."""
     from ..errors import BuildError
+
     suffix = path.suffix.lower()
     if not path.is_file():
         raise BuildError(f"找不到文件 {path}")
     with open(path, "rb") as f:
         head = f.read(8)
     if suffix in (".doc", ".docx", ".wps", ".docm", ".dotx", ".odt", ".pdf", ".rtf") or head.startswith(
-            (b"PK", b"\xd0\xcf\x11\xe0", b"%PDF", b"{\\rtf")):
+        (b"PK", b"\xd0\xcf\x11\xe0", b"%PDF", b"{\\rtf")
+    ):
         from ..source.wordml import read_draft as read_word
         from ..source.wordpkg import open_package
+
         with open_package(path) as pkg:  # a .doc, an encrypted, corrupt or hostile file: one clear message
             draft = read_word(pkg)
-        return [(p.no, p.text.replace("\n", " ").replace("\\^[", "^[")) for p in draft.paragraphs if p.kind != "toc" and p.text.strip()], "段"
+        return [
+            (p.no, p.text.replace("\n", " ").replace("\\^[", "^["))
+            for p in draft.paragraphs
+            if p.kind != "toc" and p.text.strip()
+        ], "段"
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:
@@ -303,5 +422,14 @@ def summary(found: list[Located]) -> str:
     return f"校对：错误 {errors} 处，提示 {len(found) - errors} 处"
 
 
-__all__ = ["ERROR", "HALF_WIDTH_RULES", "WARNING", "Located", "folded_punctuation", "proofread_document",
-           "proofread_paragraphs", "read_draft", "summary"]
+__all__ = [
+    "ERROR",
+    "HALF_WIDTH_RULES",
+    "WARNING",
+    "Located",
+    "folded_punctuation",
+    "proofread_document",
+    "proofread_paragraphs",
+    "read_draft",
+    "summary",
+]

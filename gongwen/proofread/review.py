@@ -110,6 +110,7 @@ def _find(paragraphs, needle: str, before: str):
 
 def write_review_docx(doc, house, found, target: Path) -> None:
     from docx import Document
+
     d = Document(io.BytesIO(DocxWriter(doc, house).build()))
     body = d.element.body
     # every paragraph a reader sees: the body's, a text box's (its Word 2010 form, not the VML copy)
@@ -145,8 +146,8 @@ def write_review_docx(doc, house, found, target: Path) -> None:
             shown, where_in = _body_text(text)
             a = next((j for j, x in enumerate(where_in) if x >= fi.start), len(shown))
             b = next((j for j, x in enumerate(where_in) if x >= fi.end), len(shown))
-            needle, before = shown[a:b], shown[max(0, a - 6):a]
-            p, i = _find(paragraphs, needle or shown[a:a + 1], before)
+            needle, before = shown[a:b], shown[max(0, a - 6) : a]
+            p, i = _find(paragraphs, needle or shown[a : a + 1], before)
             if p is not None:
                 runs = _span_runs(p, i, i + max(len(needle), 1))
         if not runs:  # not where the DOCX shows it: on the first paragraph, with the words quoted
@@ -159,6 +160,7 @@ def write_review_docx(doc, house, found, target: Path) -> None:
             Run(runs[0], None).mark_comment_range(Run(runs[-1], None), comment.comment_id)
     if notes_xml is not None and not hasattr(notes_part, "_element"):
         from lxml import etree
+
         notes_part._blob = etree.tostring(notes_xml, xml_declaration=True, encoding="UTF-8", standalone=True)
     buf = io.BytesIO()
     d.save(buf)

@@ -33,7 +33,7 @@ class Finding:
     fix: str  # what would be right
 
     def span(self, text: str) -> str:
-        return text[self.start:self.end]
+        return text[self.start : self.end]
 
 
 def is_han(ch: str) -> bool:
@@ -81,10 +81,24 @@ def traditional(text: str) -> list[Finding]:
 
 # -- 2. English function words between Chinese characters -----------------------------------------
 
-_FUNCTION_WORDS = {"and": "和", "or": "或", "the": "", "of": "的", "for": "为", "to": "到", "with": "与",
-                   "in": "在", "on": "在", "at": "在", "by": "由", "from": "从", "as": "作为"}
-_FUNCTION_RX = re.compile(rf"(?<=[{HAN}，。、；：])\s*(?<![A-Za-z])({'|'.join(_FUNCTION_WORDS)})(?![A-Za-z])\s*(?=[{HAN}])",
-                          re.I)
+_FUNCTION_WORDS = {
+    "and": "和",
+    "or": "或",
+    "the": "",
+    "of": "的",
+    "for": "为",
+    "to": "到",
+    "with": "与",
+    "in": "在",
+    "on": "在",
+    "at": "在",
+    "by": "由",
+    "from": "从",
+    "as": "作为",
+}
+_FUNCTION_RX = re.compile(
+    rf"(?<=[{HAN}，。、；：])\s*(?<![A-Za-z])({'|'.join(_FUNCTION_WORDS)})(?![A-Za-z])\s*(?=[{HAN}])", re.I
+)
 
 
 def english_word(text: str) -> list[Finding]:
@@ -92,16 +106,26 @@ def english_word(text: str) -> list[Finding]:
     for m in _FUNCTION_RX.finditer(text):
         word = m.group(1)
         zh = _FUNCTION_WORDS[word.lower()]
-        out.append(Finding("英文虚词", ERROR, m.start(1), m.end(1), f"中文句子中夹着英文虚词“{word}”",
-                           f"应为“{zh}”" if zh else "应删去"))
+        out.append(
+            Finding(
+                "英文虚词",
+                ERROR,
+                m.start(1),
+                m.end(1),
+                f"中文句子中夹着英文虚词“{word}”",
+                f"应为“{zh}”" if zh else "应删去",
+            )
+        )
     return out
 
 
 # -- 3. doubled words -------------------------------------------------------------------------------
 
 # two-character verbs whose ABAB reduplication is correct Chinese (研究研究: "look into it a little")
-ABAB_VERBS = set("研究 讨论 商量 考虑 学习 休息 打听 活动 锻炼 整理 收拾 准备 检查 介绍 比较 联系 交流 沟通 "
-                 "了解 调查 思考 琢磨 尝试 体验 熟悉 放松 提高 改进 总结 清理 打扫 修理 认识 体会".split())
+ABAB_VERBS = set(
+    "研究 讨论 商量 考虑 学习 休息 打听 活动 锻炼 整理 收拾 准备 检查 介绍 比较 联系 交流 沟通 "
+    "了解 调查 思考 琢磨 尝试 体验 熟悉 放松 提高 改进 总结 清理 打扫 修理 认识 体会".split()
+)
 _DOUBLE_RX = re.compile(rf"([{HAN}]{{2,4}})\1")
 
 
@@ -140,11 +164,20 @@ def doc_number(text: str) -> list[Finding]:
         if seq.startswith("0") and len(seq) > 1:
             problems.append("序号不编虚位")
         if problems:
-            out.append(Finding("文号", ERROR, m.start(1) if prefix else m.start(2), m.end(), "文号格式："
-                               + "，".join(problems), f"应为“{right}”"))
+            out.append(
+                Finding(
+                    "文号",
+                    ERROR,
+                    m.start(1) if prefix else m.start(2),
+                    m.end(),
+                    "文号格式：" + "，".join(problems),
+                    f"应为“{right}”",
+                )
+            )
         elif not prefix and m.start(2) > 0 and text[m.start(2) - 1] in "（(":
-            out.append(Finding("文号", WARNING, m.start(2), m.end(), "文号缺少机关代字",
-                               f"应写全，如“某教〔{year}〕{seq}号”"))
+            out.append(
+                Finding("文号", WARNING, m.start(2), m.end(), "文号缺少机关代字", f"应写全，如“某教〔{year}〕{seq}号”")
+            )
     return out
 
 
@@ -164,6 +197,7 @@ def impossible_dates(text: str) -> list[Finding]:
     that date's. Without a year, 2月29日 is allowed."""
     import calendar
     import datetime as _dt
+
     out = []
     for m in _DATE_RX.finditer(text):
         y = int(m.group(1)) if m.group(1) else None
@@ -173,24 +207,41 @@ def impossible_dates(text: str) -> list[Finding]:
             continue
         last = calendar.monthrange(y if y and 1 <= y <= 9999 else 2024, mo)[1]
         if not 1 <= d <= last:
-            out.append(Finding("日期", ERROR, m.start(), m.end(), f"{f'{y}年' if y else ''}{mo}月没有{d}日",
-                               f"{mo}月只有{last}天，请核对日期"))
+            out.append(
+                Finding(
+                    "日期",
+                    ERROR,
+                    m.start(),
+                    m.end(),
+                    f"{f'{y}年' if y else ''}{mo}月没有{d}日",
+                    f"{mo}月只有{last}天，请核对日期",
+                )
+            )
             continue
         w = _WEEKDAY_RX.match(text, m.end())
         if y and w and 1900 <= y <= 2200:
             actual = "一二三四五六日"[_dt.date(y, mo, d).weekday()]
             said = "日" if w.group(1) == "天" else w.group(1)
             if said != actual:
-                out.append(Finding("日期", ERROR, m.start(), w.end(), f"{y}年{mo}月{d}日是星期{actual}，不是星期{w.group(1)}",
-                                   "请核对日期或星期"))
+                out.append(
+                    Finding(
+                        "日期",
+                        ERROR,
+                        m.start(),
+                        w.end(),
+                        f"{y}年{mo}月{d}日是星期{actual}，不是星期{w.group(1)}",
+                        "请核对日期或星期",
+                    )
+                )
     return out
 
 
 def dates(text: str) -> list[Finding]:
     out = impossible_dates(text)
     for m in _PAD_RX.finditer(text):
-        out.append(Finding("日期", ERROR, m.start(), m.end(), "日期中的月、日不编虚位（不写 01、02）",
-                           "如“2024年2月4日”"))
+        out.append(
+            Finding("日期", ERROR, m.start(), m.end(), "日期中的月、日不编虚位（不写 01、02）", "如“2024年2月4日”")
+        )
     for m in _SHORT_YEAR_RX.finditer(text):
         out.append(Finding("日期", ERROR, m.start(), m.end(), "年份应写全四位", f"如“20{m.group(1)}年{m.group(2)}月”"))
     for m in _CN_YEAR_RX.finditer(text):
@@ -200,8 +251,16 @@ def dates(text: str) -> list[Finding]:
         bad = [c for c in y if c in "0○Ｏ零"]
         if bad:
             fixed = "".join("〇" if c in "0○Ｏ零" else c for c in y)
-            out.append(Finding("日期", ERROR if bad[0] != "零" else WARNING, m.start(), m.end(),
-                               f"汉字年份中的零写作“{bad[0]}”", f"应为“{fixed}年”（零写作〇）"))
+            out.append(
+                Finding(
+                    "日期",
+                    ERROR if bad[0] != "零" else WARNING,
+                    m.start(),
+                    m.end(),
+                    f"汉字年份中的零写作“{bad[0]}”",
+                    f"应为“{fixed}年”（零写作〇）",
+                )
+            )
     return out
 
 
@@ -238,15 +297,21 @@ def halfwidth(text: str) -> list[Finding]:
 def _paren_content(text: str, i: int) -> str | None:
     if text[i] == "(":
         j = text.find(")", i)
-        return text[i + 1:j] if j > 0 else text[i + 1:i + 20]
+        return text[i + 1 : j] if j > 0 else text[i + 1 : i + 20]
     j = text.rfind("(", 0, i)
-    return text[j + 1:i] if j >= 0 else text[max(0, i - 20):i]
+    return text[j + 1 : i] if j >= 0 else text[max(0, i - 20) : i]
 
 
 # -- 7. look-alike characters ----------------------------------------------------------------------
 
-_INVISIBLE = {"\u00a0": "不换行空格", "\u200b": "零宽空格", "\u200c": "零宽不连字", "\u200d": "零宽连字",
-              "\u2060": "零宽不换行", "\ufeff": "字节顺序标记"}
+_INVISIBLE = {
+    "\u00a0": "不换行空格",
+    "\u200b": "零宽空格",
+    "\u200c": "零宽不连字",
+    "\u200d": "零宽连字",
+    "\u2060": "零宽不换行",
+    "\ufeff": "字节顺序标记",
+}
 _DOT_RX = re.compile(rf"(?<=[{HAN}])([˙•・‧∙⋅])(?=[{HAN}])")
 
 
@@ -256,13 +321,31 @@ def lookalikes(text: str) -> list[Finding]:
         o = ord(ch)
         if 0x2F00 <= o <= 0x2FD5 or 0xF900 <= o <= 0xFAFF or 0x2E80 <= o <= 0x2EF3:
             right = unicodedata.normalize("NFKC", ch)
-            out.append(Finding("形近字符", ERROR, i, i + 1, f"“{ch}”是部首或兼容字符（U+{o:04X}），不是通用汉字",
-                               f"应为“{right}”" if right != ch else "请重新输入这个字"))
+            out.append(
+                Finding(
+                    "形近字符",
+                    ERROR,
+                    i,
+                    i + 1,
+                    f"“{ch}”是部首或兼容字符（U+{o:04X}），不是通用汉字",
+                    f"应为“{right}”" if right != ch else "请重新输入这个字",
+                )
+            )
         elif 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
-            out.append(Finding("全角字母数字", WARNING, i, i + 1, f"全角字母或数字“{ch}”",
-                               f"应为半角“{unicodedata.normalize('NFKC', ch)}”"))
+            out.append(
+                Finding(
+                    "全角字母数字",
+                    WARNING,
+                    i,
+                    i + 1,
+                    f"全角字母或数字“{ch}”",
+                    f"应为半角“{unicodedata.normalize('NFKC', ch)}”",
+                )
+            )
         elif ch in _INVISIBLE:
-            out.append(Finding("不可见字符", WARNING, i, i + 1, f"含有{_INVISIBLE[ch]}（U+{o:04X}）", "应删去或换成普通空格"))
+            out.append(
+                Finding("不可见字符", WARNING, i, i + 1, f"含有{_INVISIBLE[ch]}（U+{o:04X}）", "应删去或换成普通空格")
+            )
     for m in _DOT_RX.finditer(text):
         out.append(Finding("间隔号", ERROR, m.start(1), m.end(1), f"间隔号误用“{m.group(1)}”", "应为“·”"))
     return out
@@ -277,8 +360,16 @@ def punctuation(text: str) -> list[Finding]:
     out = []
     for m in _PUNCT_RX.finditer(text):
         a, b = m.groups()
-        out.append(Finding("标点重复", ERROR, m.start(), m.end(), f"标点“{a}{b}”连用",
-                           f"应只留“{b if a in '，、' and b not in '，、' else a}”"))
+        out.append(
+            Finding(
+                "标点重复",
+                ERROR,
+                m.start(),
+                m.end(),
+                f"标点“{a}{b}”连用",
+                f"应只留“{b if a in '，、' and b not in '，、' else a}”",
+            )
+        )
     return out
 
 
@@ -317,7 +408,11 @@ def paired(text: str) -> list[Finding]:
 _HEADING_RX = [
     (re.compile(r"^\s*(\d{1,2})、"), "序号“{0}、”", "三级序号应为“{0}.”"),
     (re.compile(r"^\s*([一二三四五六七八九十]+)[.．]"), "序号“{0}.”", "一级序号应为“{0}、”"),
-    (re.compile(r"[（(]([一二三四五六七八九十]+)[）)]([、，.．])"), "序号“（{0}）{1}”", "二级序号后不加标点：“（{0}）”"),
+    (
+        re.compile(r"[（(]([一二三四五六七八九十]+)[）)]([、，.．])"),
+        "序号“（{0}）{1}”",
+        "二级序号后不加标点：“（{0}）”",
+    ),
     (re.compile(r"[（(](\d{1,2})[）)]([、，.．])"), "序号“（{0}）{1}”", "四级序号后不加标点：“（{0}）”"),
 ]
 
@@ -327,8 +422,16 @@ def heading_numbers(text: str) -> list[Finding]:
     for rx, what, fix in _HEADING_RX:
         for m in rx.finditer(text):
             g = m.groups()
-            out.append(Finding("序号", ERROR, m.start(1) - (1 if "（" in what else 0), m.end(),
-                               what.format(*g) + "不合层次序数的写法（GB/T 9704 §7.3.3）", fix.format(*g)))
+            out.append(
+                Finding(
+                    "序号",
+                    ERROR,
+                    m.start(1) - (1 if "（" in what else 0),
+                    m.end(),
+                    what.format(*g) + "不合层次序数的写法（GB/T 9704 §7.3.3）",
+                    fix.format(*g),
+                )
+            )
     return out
 
 
@@ -366,8 +469,19 @@ def heading_sequence(paragraphs: list[str]) -> list[tuple[int, Finding]]:
             prev = last.get(level)
             if prev is not None and n != prev + 1 and n != 1:
                 kind = "重复" if n == prev else "跳号"
-                out.append((k, Finding("序号", ERROR, m.start(1), m.end(1),
-                                       f"序号{kind}：上一个是 {prev}，这里是 {n}", f"应为 {prev + 1}")))
+                out.append(
+                    (
+                        k,
+                        Finding(
+                            "序号",
+                            ERROR,
+                            m.start(1),
+                            m.end(1),
+                            f"序号{kind}：上一个是 {prev}，这里是 {n}",
+                            f"应为 {prev + 1}",
+                        ),
+                    )
+                )
             last[level] = n
             for lower in range(level + 1, 5):
                 if lower != 3:  # 1. 2. … may run on through the parts
@@ -387,16 +501,18 @@ def serial_comma(text: str) -> list[Finding]:
     segmenter."""
     out = []
     for m in re.finditer(r"、(?=[等和或及与以])", text):
-        word = _first_word(text[m.end():m.end() + 6])
+        word = _first_word(text[m.end() : m.end() + 6])
         if word in _CONJ:
-            out.append(Finding("顿号", ERROR, m.start(), m.end() + len(word), f"“{word}”前不用顿号",
-                               f"删去“、”，写作“{word}”"))
+            out.append(
+                Finding("顿号", ERROR, m.start(), m.end() + len(word), f"“{word}”前不用顿号", f"删去“、”，写作“{word}”")
+            )
     return out
 
 
 def _first_word(s: str) -> str:
     try:
         import rjieba
+
         words = rjieba.cut(s)
     except ImportError:
         return s[:1]
@@ -428,7 +544,7 @@ def ranges(text: str) -> list[Finding]:
     out = []
     quoted = _quoted_titles(text)
     for m in _YEAR_RANGE_RX.finditer(text):
-        if re.search(r"[A-Za-z]", text[max(0, m.start() - 8):m.start()]):
+        if re.search(r"[A-Za-z]", text[max(0, m.start() - 8) : m.start()]):
             continue  # GB/T 9704-2012, ISO 9001-2015: the standard's own hyphen
         if m.start() in quoted:
             continue  # 《…三年行动计划（2022-2024）》: the cited document's title as issued
@@ -439,23 +555,49 @@ def ranges(text: str) -> list[Finding]:
     for m in _DAY_RANGE_RX.finditer(text):
         if m.group(2) == "--":
             continue  # one slip, one finding: the “--” below says it
-        out.append(Finding("连接号", WARNING, m.start(2), m.end(2), f"时间范围用了“{m.group(2)}”",
-                           "应为一字线“—”或浪纹线“～”"))
+        out.append(
+            Finding("连接号", WARNING, m.start(2), m.end(2), f"时间范围用了“{m.group(2)}”", "应为一字线“—”或浪纹线“～”")
+        )
     for m in _DOUBLE_HYPHEN_RX.finditer(text):
-        out.append(Finding("连接号", WARNING, m.start(), m.end(), "用两个连字符“--”代替了破折号或连接号",
-                           "破折号应为“——”，连接号应为“—”"))
+        out.append(
+            Finding(
+                "连接号",
+                WARNING,
+                m.start(),
+                m.end(),
+                "用两个连字符“--”代替了破折号或连接号",
+                "破折号应为“——”，连接号应为“—”",
+            )
+        )
     for m in _PHONE_RX.finditer(text):
-        out.append(Finding("电话号码", ERROR, m.start(), m.end(), "电话号码中用了一字线",
-                           f"应为“{m.group(1)}-{m.group(2)}”"))
+        out.append(
+            Finding("电话号码", ERROR, m.start(), m.end(), "电话号码中用了一字线", f"应为“{m.group(1)}-{m.group(2)}”")
+        )
     for m in _EXTENSION_RX.finditer(text):
-        out.append(Finding("电话号码", ERROR, m.start(), m.end(), "分机号前用了一字线",
-                           f"应为“{m.group(1)}-{m.group(2)}”或“{m.group(1)}转{m.group(2)}”"))
+        out.append(
+            Finding(
+                "电话号码",
+                ERROR,
+                m.start(),
+                m.end(),
+                "分机号前用了一字线",
+                f"应为“{m.group(1)}-{m.group(2)}”或“{m.group(1)}转{m.group(2)}”",
+            )
+        )
     for m in _COUNT_RANGE_RX.finditer(text):
         a, b = m.group(1), m.group(2)
         if 1900 <= int(a) <= 2100 and 1900 <= int(b) <= 2100:
             continue  # years: the year-range finding above
-        out.append(Finding("连接号", WARNING, m.start(), m.end(), f"数值范围“{m.group()}”用了连字符",
-                           f"应为“{a}～{b}”（浪纹线）或“{a}—{b}”（GB/T 15834 §4.13）"))
+        out.append(
+            Finding(
+                "连接号",
+                WARNING,
+                m.start(),
+                m.end(),
+                f"数值范围“{m.group()}”用了连字符",
+                f"应为“{a}～{b}”（浪纹线）或“{a}—{b}”（GB/T 15834 §4.13）",
+            )
+        )
     return out
 
 
@@ -483,9 +625,15 @@ def _word_bounds(text: str) -> frozenset[int]:
 @lru_cache(maxsize=1)
 def _confusables():
     from .confusables import CONFUSABLES
-    return [(e, re.compile(re.escape(e["wrong"])), *(re.compile(e[k]) if e.get(k) else None
-                                                     for k in ("after", "unless_after", "before")))
-            for e in CONFUSABLES]
+
+    return [
+        (
+            e,
+            re.compile(re.escape(e["wrong"])),
+            *(re.compile(e[k]) if e.get(k) else None for k in ("after", "unless_after", "before")),
+        )
+        for e in CONFUSABLES
+    ]
 
 
 def confusable(text: str) -> list[Finding]:
@@ -517,10 +665,12 @@ def ascii_stop(text: str) -> list[Finding]:
     (1. at the start, 附件：1.), not a decimal point, not inside Latin text or an address."""
     out = []
     for m in re.finditer(rf"\.(?=$|[{HAN}“（《])", text):
-        before = text[:m.start()]
+        before = text[: m.start()]
         if not re.search(rf"[{HAN}][0-9A-Za-z]{{0,3}}$", before):
             continue
-        if re.search(r"(?:^|[：:、\s（(])\s*\d{1,3}$", before) or _URL_RX.search(text[max(0, m.start() - 40):m.end() + 1]):
+        if re.search(r"(?:^|[：:、\s（(])\s*\d{1,3}$", before) or _URL_RX.search(
+            text[max(0, m.start() - 40) : m.end() + 1]
+        ):
             continue
         out.append(Finding("句号", ERROR, m.start(), m.end(), "中文句末用了半角的“.”", "应为“。”"))
     return out
@@ -537,16 +687,47 @@ _WHOLE_STOP_RX = re.compile(r"[：:]“([^“”]{8,}[^。！？…”])”。")
 def quote_stop(text: str) -> list[Finding]:
     out = []
     for m in _FRAGMENT_STOP_RX.finditer(text):
-        out.append(Finding("引号", WARNING, m.end() - 2, m.end(), "句中引用的词语，句号放在了引号里面",
-                           "应为“”。”（句号在引号外），或删去引号内的句号"))
+        out.append(
+            Finding(
+                "引号",
+                WARNING,
+                m.end() - 2,
+                m.end(),
+                "句中引用的词语，句号放在了引号里面",
+                "应为“”。”（句号在引号外），或删去引号内的句号",
+            )
+        )
     for m in _WHOLE_STOP_RX.finditer(text):
-        out.append(Finding("引号", WARNING, m.end() - 2, m.end(), "冒号后完整引用的一句话，句号放在了引号外面",
-                           "应为“。””（句号在引号内）"))
+        out.append(
+            Finding(
+                "引号",
+                WARNING,
+                m.end() - 2,
+                m.end(),
+                "冒号后完整引用的一句话，句号放在了引号外面",
+                "应为“。””（句号在引号内）",
+            )
+        )
     return out
 
 
-TEXT_RULES = [traditional, english_word, doubled, doc_number, dates, halfwidth, lookalikes, punctuation,
-              paired, heading_numbers, serial_comma, ranges, confusable, ascii_stop, quote_stop]
+TEXT_RULES = [
+    traditional,
+    english_word,
+    doubled,
+    doc_number,
+    dates,
+    halfwidth,
+    lookalikes,
+    punctuation,
+    paired,
+    heading_numbers,
+    serial_comma,
+    ranges,
+    confusable,
+    ascii_stop,
+    quote_stop,
+]
 
 
 def check_text(text: str) -> list[Finding]:

@@ -12,8 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ContentError, Problem
-from ..model import (HEADING_KEY, ITEMS_CONTINUOUS, ITEMS_RESTART, LEVEL_KEYS, TEXT_KEY, Attachment, Colophon,
-                    DocNumber, Document, FootnoteRef, Inline, Notice, Paragraph, Section, Text)
+from ..model import (
+    HEADING_KEY,
+    ITEMS_CONTINUOUS,
+    ITEMS_RESTART,
+    LEVEL_KEYS,
+    TEXT_KEY,
+    Attachment,
+    Colophon,
+    DocNumber,
+    Document,
+    FootnoteRef,
+    Inline,
+    Notice,
+    Paragraph,
+    Section,
+    Text,
+)
 from .yamlsrc import YList, YMap, load_yaml
 
 NOTICE_FILE = "notice.yaml"
@@ -21,16 +36,19 @@ NOTICE_FILE = "notice.yaml"
 
 # traditional forms of the characters of the keys (標題 → 标题): a key typed on a traditional-Chinese input
 # method or pasted from a Hong Kong or Taiwan document gets its simplified spelling suggested
-_TRAD = str.maketrans("標題導語節條項內號級緊發機關誌後綴簽稱說註開屬對記數編單於與為來們這個時會學習實際"
-                      "務動態產場體發經濟區國義軍門話讀書員師報網絡電視頭長東車馬鳥魚龍",
-                      "标题导语节条项内号级紧发机关志后缀签称说注开属对记数编单于与为来们这个时会学习实际"
-                      "务动态产场体发经济区国义军门话读书员师报网络电视头长东车马鸟鱼龙")
+_TRAD = str.maketrans(
+    "標題導語節條項內號級緊發機關誌後綴簽稱說註開屬對記數編單於與為來們這個時會學習實際"
+    "務動態產場體發經濟區國義軍門話讀書員師報網絡電視頭長東車馬鳥魚龍",
+    "标题导语节条项内号级紧发机关志后缀签称说注开属对记数编单于与为来们这个时会学习实际"
+    "务动态产场体发经济区国义军门话读书员师报网络电视头长东车马鸟鱼龙",
+)
 
 
 def _plain_key(key: str) -> str:
     """A key as the schema spells it: full-width letters and marks folded (NFKC), traditional characters
     simplified, a trailing colon and spaces dropped."""
     import unicodedata
+
     return unicodedata.normalize("NFKC", key).translate(_TRAD).strip().rstrip(":：").strip()
 
 
@@ -52,14 +70,19 @@ ITEMS_CHOICES = (ITEMS_CONTINUOUS, ITEMS_RESTART)
 
 def section_schema(level: int) -> dict:
     """The keys of one section at `level` (1 部分 一、 · 2 小节 （一） · 3 条目 1. · 4 分项 （1））."""
-    hints = {1: "不写序号，如：落实立德树人根本任务，促进学生全面发展",
-             2: "不写序号，如：加快构建固本铸魂的思想政治体系",
-             3: "条目的第一句，如：坚持不懈用党的创新理论铸魂育人。",
-             4: "分项的第一句"}
+    hints = {
+        1: "不写序号，如：落实立德树人根本任务，促进学生全面发展",
+        2: "不写序号，如：加快构建固本铸魂的思想政治体系",
+        3: "条目的第一句，如：坚持不懈用党的创新理论铸魂育人。",
+        4: "分项的第一句",
+    }
     schema = {
         HEADING_KEY[level]: F("text", required=level <= 2, hint=hints[level]),
-        TEXT_KEY[level]: F("lines", required=False,
-                           hint="标题之后的段落；多段时写成列表" if level <= 2 else "要点之后的文字；多段时写成列表"),
+        TEXT_KEY[level]: F(
+            "lines",
+            required=False,
+            hint="标题之后的段落；多段时写成列表" if level <= 2 else "要点之后的文字；多段时写成列表",
+        ),
     }
     for deeper in CHILD_LEVELS[level]:
         schema[LEVEL_KEYS[deeper]] = F("list", required=False, item=F("map", children=section_schema(deeper)))
@@ -72,10 +95,15 @@ CHILD_LEVELS = {0: (1, 2, 3), 1: (2, 3), 2: (3,), 3: (4,), 4: ()}
 
 def body_schema() -> dict:
     """Sections at the top of a body, and how its items are numbered."""
-    out = {LEVEL_KEYS[lv]: F("list", required=False, item=F("map", children=section_schema(lv)))
-           for lv in CHILD_LEVELS[0]}
-    out["条目编号"] = F("text", required=False, choices=ITEMS_CHOICES,
-                     hint=f"“{ITEMS_CONTINUOUS}”（全文连续编号，默认）或“{ITEMS_RESTART}”（每个一级、二级标题下从 1. 重新编号）")
+    out = {
+        LEVEL_KEYS[lv]: F("list", required=False, item=F("map", children=section_schema(lv))) for lv in CHILD_LEVELS[0]
+    }
+    out["条目编号"] = F(
+        "text",
+        required=False,
+        choices=ITEMS_CHOICES,
+        hint=f"“{ITEMS_CONTINUOUS}”（全文连续编号，默认）或“{ITEMS_RESTART}”（每个一级、二级标题下从 1. 重新编号）",
+    )
     return out
 
 
@@ -84,39 +112,62 @@ NOTICE_SCHEMA = {
     "密级": F("text", required=False, choices=("绝密", "机密", "秘密"), hint="绝密、机密或秘密"),
     "保密期限": F("text", required=False, hint="如：1年（排在密级之后，以★隔开）"),
     "紧急程度": F("text", required=False, choices=("特急", "加急", "特提", "平急"), hint="特急或加急"),
-    "发文机关标志": F("textmap", hint="如：上海市宝山区教育局文件；联合行文写成“机关”列表和“后缀”", children={
-        "机关": F("lines", hint="发文机关名称，联合行文时每个机关一项，主办机关在前"),
-        "后缀": F("text", required=False, hint="排在机关名称右侧的字，一般为“文件”"),
-    }),
-    "发文字号": F("map", children={
-        "机关代字": F("text", hint="如：宝教"),
-        "年份": F("int", hint="四位年份，如 2024"),
-        "序号": F("int", hint="不编虚位、不加“第”，如 1"),
-    }),
+    "发文机关标志": F(
+        "textmap",
+        hint="如：上海市宝山区教育局文件；联合行文写成“机关”列表和“后缀”",
+        children={
+            "机关": F("lines", hint="发文机关名称，联合行文时每个机关一项，主办机关在前"),
+            "后缀": F("text", required=False, hint="排在机关名称右侧的字，一般为“文件”"),
+        },
+    ),
+    "发文字号": F(
+        "map",
+        children={
+            "机关代字": F("text", hint="如：宝教"),
+            "年份": F("int", hint="四位年份，如 2024"),
+            "序号": F("int", hint="不编虚位、不加“第”，如 1"),
+        },
+    ),
     "签发人": F("lines", required=False, hint="上行文的签发人姓名；多人时写成列表"),
     "标题": F("lines", hint="一行文字；要指定转行处时写成列表，每项一行"),
     "主送机关": F("text", required=False),
     "正文": F("lines", required=False, hint="每段一项的列表"),
     **body_schema(),
-    "附件": F("list", required=False, item=F("textmap", hint="附件内容文件名，如 attachment.yaml", children={
-        "文件": F("text", hint="附件内容文件名，如 attachment.yaml"),
-        "名称": F("text", required=False, hint="附件说明中的名称（不写则用附件标题）"),
-    }), hint="附件内容文件名的列表"),
+    "附件": F(
+        "list",
+        required=False,
+        item=F(
+            "textmap",
+            hint="附件内容文件名，如 attachment.yaml",
+            children={
+                "文件": F("text", hint="附件内容文件名，如 attachment.yaml"),
+                "名称": F("text", required=False, hint="附件说明中的名称（不写则用附件标题）"),
+            },
+        ),
+        hint="附件内容文件名的列表",
+    ),
     "附件说明": F("bool", required=False, hint="写“否”则不排“附件：……”说明"),
     "发文机关署名": F("lines", hint="如：上海市宝山区教育局；联合行文时每个机关一项"),
     "成文日期": F("date", hint="写成 2024-02-04；尚未确定时写“待定”"),
     "附注": F("text", required=False),
-    "代章": F("text", required=False, hint="用哪个机关的印章代章，如：中共上海市长宁区教育工作委员会（排成“（……代章）”，在成文日期下一行）"),
+    "代章": F(
+        "text",
+        required=False,
+        hint="用哪个机关的印章代章，如：中共上海市长宁区教育工作委员会（排成“（……代章）”，在成文日期下一行）",
+    ),
     "印章": F("lines", required=False, hint="电子印章图片（PNG，红色图案、透明背景）的路径；联合行文时每个机关一项"),
     "公开属性": F("text", required=False, choices=("主动公开", "依申请公开", "不予公开")),
     "校对例外": F("lines", required=False, hint="校对时不报的写法，每项一条，如：乾县"),
-    "版记": F("map", children={
-        "主送": F("text", required=False, hint="主送机关太多、放在版记中时填写"),
-        "抄送": F("lines", required=False),
-        "印发机关": F("text"),
-        "印发日期": F("date", hint="写成 2024-02-04；尚未确定时写“待定”"),
-        "印数": F("int", required=False, hint="份数，如 350"),
-    }),
+    "版记": F(
+        "map",
+        children={
+            "主送": F("text", required=False, hint="主送机关太多、放在版记中时填写"),
+            "抄送": F("lines", required=False),
+            "印发机关": F("text"),
+            "印发日期": F("date", hint="写成 2024-02-04；尚未确定时写“待定”"),
+            "印数": F("int", required=False, hint="份数，如 350"),
+        },
+    ),
 }
 
 ATTACHMENT_SCHEMA = {
@@ -131,8 +182,17 @@ DOCUMENT_KEYS = ("发文字号", "发文机关标志")
 
 PENDING = "待定"  # a date not decided yet: the build prints “2025年　月　日” and says so
 
-KIND_ZH = {"text": "文字", "lines": "文字或文字列表", "int": "整数", "date": "日期", "map": "键值表", "list": "列表",
-           "bool": "“是”或“否”", "code": "数字", "textmap": "文字或键值表"}
+KIND_ZH = {
+    "text": "文字",
+    "lines": "文字或文字列表",
+    "int": "整数",
+    "date": "日期",
+    "map": "键值表",
+    "list": "列表",
+    "bool": "“是”或“否”",
+    "code": "数字",
+    "textmap": "文字或键值表",
+}
 
 # XML 1.0 cannot hold these; they also never belong in an official document.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -249,8 +309,9 @@ class _Checker:
             if not v:
                 self.add(line, name, "列表是空的")
             raws = getattr(v, "raws", [None] * len(v))
-            return [(self.value(x, spec.item, f"{name}[{i + 1}]", v.lines[i], raws[i]), v.lines[i])
-                    for i, x in enumerate(v)]
+            return [
+                (self.value(x, spec.item, f"{name}[{i + 1}]", v.lines[i], raws[i]), v.lines[i]) for i, x in enumerate(v)
+            ]
         raise AssertionError(spec.kind)
 
     def text(self, s: str, name: str, line: int) -> str | None:
@@ -269,7 +330,7 @@ class _Checker:
         return s
 
     def inlines(self, s: str, name: str, line: int) -> list[Inline]:
-        """Parse footnotes written in place: 文字^[脚注内容]文字. A literal "^[" is written "\\^[". """
+        """Parse footnotes written in place: 文字^[脚注内容]文字. A literal "^[" is written "\\^["."""
         out: list[Inline] = []
         buf = []
         i = 0
@@ -345,8 +406,14 @@ def document_files(year_dir: Path) -> tuple[list[tuple[Path, YMap]], list[Proble
         if not f.is_file():
             continue
         if f.resolve().parent != home:  # a link to a file elsewhere: nothing of it is read or shown
-            problems.append(Problem(f, None, "", "这个文件是指向年度目录以外的链接（符号链接），为安全起见没有读取；"
-                                    "请把文件本身复制到年度目录中"))
+            problems.append(
+                Problem(
+                    f,
+                    None,
+                    "",
+                    "这个文件是指向年度目录以外的链接（符号链接），为安全起见没有读取；请把文件本身复制到年度目录中",
+                )
+            )
             continue
         try:
             raw = load_yaml(f)
@@ -360,7 +427,10 @@ def document_files(year_dir: Path) -> tuple[list[tuple[Path, YMap]], list[Proble
         else:
             others.append(f)
     if not docs:
-        raise ContentError(problems + [Problem(year_dir, None, "", f"找不到发文文件（一般是 {NOTICE_FILE}，其中写有发文字号、标题、正文等）")])
+        raise ContentError(
+            problems
+            + [Problem(year_dir, None, "", f"找不到发文文件（一般是 {NOTICE_FILE}，其中写有发文字号、标题、正文等）")]
+        )
     listed = set()
     for _, raw in docs:
         atts = raw.get("附件") if isinstance(raw, YMap) else None
@@ -370,8 +440,15 @@ def document_files(year_dir: Path) -> tuple[list[tuple[Path, YMap]], list[Proble
                 listed.add(name.strip())
     for f in others:
         if f.name not in listed:
-            problems.append(Problem(f, None, "", "这个文件既不是发文文件（没有“发文字号”），也没有被发文文件的“附件”列出；"
-                                                 "不用的文件请移出本年度目录"))
+            problems.append(
+                Problem(
+                    f,
+                    None,
+                    "",
+                    "这个文件既不是发文文件（没有“发文字号”），也没有被发文文件的“附件”列出；"
+                    "不用的文件请移出本年度目录",
+                )
+            )
     return docs, problems
 
 
@@ -391,8 +468,14 @@ def load_year(year_dir: Path) -> list[Document]:
     for d in docs:
         t = d.notice.number.text
         if t in seen:
-            problems.append(Problem(d.source_file, d.lines.get("发文字号.序号"), "发文字号",
-                                    f"{t} 与 {seen[t]} 的文号相同，同一年度的每个文件应有不同的序号"))
+            problems.append(
+                Problem(
+                    d.source_file,
+                    d.lines.get("发文字号.序号"),
+                    "发文字号",
+                    f"{t} 与 {seen[t]} 的文号相同，同一年度的每个文件应有不同的序号",
+                )
+            )
         seen[t] = Path(d.source_file).name
     if problems:
         raise ContentError(problems)
@@ -430,7 +513,7 @@ def load_document(path: Path, raw=None) -> Document:
         fname, note_name = (ref.get("文件"), ref.get("名称")) if isinstance(ref, dict) else (ref, None)
         if fname is None:
             continue
-        apath = (year_dir / fname)
+        apath = year_dir / fname
         if apath.resolve().parent != year_dir.resolve() or not fname.endswith((".yaml", ".yml")):
             ck.add(line, f"附件[{idx + 1}]", f"附件文件“{fname}”必须是本年度目录下的 .yaml 文件")
             continue
@@ -457,14 +540,20 @@ def load_document(path: Path, raw=None) -> Document:
         organs, suffix = ([mark] if mark else []), ""
     signatures = [t for t, _ in (n["发文机关署名"] or [])]
     if organs and len(organs) > 1 and signatures and len(signatures) != len(organs):
-        ck.add(ck.field_lines.get("发文机关署名"), "发文机关署名",
-               f"联合行文有 {len(organs)} 个发文机关，署名应有 {len(organs)} 项（每个机关一项，顺序与发文机关标志相同），"
-               f"实际是 {len(signatures)} 项")
+        ck.add(
+            ck.field_lines.get("发文机关署名"),
+            "发文机关署名",
+            f"联合行文有 {len(organs)} 个发文机关，署名应有 {len(organs)} 项（每个机关一项，顺序与发文机关标志相同），"
+            f"实际是 {len(signatures)} 项",
+        )
     body_pars = ck.paragraphs(n["正文"], "正文")
     sections = _body_sections(ck, n, "")
     if not body_pars and not sections and n["正文"] is None:
-        ck.add(raw.line if isinstance(raw, YMap) else 1, "正文",
-               "缺少正文：写“正文”（每段一项），或直接写“部分”“条目”等结构（工作要点直接发文时）")
+        ck.add(
+            raw.line if isinstance(raw, YMap) else 1,
+            "正文",
+            "缺少正文：写“正文”（每段一项），或直接写“部分”“条目”等结构（工作要点直接发文时）",
+        )
     secrecy = n["密级"] or ""
     if n["保密期限"]:
         if not secrecy:
@@ -514,8 +603,14 @@ def load_document(path: Path, raw=None) -> Document:
     if problems:
         raise ContentError(problems)
     year = notice.number.year
-    doc = Document(notice=notice, attachments=attachments, colophon=colophon, year=year, source_dir=str(year_dir),
-                   source_file=str(notice_path))
+    doc = Document(
+        notice=notice,
+        attachments=attachments,
+        colophon=colophon,
+        year=year,
+        source_dir=str(year_dir),
+        source_file=str(notice_path),
+    )
     doc.texts = ck.texts + [t for a in attachments for t in a.texts]
     doc.lines = ck.field_lines
     return doc
@@ -544,7 +639,11 @@ def _check_seals(ck: "_Checker", entries, notice_path: Path, organs: int) -> lis
             continue
         out.append(str(path.resolve()))
     if out and organs and len(entries) != organs:
-        ck.add(entries[0][1], "印章", f"有 {organs} 个发文机关署名，印章应有 {organs} 个（每个机关一个，顺序相同），实际是 {len(entries)} 个")
+        ck.add(
+            entries[0][1],
+            "印章",
+            f"有 {organs} 个发文机关署名，印章应有 {organs} 个（每个机关一个，顺序相同），实际是 {len(entries)} 个",
+        )
     return out
 
 
@@ -556,14 +655,15 @@ def _png_problem(data: bytes) -> str:
     no chunk but image data larger than SEAL_MAX_CHUNK (a text chunk that inflates to a gigabyte is one
     of these). "" when the structure is sound."""
     import struct
+
     if len(data) < 33 or data[12:16] != b"IHDR":
         return "印章图片的 PNG 文件头不完整，无法读取"
     w, h = struct.unpack(">II", data[16:24])
-    if max(w, h) > SEAL_MAX_PIXELS or w * h > SEAL_MAX_PIXELS ** 2 or not w or not h:
+    if max(w, h) > SEAL_MAX_PIXELS or w * h > SEAL_MAX_PIXELS**2 or not w or not h:
         return f"印章图片过大（{w}×{h} 像素），边长请在 {SEAL_MAX_PIXELS} 像素以内（没有解码）"
     at = 8
     while at + 8 <= len(data):
-        size, kind = struct.unpack(">I4s", data[at:at + 8])
+        size, kind = struct.unpack(">I4s", data[at : at + 8])
         if kind != b"IDAT" and size > SEAL_MAX_CHUNK:
             name = kind.decode("latin-1", "replace")
             return f"印章图片中有过大的 {name} 数据块（{size // 1024} KB），已拒绝读取；请用图像软件重新导出为普通 PNG"
@@ -592,6 +692,7 @@ def seal_problem(path: Path) -> str:
     import zlib
 
     from PIL import Image
+
     try:
         with Image.open(path) as im:
             if max(im.size) > SEAL_MAX_PIXELS:
@@ -618,7 +719,9 @@ def _check_doc_number(ck: _Checker, num: dict, lines: dict) -> None:
     if prefix and re.search(r"[〔〕\[\]（）()【】0-9０-９第号]", prefix):
         ck.add(lines.get("机关代字"), "发文字号.机关代字", "只写机关代字（如“宝教”），年份、括号、序号和“号”由程序生成")
     elif prefix and not re.fullmatch(r"[\u3400-\u9fffA-Za-z]+", prefix):
-        ck.add(lines.get("机关代字"), "发文字号.机关代字", f"机关代字只能由汉字或字母组成（如“宝教”），实际是“{prefix}”")
+        ck.add(
+            lines.get("机关代字"), "发文字号.机关代字", f"机关代字只能由汉字或字母组成（如“宝教”），实际是“{prefix}”"
+        )
     if year is not None and not 1949 <= year <= 2999:
         ck.add(lines.get("年份"), "发文字号.年份", f"年份应写全四位（如 2024），实际是 {year}")
     elif year is not None and getattr(year, "raw", str(year)) != str(year):
@@ -633,11 +736,18 @@ def _body_sections(ck: "_Checker", data: dict, prefix: str) -> list[Section]:
     """The sections at the top of a body (部分, or 小节 / 条目 when the plan has no 一、 level)."""
     present = [lv for lv in CHILD_LEVELS[0] if data.get(LEVEL_KEYS[lv])]
     if len(present) > 1:
-        ck.add(ck.field_lines.get(prefix + LEVEL_KEYS[present[1]]), prefix + LEVEL_KEYS[present[1]],
-               f"同一层不能既有“{LEVEL_KEYS[present[0]]}”又有“{LEVEL_KEYS[present[1]]}”：请把"
-               f"“{LEVEL_KEYS[present[1]]}”写到某个“{LEVEL_KEYS[present[0]]}”之下")
-    return _sections(ck, data.get(LEVEL_KEYS[present[0]]) if present else None, present[0] if present else 1,
-                     prefix + (LEVEL_KEYS[present[0]] if present else ""))
+        ck.add(
+            ck.field_lines.get(prefix + LEVEL_KEYS[present[1]]),
+            prefix + LEVEL_KEYS[present[1]],
+            f"同一层不能既有“{LEVEL_KEYS[present[0]]}”又有“{LEVEL_KEYS[present[1]]}”：请把"
+            f"“{LEVEL_KEYS[present[1]]}”写到某个“{LEVEL_KEYS[present[0]]}”之下",
+        )
+    return _sections(
+        ck,
+        data.get(LEVEL_KEYS[present[0]]) if present else None,
+        present[0] if present else 1,
+        prefix + (LEVEL_KEYS[present[0]] if present else ""),
+    )
 
 
 def _sections(ck: "_Checker", entries, level: int, name: str) -> list[Section]:
@@ -654,15 +764,27 @@ def _sections(ck: "_Checker", entries, level: int, name: str) -> list[Section]:
             ck.add(line, f"{sname}.{hkey}", "不要手工写“1.”“（1）”等序号，程序会自动编号")
         present = [lv for lv in CHILD_LEVELS[level] if d.get(LEVEL_KEYS[lv])]
         if len(present) > 1:
-            ck.add(line, f"{sname}.{LEVEL_KEYS[present[1]]}",
-                   f"同一层不能既有“{LEVEL_KEYS[present[0]]}”又有“{LEVEL_KEYS[present[1]]}”")
+            ck.add(
+                line,
+                f"{sname}.{LEVEL_KEYS[present[1]]}",
+                f"同一层不能既有“{LEVEL_KEYS[present[0]]}”又有“{LEVEL_KEYS[present[1]]}”",
+            )
         if level >= 3 and not heading and not d.get(tkey) and not present:
             ck.add(line, sname, f"{LEVEL_KEYS[level]}是空的：至少写“要点”或“内容”")
-        children = _sections(ck, d.get(LEVEL_KEYS[present[0]]), present[0],
-                             f"{sname}.{LEVEL_KEYS[present[0]]}") if present else []
-        out.append(Section(level=level, heading=ck.inlines(heading, f"{sname}.{hkey}", line) if heading else [],
-                           paragraphs=ck.paragraphs(d.get(tkey), f"{sname}.{tkey}"), children=children,
-                           source=f"{ck.path}:{line}"))
+        children = (
+            _sections(ck, d.get(LEVEL_KEYS[present[0]]), present[0], f"{sname}.{LEVEL_KEYS[present[0]]}")
+            if present
+            else []
+        )
+        out.append(
+            Section(
+                level=level,
+                heading=ck.inlines(heading, f"{sname}.{hkey}", line) if heading else [],
+                paragraphs=ck.paragraphs(d.get(tkey), f"{sname}.{tkey}"),
+                children=children,
+                source=f"{ck.path}:{line}",
+            )
+        )
     return out
 
 
@@ -672,8 +794,13 @@ def _load_attachment(path: Path, problems: list[Problem]) -> Attachment:
     a = ck.check(raw, ATTACHMENT_SCHEMA, "", 1)
     parts = _body_sections(ck, a, "")
     problems.extend(ck.problems)
-    att = Attachment(title_lines=[t for t, _ in (a["标题"] or [])], subtitle=a["副标题"] or "",
-                     preamble=ck.paragraphs(a["导语"], "导语"), parts=parts,
-                     item_numbering=a["条目编号"] or ITEMS_CONTINUOUS, source=str(path))
+    att = Attachment(
+        title_lines=[t for t, _ in (a["标题"] or [])],
+        subtitle=a["副标题"] or "",
+        preamble=ck.paragraphs(a["导语"], "导语"),
+        parts=parts,
+        item_numbering=a["条目编号"] or ITEMS_CONTINUOUS,
+        source=str(path),
+    )
     att.texts = ck.texts
     return att

@@ -43,6 +43,7 @@ class Imported:
 
     def texts(self):
         """Every text of the imported content, in order."""
+
         def walk(v):
             if isinstance(v, str):
                 yield v
@@ -52,6 +53,7 @@ class Imported:
             elif isinstance(v, (list, tuple)):
                 for x in v:
                     yield from walk(x)
+
         return walk([self.notice, self.attachments, self.fragment])
 
     def footnote_count(self) -> int:
@@ -62,10 +64,14 @@ class Imported:
 # -- patterns --------------------------------------------------------------------------------------
 
 NUM = r"[一二三四五六七八九十百零〇]+"
-RX_NUMBER = re.compile(r"^(?P<prefix>[\u4e00-\u9fff]{1,10})\s*[〔［\[【(（]\s*(?P<year>\d{4})\s*[〕］\]】)）]\s*"
-                       r"第?(?P<seq>\d+)\s*号")
+RX_NUMBER = re.compile(
+    r"^(?P<prefix>[\u4e00-\u9fff]{1,10})\s*[〔［\[【(（]\s*(?P<year>\d{4})\s*[〕］\]】)）]\s*"
+    r"第?(?P<seq>\d+)\s*号"
+)
 RX_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-RX_CN_DATE = re.compile(r"^([〇零一二三四五六七八九○Ｏ０O0]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
+RX_CN_DATE = re.compile(
+    r"^([〇零一二三四五六七八九○Ｏ０O0]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$"
+)
 RX_PENDING = re.compile(r"^(\d{4})\s*年\s*月\s*日$")
 RX_L1 = re.compile(rf"^({NUM})\s*[、.．]\s*(.*)$", re.S)
 RX_L2 = re.compile(rf"^[（(]\s*({NUM})\s*[）)]\s*[、.．]?\s*(.*)$", re.S)
@@ -127,24 +133,30 @@ def _split_lead(text: str, lead: str) -> tuple[str, str]:
     sentence when it is short, else no lead. A footnote on the lead stays with it (a text cannot begin
     with a footnote)."""
     if lead and text.startswith(lead) and lead.strip():
-        head, rest = lead, text[len(lead):]
+        head, rest = lead, text[len(lead) :]
     else:
         m = re.match(r"^([^。；！？\n]{2,40}[。！？])(.*)$", text, re.S)
         if m and "^[" not in m.group(1):
             head, rest = m.group(1), m.group(2)
         else:
             return "", text
-    while (m := re.match(r"^\s*(\^\[[^\]]*\])", rest)):
+    while m := re.match(r"^\s*(\^\[[^\]]*\])", rest):
         head += m.group(1)
-        rest = rest[m.end():]
+        rest = rest[m.end() :]
     return head.strip(), rest.strip()
 
 
 def _organ_like(text: str) -> bool:
     """A 署名 or mark line: short, no sentence punctuation, not a number or date."""
     t = text.strip()
-    return (0 < len(t) <= 40 and not re.search(r"[。；！？，、：:]", t) and _date(t) is None
-            and not RX_L1.match(t) and not RX_L3.match(t) and not RX_L2.match(t))
+    return (
+        0 < len(t) <= 40
+        and not re.search(r"[。；！？，、：:]", t)
+        and _date(t) is None
+        and not RX_L1.match(t)
+        and not RX_L3.match(t)
+        and not RX_L2.match(t)
+    )
 
 
 def _bare(text: str) -> str:
@@ -216,6 +228,7 @@ class _Builder:
 
     def add(self, p: Para, shift: int = 0) -> None:
         from ..model import HEADING_KEY, LEVEL_KEYS, TEXT_KEY
+
         level, heading, body, value = _level_of(p, shift)
         if level is None:  # a plain paragraph: under the innermost section, or the intro
             self.placer.take(p, self.label(), body=True)
@@ -241,7 +254,9 @@ class _Builder:
             parent_level, parent = self.stack[-1]
             key = LEVEL_KEYS[level]
             if any(k in parent for k in LEVEL_KEYS.values() if k != key):
-                self.placer.unsure(p, f"放在上一个{LEVEL_KEYS[parent_level]}下（同一层不能混用{key}和其他层次，请调整）")
+                self.placer.unsure(
+                    p, f"放在上一个{LEVEL_KEYS[parent_level]}下（同一层不能混用{key}和其他层次，请调整）"
+                )
             parent.setdefault(key, []).append(node)
             parent_id = id(parent)
         else:
@@ -258,6 +273,7 @@ class _Builder:
 
     def result(self, into: dict) -> None:
         from ..model import ITEMS_RESTART, LEVEL_KEYS
+
         if self.top:
             into[LEVEL_KEYS[self.top_level]] = self.top
         restart = 1 in self.item_values[1:]  # 1. again after the first item: numbered per part
@@ -272,6 +288,7 @@ class _Builder:
     def _check_sequence(self, restart: bool) -> None:
         """Numbers in the draft that skip or repeat: said, since the build numbers in order."""
         from ..transforms import level_label
+
         expect: dict[tuple, int] = {}
         for level, value, parent, p in self.numbers:
             if not value:
@@ -279,8 +296,10 @@ class _Builder:
             key = (level, 0 if (level == 3 and not restart) else parent)
             want = expect.get(key, 1)
             if value != want:
-                self.placer.notes.append(f"{p.where}的序号“{level_label(level, value)}”与前面不连续（按顺序应为"
-                                         f"“{level_label(level, want)}”）：生成时按顺序重新编号")
+                self.placer.notes.append(
+                    f"{p.where}的序号“{level_label(level, value)}”与前面不连续（按顺序应为"
+                    f"“{level_label(level, want)}”）：生成时按顺序重新编号"
+                )
             expect[key] = value + 1
 
 
@@ -329,7 +348,7 @@ class _Placer:
         m = RX_NUMBER.match(t)
         if not m:
             return False
-        rest = t[m.end():].strip()
+        rest = t[m.end() :].strip()
         return not rest or bool(RX_SIGNER.match(rest))
 
     def head(self) -> tuple[dict, int, bool]:
@@ -352,8 +371,10 @@ class _Placer:
             elif p.style == "GwUrgency" or t in ("特急", "加急", "特提", "平急"):
                 out["紧急程度"] = t
             elif p.style in ("GwMark", "GwMarkJoint") or (
-                    _organ_like(t) and (k_num is not None or p.red or t.endswith("文件"))
-                    and (k_num is not None or not marks or marks[-1] is P[i - 1])):
+                _organ_like(t)
+                and (k_num is not None or p.red or t.endswith("文件"))
+                and (k_num is not None or not marks or marks[-1] is P[i - 1])
+            ):
                 if k_num is None and (p.title_style or p.style == "GwTitle"):
                     break
                 marks.append(p)
@@ -377,17 +398,27 @@ class _Placer:
         signers: list[str] = []
         if k_num is not None:
             i = k_num
-            while i < len(P) and (self.is_number_line(P[i]) or P[i].style in ("GwSignerRow", "GwSignerName")
-                                  or RX_SIGNER.match(P[i].text.strip())
-                                  or (i > k_num and P[i].cell and P[i].cell[:2] == (P[k_num].cell or (0, 0))[:2])):
+            while i < len(P) and (
+                self.is_number_line(P[i])
+                or P[i].style in ("GwSignerRow", "GwSignerName")
+                or RX_SIGNER.match(P[i].text.strip())
+                or (i > k_num and P[i].cell and P[i].cell[:2] == (P[k_num].cell or (0, 0))[:2])
+            ):
                 p = P[i]
                 m = RX_NUMBER.match(p.text.strip())
                 if m and "发文字号" not in out:
-                    out["发文字号"] = {"机关代字": m.group("prefix"), "年份": int(m.group("year")),
-                                   "序号": int(m.group("seq"))}
-                    if "第" in p.text[m.start("seq") - 2:m.start("seq")] or re.search(r"[［\[【(（]", p.text[:m.end()]):
-                        self.notes.append(f"{p.where}的发文字号写作“{p.text[:m.end()]}”，已改为标准写法"
-                                          f"“{m.group('prefix')}〔{m.group('year')}〕{m.group('seq')}号”（GB/T 9704 §7.2.4）")
+                    out["发文字号"] = {
+                        "机关代字": m.group("prefix"),
+                        "年份": int(m.group("year")),
+                        "序号": int(m.group("seq")),
+                    }
+                    if "第" in p.text[m.start("seq") - 2 : m.start("seq")] or re.search(
+                        r"[［\[【(（]", p.text[: m.end()]
+                    ):
+                        self.notes.append(
+                            f"{p.where}的发文字号写作“{p.text[: m.end()]}”，已改为标准写法"
+                            f"“{m.group('prefix')}〔{m.group('year')}〕{m.group('seq')}号”（GB/T 9704 §7.2.4）"
+                        )
                 s = RX_SIGNER.search(p.text)
                 if s:
                     signers += [x for x in re.split(r"[\s\u3000]+", s.group(1).strip()) if x]
@@ -432,8 +463,11 @@ class _Placer:
             if not ours:
                 if p.style.startswith("Gw") and lines:
                     break
-                if p.number or _level_of(p)[0] is not None and not (p.heading and heading_counts.get(p.heading) == 1
-                                                                   and not p.number and not _typed_number(t)):
+                if (
+                    p.number
+                    or _level_of(p)[0] is not None
+                    and not (p.heading and heading_counts.get(p.heading) == 1 and not p.number and not _typed_number(t))
+                ):
                     break
                 if t.endswith(tuple(TERMINAL)) or len(t) > 60 or _date(t) is not None or RX_ATT_LABEL.match(t):
                     break
@@ -448,8 +482,15 @@ class _Placer:
             i += 1
             if i < len(P) and P[i].text.strip().endswith(("：", ":")) and not for_attachment:
                 break
-            if not ours and not p.title_style and not p.heading and p.size and i < len(P) and P[i].size and \
-                    P[i].size < p.size - 1:
+            if (
+                not ours
+                and not p.title_style
+                and not p.heading
+                and p.size
+                and i < len(P)
+                and P[i].size
+                and P[i].size < p.size - 1
+            ):
                 break  # the title is set larger than what follows
         return lines, i
 
@@ -491,8 +532,13 @@ class _Placer:
         P = self.P
         head, i, has_head = self.head()
         title, j = self.title(i)
-        is_notice = has_head or (title and j < len(P) and P[j].text.strip().endswith(("：", ":"))
-                                 and len(P[j].text) < 80 and _level_of(P[j])[0] is None)
+        is_notice = has_head or (
+            title
+            and j < len(P)
+            and P[j].text.strip().endswith(("：", ":"))
+            and len(P[j].text) < 80
+            and _level_of(P[j])[0] is None
+        )
         if not is_notice:
             for p in P[i:j]:
                 self.placed.pop(id(p), None)
@@ -501,8 +547,10 @@ class _Placer:
         notice = dict(head)
         notice["标题"] = title if len(title) > 1 else (title[0] if title else "")
         i = j
-        if i < len(P) and (P[i].style == "GwRecipients" or (P[i].text.strip().endswith(("：", ":"))
-                                                          and len(P[i].text) < 80 and _level_of(P[i])[0] is None)):
+        if i < len(P) and (
+            P[i].style == "GwRecipients"
+            or (P[i].text.strip().endswith(("：", ":")) and len(P[i].text) < 80 and _level_of(P[i])[0] is None)
+        ):
             notice["主送机关"] = P[i].text.strip().rstrip("：:")
             self.take(P[i], "主送机关")
             i += 1
@@ -515,8 +563,11 @@ class _Placer:
             p, t = P[i], P[i].text.strip()
             m = RX_ATT_NOTE.match(t)
             more = RX_ATT_MORE.match(t)
-            if p.style in ("GwAttachNote", "GwAttachNoteMore") or m or (names and more and _date(t) is None
-                                                                         and not _organ_like_before_date(P, i)):
+            if (
+                p.style in ("GwAttachNote", "GwAttachNoteMore")
+                or m
+                or (names and more and _date(t) is None and not _organ_like_before_date(P, i))
+            ):
                 names.append((m.group(1) if m else (more.group(2) if more else t)).strip())
                 self.take(p, "附件说明")
                 i += 1
@@ -530,7 +581,11 @@ class _Placer:
         if k < len(P) and _date(P[k].text) is not None:
             sigs: list[str] = []
             for p in P[i:k]:
-                if _organ_like(p.text) or p.style == "GwSignature" or all(_organ_like(x) for x in re.split(r"\t|\s{2,}", p.text.strip())):
+                if (
+                    _organ_like(p.text)
+                    or p.style == "GwSignature"
+                    or all(_organ_like(x) for x in re.split(r"\t|\s{2,}", p.text.strip()))
+                ):
                     sigs += [x.strip() for x in re.split(r"\t|\s{2,}|\u3000{2,}", p.text) if x.strip()]
                     self.take(p, "发文机关署名")
                 else:
@@ -539,16 +594,21 @@ class _Placer:
             date = _date(P[k].text)
             notice["成文日期"] = date
             if RX_CN_DATE.match(_bare(P[k].text)):
-                self.notes.append(f"{P[k].where}的成文日期“{P[k].text.strip()}”用的是汉字，已改为阿拉伯数字"
-                                  f"（GB/T 9704-2012 §7.3.5.1：成文日期用阿拉伯数字将年、月、日标全）")
+                self.notes.append(
+                    f"{P[k].where}的成文日期“{P[k].text.strip()}”用的是汉字，已改为阿拉伯数字"
+                    f"（GB/T 9704-2012 §7.3.5.1：成文日期用阿拉伯数字将年、月、日标全）"
+                )
             self.take(P[k], "成文日期")
             i = k + 1
         if i < len(P) and (P[i].style == "GwSealBy" or re.match(r"^[（(].+代章[）)]$", P[i].text.strip())):
             notice["代章"] = P[i].text.strip()[1:-1].removesuffix("代章")
             self.take(P[i], "代章")
             i += 1
-        if i < len(P) and (P[i].style == "GwNote" or re.match(r"^[（(].+[）)]$", P[i].text.strip())) \
-                and not RX_ATT_LABEL.match(P[i].text):
+        if (
+            i < len(P)
+            and (P[i].style == "GwNote" or re.match(r"^[（(].+[）)]$", P[i].text.strip()))
+            and not RX_ATT_LABEL.match(P[i].text)
+        ):
             notice["附注"] = P[i].text.strip()[1:-1]
             self.take(P[i], "附注")
             i += 1
@@ -567,9 +627,11 @@ class _Placer:
                 notice["附件说明"] = "否"
         result = Imported(notice, attachments)
         if names and len(names) > len(attachments):
-            missing = "、".join(names[len(attachments):])
-            self.notes.append(f"附件说明列出的附件（{missing}）不在这个文件中，没有导入；请另行整理为附件内容文件，"
-                              "并写进发文文件的“附件”")
+            missing = "、".join(names[len(attachments) :])
+            self.notes.append(
+                f"附件说明列出的附件（{missing}）不在这个文件中，没有导入；请另行整理为附件内容文件，"
+                "并写进发文文件的“附件”"
+            )
         return result
 
     def tail(self, i: int, notice: dict, names: list[str]) -> list[tuple[str, dict]]:
@@ -594,9 +656,16 @@ class _Placer:
         def attachment_end(k: int) -> bool:
             p = P[k]
             t = p.text.strip()
-            return bool(p.style == "GwAttachLabel" or RX_ATT_LABEL.match(t) or RX_PUBLIC.match(t) or colophon_box(k)
-                        or (colophon_line(p) and (p.style == "GwColophon" or RX_CC.match(t)
-                                                  or RX_PRINTED.match(t.replace("\t", " ")) or rest[k])))
+            return bool(
+                p.style == "GwAttachLabel"
+                or RX_ATT_LABEL.match(t)
+                or RX_PUBLIC.match(t)
+                or colophon_box(k)
+                or (
+                    colophon_line(p)
+                    and (p.style == "GwColophon" or RX_CC.match(t) or RX_PRINTED.match(t.replace("\t", " ")) or rest[k])
+                )
+            )
 
         while i < len(P):
             p = P[i]
@@ -632,7 +701,9 @@ class _Placer:
             att: dict = {}
             tlines, i = self.title(i, for_attachment=True)
             att["标题"] = tlines if len(tlines) > 1 else (tlines[0] if tlines else "")
-            if i < len(P) and (P[i].style == "GwAttachSubtitle" or re.fullmatch(r"[（(][^（）()]{2,20}[）)]", P[i].text.strip())):
+            if i < len(P) and (
+                P[i].style == "GwAttachSubtitle" or re.fullmatch(r"[（(][^（）()]{2,20}[）)]", P[i].text.strip())
+            ):
                 att["副标题"] = P[i].text.strip()
                 self.take(P[i], "附件副标题")
                 i += 1
@@ -641,7 +712,9 @@ class _Placer:
             if ab.intro:
                 att["导语"] = ab.intro if len(ab.intro) > 1 else ab.intro[0]
             ab.result(att)
-            attachments.append(("attachment.yaml" if not attachments else f"attachment{len(attachments) + 1}.yaml", att))
+            attachments.append(
+                ("attachment.yaml" if not attachments else f"attachment{len(attachments) + 1}.yaml", att)
+            )
         if colophon:
             notice["版记"] = self.colophon(colophon)
         return attachments
@@ -651,13 +724,13 @@ class _Placer:
         for p in paras:
             for line in p.text.split("\n"):
                 line = line.replace("\t", " ").strip()
-                if (m := RX_CC.match(line)):
+                if m := RX_CC.match(line):
                     colo["抄送"] = [x.strip() for x in re.split(r"[，、,]", m.group(1)) if x.strip()]
-                elif (m := RX_MAIN.match(line)):
+                elif m := RX_MAIN.match(line):
                     colo["主送"] = m.group(1)
-                elif (m := RX_PRINTED.match(line)):
+                elif m := RX_PRINTED.match(line):
                     colo["印发机关"], colo["印发日期"] = m.group(1).strip(), _date(m.group(2))
-                elif (m := RX_COPIES.match(line.replace(" ", ""))):
+                elif m := RX_COPIES.match(line.replace(" ", "")):
                     colo["印数"] = int(m.group(1))
                 elif line and line.endswith("印发") and _date(line[:-2]) is not None:
                     colo["印发日期"] = _date(line[:-2])
@@ -698,6 +771,7 @@ class _Placer:
             att["导语"] = b.intro if len(b.intro) > 1 else b.intro[0]
         b.result(att)
         from ..model import LEVEL_KEYS
+
         kind = LEVEL_KEYS.get(b.top_level, "段落") if b.top else "段落"
         result = Imported(None, [], fragment=att, fragment_kind="附件" if "标题" in att else kind)
         return result
@@ -736,18 +810,28 @@ def _soft_breaks(paras: list[Para]) -> list[Para]:
         merged = [pieces[0]]
         for x in pieces[1:]:
             prev = merged[-1]
-            split = (prev.endswith(tuple("。；！？：:…”）)")) or _typed_number(x) or _date(x) is not None
-                     or _date(prev) is not None or (_organ_like(prev) and (_organ_like(x) or _date(x) is not None))
-                     or RX_CC.match(x) or RX_PRINTED.match(x) or RX_ATT_MORE.match(x))
+            split = (
+                prev.endswith(tuple("。；！？：:…”）)"))
+                or _typed_number(x)
+                or _date(x) is not None
+                or _date(prev) is not None
+                or (_organ_like(prev) and (_organ_like(x) or _date(x) is not None))
+                or RX_CC.match(x)
+                or RX_PRINTED.match(x)
+                or RX_ATT_MORE.match(x)
+            )
             if split:
                 merged.append(x)
             else:
-                joiner = " " if prev[-1:].isascii() and x[:1].isascii() and prev[-1:].isalnum() and x[:1].isalnum() else ""
+                joiner = (
+                    " " if prev[-1:].isascii() and x[:1].isascii() and prev[-1:].isalnum() and x[:1].isalnum() else ""
+                )
                 merged[-1] = prev + joiner + x
         out.append(replace(p, text=merged[0]))
         for x in merged[1:]:
-            out.append(replace(p, text=x, number="", num_level=None, num_value=0, heading=None, lead="",
-                               title_style=False))
+            out.append(
+                replace(p, text=x, number="", num_level=None, num_value=0, heading=None, lead="", title_style=False)
+            )
     return out
 
 
@@ -769,7 +853,7 @@ def _typed_notes(paras: list[Para]) -> list[Para]:
         for mark, nk in notes.items():
             pos = text.find(mark)
             if mark not in used and k < nk and pos > 0:
-                text = text[:pos] + f"^[{paras[nk].text[1:].strip()}]" + text[pos + 1:]
+                text = text[:pos] + f"^[{paras[nk].text[1:].strip()}]" + text[pos + 1 :]
                 used[mark] = k
         if text != p.text:
             out[k] = replace(p, text=text)
@@ -789,8 +873,12 @@ def _joint_mark(paras: list[Para]):
 
 def _colophon_line(p: Para) -> bool:
     t = p.text.replace("\t", " ").strip()
-    return (p.style == "GwColophon" or any(rx.match(t) for rx in (RX_CC, RX_MAIN, RX_PRINTED))
-            or bool(RX_COPIES.match(t.replace(" ", ""))) or (t.endswith("印发") and _date(t[:-2]) is not None))
+    return (
+        p.style == "GwColophon"
+        or any(rx.match(t) for rx in (RX_CC, RX_MAIN, RX_PRINTED))
+        or bool(RX_COPIES.match(t.replace(" ", "")))
+        or (t.endswith("印发") and _date(t[:-2]) is not None)
+    )
 
 
 def _prepare(draft: Draft) -> list[Para]:
@@ -803,12 +891,16 @@ def _prepare(draft: Draft) -> list[Para]:
     colophons = {p.cell[0] for p in paras if p.cell and _colophon_line(p)}
     for t in draft.tables:  # a table of data: its rows became paragraphs (a 版记 table is no data)
         if t.data and t.no not in colophons:
-            draft.notes.append(f"第 {t.first} 段起的表格（{t.rows} 行 {t.cols} 列）按行改为段落导入"
-                               "（同一行的单元格之间空一字）：内容格式不含表格，请核对")
+            draft.notes.append(
+                f"第 {t.first} 段起的表格（{t.rows} 行 {t.cols} 列）按行改为段落导入"
+                "（同一行的单元格之间空一字）：内容格式不含表格，请核对"
+            )
     # a “目录” heading just before the table of contents goes with it
     if draft.toc:
         first_toc = next(p.no for p in draft.paragraphs if p.kind == "toc")
-        paras = [p for p in paras if not (re.fullmatch(r"目\s*录", p.text.strip()) and first_toc - 3 <= p.no <= first_toc)]
+        paras = [
+            p for p in paras if not (re.fullmatch(r"目\s*录", p.text.strip()) and first_toc - 3 <= p.no <= first_toc)
+        ]
     paras = _typed_notes(paras)
     out = []
     for p in paras:
@@ -839,8 +931,9 @@ def _audit(placer: _Placer, result: Imported) -> None:
         if found < 0:
             found = blob.find(words)
         if found < 0:
-            placer.unplaced.append(f"{p.where}“{_short(p.text)}”：导入后在内容中找不到（程序未能正确归位），"
-                                   "已保留在文件末尾的注释中")
+            placer.unplaced.append(
+                f"{p.where}“{_short(p.text)}”：导入后在内容中找不到（程序未能正确归位），已保留在文件末尾的注释中"
+            )
             placer.leftovers.append(f"{p.where}：{p.text}")
         else:
             pos = found + len(words)
@@ -870,8 +963,16 @@ def import_docx(path: Path) -> Imported:
     result.leftovers = placer.leftovers
     result.counts = placer.counts
     lost = sum(1 for w in placer.placed.values() if w == "未能归位")
-    result.tally = {"段落": draft.total, "空段": draft.empty, "目录": draft.toc, "未能归位": lost,
-                    "表格": len(draft.tables), "脚注": draft.footnotes, "尾注": draft.endnotes, "批注": draft.comments}
+    result.tally = {
+        "段落": draft.total,
+        "空段": draft.empty,
+        "目录": draft.toc,
+        "未能归位": lost,
+        "表格": len(draft.tables),
+        "脚注": draft.footnotes,
+        "尾注": draft.endnotes,
+        "批注": draft.comments,
+    }
     return result
 
 
@@ -893,8 +994,9 @@ def to_yaml(data: dict, header: str, leftovers: list[str] | None = None) -> str:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     _Dumper.add_representer(str, _str)
-    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10 ** 9, default_flow_style=False,
-                     indent=2)
+    body = yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False, indent=2
+    )
     lines = body.splitlines()
     out = []
     for k, line in enumerate(lines):  # a blank line between top-level fields, as hand-written content has
@@ -913,6 +1015,7 @@ def _atomic_folder(target: Path, files: dict[str, str]) -> None:
     """Write `files` into the folder `target`, created whole or not at all (an existing one replaced)."""
     import shutil
     import tempfile
+
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=target.parent))
     try:
@@ -949,11 +1052,14 @@ def write_fragment(result: Imported, target: Path, source: Path) -> Path:
     """Write a fragment as an attachment content file `target` (atomically; the folder is created if needed)."""
     import os
     import tempfile
+
     data = dict(result.fragment or {})
     if "标题" not in data:
         data = {"标题": "（请填写附件标题）", **data}
-    header = (f"# 由 {source.name} 导入的片段（没有版头，python build.py --import）。\n"
-              "# 在发文文件的“附件”中列出这个文件，或用 --into 并入已有的附件。序号由程序自动生成。\n\n")
+    header = (
+        f"# 由 {source.name} 导入的片段（没有版头，python build.py --import）。\n"
+        "# 在发文文件的“附件”中列出这个文件，或用 --into 并入已有的附件。序号由程序自动生成。\n\n"
+    )
     text = to_yaml(data, header, result.leftovers)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".yaml", dir=target.parent)

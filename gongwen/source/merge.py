@@ -41,6 +41,7 @@ def _value(m: yaml.MappingNode, key: str):
 def _outline(root: yaml.MappingNode) -> list[_Node]:
     """Every section of the attachment with the number the build gives it."""
     from .wordml import chinese_number
+
     restart = getattr(_value(root, "条目编号"), "value", "") == ITEMS_RESTART
     out: list[_Node] = []
     item_no = [0]
@@ -86,12 +87,15 @@ def _find(outline: list[_Node], spec: str) -> _Node:
             return n
     # a section or item named within its part: 二3 for item 3 of part 二 when items run on
     examples = "、".join(n.label for n in outline[:6])
-    raise BuildError(f"--after {spec}：附件中没有这个序号。可以写一级序号（如 二）、二级序号（如 二（一））或条目序号"
-                     f"（如 12）；这个附件的序号有：{examples}……")
+    raise BuildError(
+        f"--after {spec}：附件中没有这个序号。可以写一级序号（如 二）、二级序号（如 二（一））或条目序号"
+        f"（如 12）；这个附件的序号有：{examples}……"
+    )
 
 
 def _dump(data, indent: int) -> list[str]:
     from .docx_import import to_yaml
+
     text = to_yaml(data, "")
     lines = [line for line in text.splitlines() if line.strip()]
     return [" " * indent + line for line in lines]
@@ -101,6 +105,7 @@ def merge_fragment(target: Path, fragment: dict, kind: str, after: str | None, s
     """Insert `fragment` into the attachment file `target`; returns what to tell the user."""
     from .content import _load_attachment
     from .yamlsrc import load_yaml
+
     load_yaml(target)  # the file as it is must load (bounded, safe)
     text = target.read_text(encoding="utf-8-sig")
     root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -114,8 +119,10 @@ def merge_fragment(target: Path, fragment: dict, kind: str, after: str | None, s
     intro = fragment.get("导语")
     intro = [intro] if isinstance(intro, str) else list(intro or [])
     if fragment.get("标题"):
-        told.append(f"片段的标题“{fragment['标题'] if isinstance(fragment['标题'], str) else ''.join(fragment['标题'])}”"
-                    "没有并入（附件已有标题）")
+        told.append(
+            f"片段的标题“{fragment['标题'] if isinstance(fragment['标题'], str) else ''.join(fragment['标题'])}”"
+            "没有并入（附件已有标题）"
+        )
     lines = text.splitlines()
     if after:
         anchor = _find(outline, after)
@@ -149,11 +156,16 @@ def merge_fragment(target: Path, fragment: dict, kind: str, after: str | None, s
                 where = f"“{anchor.label}”之后"
             elif anchor.level < level:  # at the end of the anchor's children of that kind
                 key = LEVEL_KEYS[level]
-                other = [LEVEL_KEYS[lv] for lv in (anchor.level + 1, anchor.level + 2) if lv != level and lv <= 4
-                         and _value(anchor.node, LEVEL_KEYS[lv]) is not None]
+                other = [
+                    LEVEL_KEYS[lv]
+                    for lv in (anchor.level + 1, anchor.level + 2)
+                    if lv != level and lv <= 4 and _value(anchor.node, LEVEL_KEYS[lv]) is not None
+                ]
                 if other:
-                    raise BuildError(f"“{anchor.label}”下是{other[0]}，不能直接放{key}：请指定到{other[0]}，"
-                                     f"如 --after {anchor.label}（一）")
+                    raise BuildError(
+                        f"“{anchor.label}”下是{other[0]}，不能直接放{key}：请指定到{other[0]}，"
+                        f"如 --after {anchor.label}（一）"
+                    )
                 seq = _value(anchor.node, key)
                 if isinstance(seq, yaml.SequenceNode) and seq.value:
                     at = _end_line(lines, seq.value[-1])
@@ -164,8 +176,10 @@ def merge_fragment(target: Path, fragment: dict, kind: str, after: str | None, s
                     lines[at:at] = _dump({key: nodes}, col)
                 where = f"“{anchor.label}”的最后"
             else:
-                raise BuildError(f"片段是{NAMES[level]}，不能放在{NAMES[anchor.level]}“{anchor.label}”之后："
-                                 f"请指定一个{NAMES[level][:4]}，或不写 --after")
+                raise BuildError(
+                    f"片段是{NAMES[level]}，不能放在{NAMES[anchor.level]}“{anchor.label}”之后："
+                    f"请指定一个{NAMES[level][:4]}，或不写 --after"
+                )
         else:
             where = "附件的最后"
         if intro:
@@ -173,7 +187,9 @@ def merge_fragment(target: Path, fragment: dict, kind: str, after: str | None, s
                 raise BuildError("片段开头有不属于任何标题的段落，附件中没有可以接上的地方：请用 --after 指定位置")
             at, new = _append_text(lines, _last_leaf(anchor, outline), intro)
             lines[at:at] = new
-            told.append(f"片段开头不属于任何标题的 {len(intro)} 段，接在了“{_last_leaf(anchor, outline).label}”的末尾，请核对")
+            told.append(
+                f"片段开头不属于任何标题的 {len(intro)} 段，接在了“{_last_leaf(anchor, outline).label}”的末尾，请核对"
+            )
     merged = "\n".join(lines) + "\n"
     # check the merged file loads like any content before it replaces the old one
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".yaml", dir=target.parent)
@@ -187,8 +203,9 @@ def merge_fragment(target: Path, fragment: dict, kind: str, after: str | None, s
         except ContentError as exc:
             problems += exc.problems
         if problems:
-            raise ContentError([Problem(target, p.line, p.field, p.message + "（并入后的内容，文件未改动）")
-                                for p in problems])
+            raise ContentError(
+                [Problem(target, p.line, p.field, p.message + "（并入后的内容，文件未改动）") for p in problems]
+            )
         backup = target.with_name(target.name + ".bak")
         backup.write_bytes(target.read_bytes())
         os.replace(tmp, target)
@@ -196,8 +213,12 @@ def merge_fragment(target: Path, fragment: dict, kind: str, after: str | None, s
         if tmp.exists():
             tmp.unlink()
     counts = _count(fragment)
-    told.insert(0, f"并入 {target.name}：{where}，" + "，".join(f"{NAMES[lv]} {c} {UNITS[lv]}" for lv, c in counts.items() if c)
-                + f"（来自 {source}；序号自动重编，原文件备份为 {backup.name}）")
+    told.insert(
+        0,
+        f"并入 {target.name}：{where}，"
+        + "，".join(f"{NAMES[lv]} {c} {UNITS[lv]}" for lv, c in counts.items() if c)
+        + f"（来自 {source}；序号自动重编，原文件备份为 {backup.name}）",
+    )
     return told
 
 
@@ -210,6 +231,7 @@ def _count(fragment: dict) -> dict[int, int]:
             for lv in (level + 1, level + 2):
                 if lv <= 4:
                     walk(n.get(LEVEL_KEYS[lv]), lv)
+
     for lv in (1, 2, 3):
         walk(fragment.get(LEVEL_KEYS[lv]), lv)
     return counts
@@ -220,7 +242,7 @@ def _end_line(lines: list[str], node) -> int:
     m = node.end_mark
     if m.line >= len(lines):
         end = len(lines)
-    elif lines[m.line][:m.column].strip():
+    elif lines[m.line][: m.column].strip():
         end = m.line + 1  # the node ends inside this line (a scalar)
     else:
         end = m.line  # the node ended before this line (a block, closed by what follows)
@@ -232,7 +254,7 @@ def _end_line(lines: list[str], node) -> int:
 def _last_leaf(anchor: _Node, outline: list[_Node]) -> _Node:
     k = outline.index(anchor)
     last = anchor
-    for n in outline[k + 1:]:
+    for n in outline[k + 1 :]:
         if n.level <= anchor.level:
             break
         last = n

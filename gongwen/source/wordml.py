@@ -161,10 +161,16 @@ class Styles:
                 ol = ppr.find(q("outlineLvl"))
                 outline = _int(ol)
             tblpr = s.find(q("tblPr"))
-            st = _Style(sid, name.strip(), s.get(q("type")) or "paragraph",
-                        based.get(q("val")) if based is not None else None, num, outline,
-                        _rpr_props(s.find(q("rPr"))),
-                        _visible_borders(tblpr.find(q("tblBorders")) if tblpr is not None else None))
+            st = _Style(
+                sid,
+                name.strip(),
+                s.get(q("type")) or "paragraph",
+                based.get(q("val")) if based is not None else None,
+                num,
+                outline,
+                _rpr_props(s.find(q("rPr"))),
+                _visible_borders(tblpr.find(q("tblBorders")) if tblpr is not None else None),
+            )
             self.by_id[sid] = st
             if st.kind == "paragraph" and s.get(q("default")) in ("1", "true", "on"):
                 self.default_para = sid
@@ -195,8 +201,10 @@ class Styles:
         return any(st.name.lower() in ("title", "标题") or st.sid in ("Title", "GwTitle") for st in self.chain(sid))
 
     def is_toc(self, sid: str | None) -> bool:
-        return any(re.fullmatch(r"(toc|目录)\s*\d|toc heading|目录标题", st.name.lower()) or st.sid.startswith("TOC")
-                   for st in self.chain(sid))
+        return any(
+            re.fullmatch(r"(toc|目录)\s*\d|toc heading|目录标题", st.name.lower()) or st.sid.startswith("TOC")
+            for st in self.chain(sid)
+        )
 
     def numbering(self, sid: str | None) -> tuple[str | None, int | None, str | None] | None:
         """(numId, ilvl, style the numbering came from) of the first style in the chain that has a numPr."""
@@ -232,6 +240,7 @@ CHINESE = "〇一二三四五六七八九"
 def chinese_number(n: int) -> str:
     """一 … 九十九, 一百, 一百零一 … as Word's chineseCounting shows them (the model's own numerals)."""
     from ..transforms import chinese_number as numeral
+
     if 1 <= n <= 9999:
         return numeral(n)
     return "〇" if n == 0 else str(n)
@@ -241,8 +250,21 @@ def _roman(n: int) -> str:
     if not 0 < n < 4000:
         return str(n)
     out = ""
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                       (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, sym in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out += sym
             n -= value
@@ -260,13 +282,22 @@ def format_number(n: int, fmt: str) -> str:
     """A counter value in one of Word's number formats (ST_NumberFormat)."""
     if fmt in ("none",):
         return ""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-               "taiwaneseCountingThousand", "japaneseDigitalTenThousand", "ideographLegalTraditional"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "japaneseCounting",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",
+        "japaneseDigitalTenThousand",
+        "ideographLegalTraditional",
+    ):
         return chinese_number(n)
     if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseCountingThousand") and n >= 0:
         return "".join(CHINESE[int(d)] for d in str(n))
     if fmt == "chineseLegalSimplified":
-        return chinese_number(n).translate(str.maketrans("一二三四五六七八九十百千零〇", "壹贰叁肆伍陆柒捌玖拾佰仟零零"))
+        return chinese_number(n).translate(
+            str.maketrans("一二三四五六七八九十百千零〇", "壹贰叁肆伍陆柒捌玖拾佰仟零零")
+        )
     if fmt == "ideographTraditional":
         return "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10] if n > 0 else str(n)
     if fmt == "ideographZodiac":
@@ -296,9 +327,18 @@ def format_number(n: int, fmt: str) -> str:
     return str(n)
 
 
-CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-                   "taiwaneseCountingThousand", "ideographDigital", "taiwaneseDigital", "chineseLegalSimplified",
-                   "ideographLegalTraditional", "japaneseCountingThousand"}
+CHINESE_FORMATS = {
+    "chineseCounting",
+    "chineseCountingThousand",
+    "japaneseCounting",
+    "taiwaneseCounting",
+    "taiwaneseCountingThousand",
+    "ideographDigital",
+    "taiwaneseDigital",
+    "chineseLegalSimplified",
+    "ideographLegalTraditional",
+    "japaneseCountingThousand",
+}
 DECIMAL_FORMATS = {"decimal", "decimalFullWidth", "decimalFullWidth2", "decimalHalfWidth", "decimalZero"}
 
 
@@ -349,8 +389,9 @@ class Numbering:
             return
         for an in root.iter(q("abstractNum")):
             aid = an.get(q("abstractNumId")) or ""
-            self.abstract[aid] = {k: _level(lv) for lv in an.findall(q("lvl"))
-                                  if (k := _int_attr(lv, "ilvl")) is not None and 0 <= k <= 8}
+            self.abstract[aid] = {
+                k: _level(lv) for lv in an.findall(q("lvl")) if (k := _int_attr(lv, "ilvl")) is not None and 0 <= k <= 8
+            }
             link = an.find(q("numStyleLink"))
             if link is not None and link.get(q("val")):
                 self.abstract_link[aid] = link.get(q("val"))
@@ -453,6 +494,7 @@ class Numbering:
             klv = levels.get(k, _Level())
             value = counters.get(k, klv.start)
             return format_number(value, "decimal" if lv.legal and klv.fmt != "none" else klv.fmt)
+
         return re.sub(r"%([1-9])", one, text), lv, counters[ilvl]
 
 
@@ -596,7 +638,9 @@ class Reader:
                     if not deleted:
                         segments.append(("".join(t.text or "" for t in child.iter(f"{{{MATH}}}t")), False))
                         if not note:
-                            self.draft.skipped.append(f"第 {self.no} 段的公式按文字导入（“{_short(segments[-1][0])}”），请核对")
+                            self.draft.skipped.append(
+                                f"第 {self.no} 段的公式按文字导入（“{_short(segments[-1][0])}”），请核对"
+                            )
 
         def run(r, deleted):
             nonlocal red, total, size, page_break, skip_mark
@@ -671,8 +715,11 @@ class Reader:
         text = "".join(t for t, _ in segments)
         lead = []
         k = 0
-        while k < len(segments) and not segments[k][1] and re.fullmatch(
-                r"\s*[（(]?[\d一二三四五六七八九十]*[）)]?[.．、]?\s*", segments[k][0]):
+        while (
+            k < len(segments)
+            and not segments[k][1]
+            and re.fullmatch(r"\s*[（(]?[\d一二三四五六七八九十]*[）)]?[.．、]?\s*", segments[k][0])
+        ):
             k += 1  # a typed number before the lead
         while k < len(segments) and (segments[k][1] or (lead and re.fullmatch(r"\^\[[^\]]*\]", segments[k][0]))):
             lead.append(segments[k][0])
@@ -697,7 +744,9 @@ class Reader:
     def _object(self, el) -> None:
         """A drawing, VML picture or embedded object in a run: text boxes are read in place (pending),
         pictures and other objects are listed."""
-        top = [b for b in el.iter(q("txbxContent")) if not any(x.tag == q("txbxContent") for x in _ancestors_until(b, el))]
+        top = [
+            b for b in el.iter(q("txbxContent")) if not any(x.tag == q("txbxContent") for x in _ancestors_until(b, el))
+        ]
         if top:
             self.pending_boxes.extend(top)
             return
@@ -732,14 +781,18 @@ class Reader:
             d.comments += 1
             at = self.comment_at.get(cid)
             pos = f"第 {at} 段" if at else "文中"
-            d.skipped.append(f"{pos}的批注{f'（{author}）' if author else ''}“{_short(text, 30)}”没有导入（批注不是公文内容）")
+            d.skipped.append(
+                f"{pos}的批注{f'（{author}）' if author else ''}“{_short(text, 30)}”没有导入（批注不是公文内容）"
+            )
         self._headers_footers()
         if d.changes:
             d.notes.append(f"文件中有修订（{d.changes} 处），已按“接受全部修订”后的文字导入，删除的文字没有导入")
         if d.toc:
             first = next(p.no for p in d.paragraphs if p.kind == "toc")
             last = max(p.no for p in d.paragraphs if p.kind == "toc")
-            d.skipped.append(f"第 {first}–{last} 段是目录或索引（Word 自动生成的域，共 {d.toc} 段），没有导入：生成时不排目录")
+            d.skipped.append(
+                f"第 {first}–{last} 段是目录或索引（Word 自动生成的域，共 {d.toc} 段），没有导入：生成时不排目录"
+            )
         if d.bullets:
             d.notes.append(f"{d.bullets} 个项目符号（•、■ 等）没有保留，所在段落按普通段落导入")
         return d
@@ -768,8 +821,10 @@ class Reader:
             elif tag in (q("customXml"), q("ins"), q("moveTo")):
                 self.blocks(child, cell)
             elif tag == q("altChunk"):
-                self.draft.skipped.append(f"第 {self.no} 段之后嵌入的外部内容（altChunk，如粘贴的网页）没有导入，"
-                                          "请在 Word 中打开后另存为 .docx 再导入")
+                self.draft.skipped.append(
+                    f"第 {self.no} 段之后嵌入的外部内容（altChunk，如粘贴的网页）没有导入，"
+                    "请在 Word 中打开后另存为 .docx 再导入"
+                )
 
     def paragraph(self, p, cell=None) -> None:
         ppr = p.find(q("pPr"))
@@ -781,8 +836,10 @@ class Reader:
             self.no += 1
             self.draft.total += 1
             if self.no > MAX_PARAGRAPHS:
-                raise BuildError(f"{self.pkg.name} 的正文超过 {MAX_PARAGRAPHS} 段，远多于任何一份公文，拒绝导入"
-                                 "（如确是长文件，请拆成几份分别导入）")
+                raise BuildError(
+                    f"{self.pkg.name} 的正文超过 {MAX_PARAGRAPHS} 段，远多于任何一份公文，拒绝导入"
+                    "（如确是长文件，请拆成几份分别导入）"
+                )
         no = self.no
         style_el = ppr.find(q("pStyle")) if ppr is not None else None
         style = style_el.get(q("val")) if style_el is not None else (self.styles.default_para or "")
@@ -835,9 +892,23 @@ class Reader:
         else:
             heading = self.styles.heading_level(style)
         text = text.strip(" \t\u3000\u00a0")
-        para = Para(no, text, number.strip(), num_level, value, style, heading, self.styles.is_title(style),
-                    lead.strip(), self.in_box, cell, kind="toc" if toc else "", page_break=page_break,
-                    red=red >= 0.5, size=size)
+        para = Para(
+            no,
+            text,
+            number.strip(),
+            num_level,
+            value,
+            style,
+            heading,
+            self.styles.is_title(style),
+            lead.strip(),
+            self.in_box,
+            cell,
+            kind="toc" if toc else "",
+            page_break=page_break,
+            red=red >= 0.5,
+            size=size,
+        )
         if toc and (text or number):
             self.draft.toc += 1
         elif not text and not number:
@@ -852,7 +923,8 @@ class Reader:
         tblpr = tbl.find(q("tblPr"))
         style = tblpr.find(q("tblStyle")) if tblpr is not None else None
         borders = _visible_borders(tblpr.find(q("tblBorders")) if tblpr is not None else None) or (
-            style is not None and self.styles.table_borders(style.get(q("val"))))
+            style is not None and self.styles.table_borders(style.get(q("val")))
+        )
         rows = tbl.findall(q("tr"))
         first_no = self.no + 1
         start = len(self.draft.paragraphs)
@@ -908,8 +980,9 @@ class Reader:
                 if text and text not in seen:
                     seen.add(text)
                     where = "页眉" if kind == "/header" else "页脚"
-                    self.draft.skipped.append(f"{where}中的文字“{_short(''.join(texts).strip(), 30)}”没有导入"
-                                              "（页眉页脚由程序按标准生成）")
+                    self.draft.skipped.append(
+                        f"{where}中的文字“{_short(''.join(texts).strip(), 30)}”没有导入（页眉页脚由程序按标准生成）"
+                    )
 
 
 def _ancestors_until(el, stop):
@@ -925,7 +998,7 @@ def _red(color: str) -> bool:
     """A red run colour (FF0000, C00000, E60012 …): red well above green and blue."""
     if not re.fullmatch(r"[0-9A-F]{6}", color or ""):
         return False
-    r, g, b = (int(color[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(color[i : i + 2], 16) for i in (0, 2, 4))
     return r >= 0xA0 and g <= 0x60 and b <= 0x60
 
 

@@ -25,8 +25,10 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PR = "http://schemas.openxmlformats.org/package/2006/relationships"
 # ISO 29500 Strict names the same vocabulary differently; read as Transitional
-STRICT = {b"http://purl.oclc.org/ooxml/wordprocessingml/main": W.encode(),
-          b"http://purl.oclc.org/ooxml/officeDocument/relationships": R.encode()}
+STRICT = {
+    b"http://purl.oclc.org/ooxml/wordprocessingml/main": W.encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships": R.encode(),
+}
 
 MAX_FILE = 200 * 2**20  # the file itself (pictures make real drafts large; they are never inflated)
 MAX_ENTRIES = 10_000  # parts in the package
@@ -35,8 +37,16 @@ MAX_PART = 4 * 2**20  # any other XML part inflated (styles, numbering, notes, c
 MAX_TOTAL = 24 * 2**20  # all the parts read, inflated
 MAX_PARAGRAPHS = 50_000  # paragraphs of the main text (the 2024 plan has ~60)
 
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                         huge_tree=False, remove_comments=True, remove_pis=True, collect_ids=False)
+PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
+    collect_ids=False,
+)
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -47,24 +57,34 @@ def _mb(n: int) -> str:
 
 def _ole_message(path: Path, data: bytes) -> str:
     """An OLE compound file: which kind, by the names of its streams (UTF-16 in the directory)."""
+
     def has(name: str) -> bool:
         return name.encode("utf-16-le") in data
+
     name = path.name
     if has("EncryptedPackage") or has("EncryptionInfo"):
-        return (f"{name} 设有打开密码（加密的 Word 文件无法读取）。请在 Word 或 WPS 中打开它，取消密码"
-                "（Word：文件 → 信息 → 保护文档 → 用密码进行加密，清空密码），再另存为 .docx")
+        return (
+            f"{name} 设有打开密码（加密的 Word 文件无法读取）。请在 Word 或 WPS 中打开它，取消密码"
+            "（Word：文件 → 信息 → 保护文档 → 用密码进行加密，清空密码），再另存为 .docx"
+        )
     if has("WordDocument"):
-        return (f"{name} 是旧版 Word（.doc）或 WPS 文字（.wps）格式，本程序只读 .docx。请在 Word 或 WPS 中"
-                f"“另存为”Word 文档（*.docx），或运行：libreoffice --headless --convert-to docx \"{path}\"")
+        return (
+            f"{name} 是旧版 Word（.doc）或 WPS 文字（.wps）格式，本程序只读 .docx。请在 Word 或 WPS 中"
+            f'“另存为”Word 文档（*.docx），或运行：libreoffice --headless --convert-to docx "{path}"'
+        )
     if has("Workbook") or has("Book"):
         return f"{name} 是 Excel 表格，不是 Word 文件"
     if has("PowerPoint Document"):
         return f"{name} 是 PowerPoint 演示文稿，不是 Word 文件"
     if has("MatOST") or has("CONTENTS"):
-        return (f"{name} 是 Microsoft Works 等旧格式的文件，本程序只读 .docx。请在 Word 或 WPS 中另存为 .docx，"
-                f"或运行：libreoffice --headless --convert-to docx \"{path}\"")
-    return (f"{name} 是旧版 Office 格式（不是 .docx）。请在 Word 或 WPS 中另存为 .docx，或运行："
-            f"libreoffice --headless --convert-to docx \"{path}\"")
+        return (
+            f"{name} 是 Microsoft Works 等旧格式的文件，本程序只读 .docx。请在 Word 或 WPS 中另存为 .docx，"
+            f'或运行：libreoffice --headless --convert-to docx "{path}"'
+        )
+    return (
+        f"{name} 是旧版 Office 格式（不是 .docx）。请在 Word 或 WPS 中另存为 .docx，或运行："
+        f'libreoffice --headless --convert-to docx "{path}"'
+    )
 
 
 def _not_docx(path: Path, head: bytes) -> str:
@@ -77,9 +97,14 @@ def _not_docx(path: Path, head: bytes) -> str:
     if head.lstrip(b"\xef\xbb\xbf").startswith(b"{\\rtf"):
         return f"{name} 是 RTF 文件（可能改过扩展名）：请在 Word 或 WPS 中另存为 .docx"
     low = head[:2048].lower()
-    if b"mime-version" in low or b"<html" in low or b"<!doctype html" in low or b"xmlns:w=\"urn:schemas-microsoft" in low:
+    if (
+        b"mime-version" in low
+        or b"<html" in low
+        or b"<!doctype html" in low
+        or b'xmlns:w="urn:schemas-microsoft' in low
+    ):
         return f"{name} 是网页格式（Word 另存的“网页”或 .mht）：请在 Word 或 WPS 中另存为 .docx"
-    if b"<?mso-application progid=\"word.document\"?>" in low or b"<w:worddocument" in low:
+    if b'<?mso-application progid="word.document"?>' in low or b"<w:worddocument" in low:
         return f"{name} 是 Word 2003 XML 格式：请在 Word 或 WPS 中另存为 .docx"
     return f"{name} 不是有效的 Word 文件（.docx），可能已损坏"
 
@@ -110,7 +135,9 @@ class Package:
             raise BuildError(f"{self.name} 不是有效的 Word 文件（.docx），可能已损坏") from None
         if len(infos) > MAX_ENTRIES:
             self.zip.close()
-            raise BuildError(f"{self.name} 中有 {len(infos)} 个部件，超过上限 {MAX_ENTRIES}，拒绝读取（文件可能被构造过）")
+            raise BuildError(
+                f"{self.name} 中有 {len(infos)} 个部件，超过上限 {MAX_ENTRIES}，拒绝读取（文件可能被构造过）"
+            )
         self.infos = {i.filename: i for i in infos}
         self.main = self._main_part()
 
@@ -136,8 +163,10 @@ class Package:
         names = set(self.infos)
         self.close()
         if "mimetype" in names or "content.xml" in names:
-            raise BuildError(f"{self.name} 是 OpenDocument 文本（.odt）等格式：请在 WPS 或 LibreOffice 中另存为 .docx，"
-                             f"或运行：libreoffice --headless --convert-to docx \"{self.path}\"")
+            raise BuildError(
+                f"{self.name} 是 OpenDocument 文本（.odt）等格式：请在 WPS 或 LibreOffice 中另存为 .docx，"
+                f'或运行：libreoffice --headless --convert-to docx "{self.path}"'
+            )
         if "xl/workbook.xml" in names:
             raise BuildError(f"{self.name} 是 Excel 表格，不是 Word 文件")
         if "ppt/presentation.xml" in names:
@@ -154,7 +183,9 @@ class Package:
             return None
         what = f"{self.name} 中的 {name}"
         if info.file_size > limit:
-            raise BuildError(f"{what} 解压后有 {_mb(info.file_size)}，超过上限 {_mb(limit)}，拒绝读取（可能是“压缩炸弹”）")
+            raise BuildError(
+                f"{what} 解压后有 {_mb(info.file_size)}，超过上限 {_mb(limit)}，拒绝读取（可能是“压缩炸弹”）"
+            )
         if info.flag_bits & 0x1:
             raise BuildError(f"{what} 是加密的，无法读取：请在 Word 中取消密码后另存为 .docx")
         out = bytearray()
@@ -163,8 +194,10 @@ class Package:
                 while chunk := f.read(2**20):
                     out += chunk
                     if len(out) > limit:
-                        raise BuildError(f"{what} 解压后超过上限 {_mb(limit)}（与压缩包目录中记载的大小不符），"
-                                         "拒绝读取（可能是“压缩炸弹”）")
+                        raise BuildError(
+                            f"{what} 解压后超过上限 {_mb(limit)}（与压缩包目录中记载的大小不符），"
+                            "拒绝读取（可能是“压缩炸弹”）"
+                        )
                     if self.total + len(out) > MAX_TOTAL:
                         raise BuildError(f"{self.name} 的各部件解压后合计超过上限 {_mb(MAX_TOTAL)}，拒绝读取")
         except BuildError:

@@ -66,8 +66,16 @@ def load_yaml(path: Path):
     if bad:  # a raw control character, e.g. pasted from a word processor
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        raise ContentError([Problem(path, line, "", f"第 {col} 列有不可见的控制字符 U+{ord(bad.group()):04X}，请删除"
-                                    "（常见于从其他文档复制的文字）")])
+        raise ContentError(
+            [
+                Problem(
+                    path,
+                    line,
+                    "",
+                    f"第 {col} 列有不可见的控制字符 U+{ord(bad.group()):04X}，请删除（常见于从其他文档复制的文字）",
+                )
+            ]
+        )
     loader = node = None
     if FAST_LOADER is not None:  # libyaml (C), ~15× faster; on any error the Python loader reads the file
         try:  # again, so that what is reported is worded as always
@@ -130,13 +138,17 @@ def _yaml_problem_zh(problem: str) -> str:
 def _convert(node, path, problems, budget, loader, ancestors: set[int]):
     budget[0] -= 1
     if budget[0] < 0:
-        raise ContentError([Problem(path, node.start_mark.line + 1, "", "文件展开后过大（别名/锚点嵌套过多），已停止读取")])
+        raise ContentError(
+            [Problem(path, node.start_mark.line + 1, "", "文件展开后过大（别名/锚点嵌套过多），已停止读取")]
+        )
     if id(node) in ancestors:  # an alias that contains itself
         raise ContentError([Problem(path, node.start_mark.line + 1, "", "别名引用了它自己（循环引用），无法读取")])
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         ancestors = ancestors | {id(node)}
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (
-            "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        "tag:yaml.org,2002:map",
+        "tag:yaml.org,2002:seq",
+    ):
         problems.append(Problem(path, node.start_mark.line + 1, "", f"不支持的 YAML 标签 {node.tag}"))
         return None
     if isinstance(node, yaml.MappingNode):
@@ -155,7 +167,9 @@ def _convert(node, path, problems, budget, loader, ancestors: set[int]):
             key = str(key)
             line = key_node.start_mark.line + 1
             if key in out:
-                problems.append(Problem(path, line, key, f"重复的键（第 {out.lines[key]} 行已有同名键），请删去其中一个"))
+                problems.append(
+                    Problem(path, line, key, f"重复的键（第 {out.lines[key]} 行已有同名键），请删去其中一个")
+                )
                 continue
             out[key] = _convert(value_node, path, problems, budget, loader, ancestors)
             out.lines[key] = line
@@ -173,12 +187,24 @@ def _convert(node, path, problems, budget, loader, ancestors: set[int]):
         return out
     budget[1] -= len(node.value)
     if budget[1] < 0:
-        raise ContentError([Problem(path, node.start_mark.line + 1, "", f"文件展开别名后文字超过 {MAX_CHARS} 字"
-                                    "（别名/锚点把长段落重复了太多次），已停止读取")])
+        raise ContentError(
+            [
+                Problem(
+                    path,
+                    node.start_mark.line + 1,
+                    "",
+                    f"文件展开别名后文字超过 {MAX_CHARS} 字（别名/锚点把长段落重复了太多次），已停止读取",
+                )
+            ]
+        )
     # scalar: only the safe core tags; anything else is refused
     allowed = {
-        "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+        "tag:yaml.org,2002:str",
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:timestamp",
     }
     if node.tag not in allowed:
         problems.append(Problem(path, node.start_mark.line + 1, "", f"不支持的 YAML 标签 {node.tag}"))
