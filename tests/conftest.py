@@ -180,6 +180,13 @@ def read_page(page) -> PageText:
     return PageText(body, notes, number, rules)
 
 
+def build(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """build.py run as a user runs it (from the project folder), quiet, output captured."""
+    return subprocess.run(
+        [sys.executable, "build.py", *args, "-q"], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
 def squash(s: str) -> str:
     """Remove all whitespace (text comparisons ignore how lines and spaces fall)."""
     return re.sub(r"\s+", "", s)

@@ -26,6 +26,7 @@ import yaml
 from lxml import etree
 
 from conftest import (
+    build,
     ROOT,
     TYPE_BOTTOM_MM,
     TYPE_LEFT_MM,
@@ -676,23 +677,7 @@ def test_page_counts_agree_with_one_paragraph_more(built, lo_pdfs, pdfs, tmp_pat
         value = node.get(key)
         node[key] = ([value] if isinstance(value, str) else list(value or [])) + [ONE_MORE]
         target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        r = subprocess.run(
-            [
-                sys.executable,
-                "build.py",
-                "--content",
-                str(content),
-                "--year",
-                year,
-                "--output",
-                str(tmp_path / name / "out"),
-                "-q",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        r = build("--content", str(content), "--year", year, "--output", str(tmp_path / name / "out"))
         assert r.returncode == 0, (name, r.stderr)
         conf = sorted((tmp_path / name / "out" / ".cache").glob("fontconfig-*/fonts-aliases.conf"))[0]
         for pdf in sorted((tmp_path / name / "out" / year).glob("*.pdf")):

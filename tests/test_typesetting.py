@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from conftest import (
+    build,
     LINES_PER_PAGE,
     ROOT,
     TYPE_HEIGHT_MM,
@@ -108,23 +109,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
         content = tmp / name / "content"
         shutil.copytree(root / year, content / year)
         edit(content / year)
-        r = subprocess.run(
-            [
-                sys.executable,
-                "build.py",
-                "--content",
-                str(content),
-                "--year",
-                year,
-                "--output",
-                str(tmp / name / "out"),
-                "-q",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        r = build("--content", str(content), "--year", year, "--output", str(tmp / name / "out"))
         assert r.returncode == 0, (name, r.stderr)
         pdf = sorted((tmp / name / "out" / year).glob("*.pdf"))[0]
         out[name] = pdf
