@@ -884,13 +884,11 @@ def _cache_dir(output: Path) -> Path:
             return d
     except OSError:
         pass
-    import stat
+    from .pdf.levers import ours_alone
 
     shared = Path(tempfile.gettempdir()) / f"gongwen-cache-{os.getuid()}"
     try:
-        shared.mkdir(mode=0o700, exist_ok=True)
-        st = os.lstat(shared)
-        if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077:
+        if ours_alone(shared):
             return shared
         _warn(f"临时目录中的 {shared} 不是本用户独有的目录（可能是别人建的），不使用它，改用一个新的私有缓存目录")
         return Path(tempfile.mkdtemp(prefix="gongwen-cache-"))
@@ -928,23 +926,15 @@ class _Pending:
             return write(self.tmp)
 
     def finish(self, wait=None) -> None:
-        with self._cleanup(done=True):
-            if wait is not None:
-                wait()
-            os.chmod(self.tmp, 0o644)
-            os.replace(self.tmp, self.target)
+        self.complete(wait)
+        self.commit()
 
     def complete(self, wait=None) -> None:
         """Wait for a background writer; the temporary file is then complete, not yet in place."""
-        ok = False
-        try:
+        with self._cleanup(done=False):
             if wait is not None:
                 wait()
             os.chmod(self.tmp, 0o644)
-            ok = True
-        finally:
-            if not ok:
-                self.discard()
 
     def commit(self) -> None:
         with self._cleanup(done=True):

@@ -45,7 +45,7 @@ MAX_HOUSE_BYTES = 1_000_000  # a house file is a page of settings; anything larg
 
 # the house file's schema: section → key → (kind, low, high) with the range that keeps the page sane, or
 # (kind, choices). Kinds: num (int or float), int, bool, text, color (#RRGGBB), cmyk (4 numbers 0–1),
-# fonts (a list of font names). Required unless marked optional (the code has a default for it).
+# fonts (a list of font names). Required unless HOUSE_DEFAULTS has a value for it.
 _N, _I = "num", "int"
 HOUSE_SCHEMA: dict[str, dict[str, tuple]] = {
     "page": {
@@ -62,14 +62,14 @@ HOUSE_SCHEMA: dict[str, dict[str, tuple]] = {
         "body": (_N, 8, 32),
         "title": (_N, 10, 48),
         "mark": (_N, 12, 80),
-        "joint_mark": (_N, 12, 80, "optional"),
+        "joint_mark": (_N, 12, 80),
         "page_number": (_N, 8, 24),
         "colophon": (_N, 8, 24),
         "footnote": (_N, 6, 20),
         "footnote_call": (_N, 5, 16),
     },
-    "colors": {"red": ("color",), "red_cmyk": ("cmyk", "optional")},
-    "print": {"duplex": ("bool", "optional"), "icc_profile": ("text", "optional")},
+    "colors": {"red": ("color",), "red_cmyk": ("cmyk",)},
+    "print": {"duplex": ("bool",), "icc_profile": ("text",)},
     "header": {
         "mark_offset_mm": (_N, 0, 150),
         "mark_max_width_mm": (_N, 20, 900),
@@ -77,26 +77,26 @@ HOUSE_SCHEMA: dict[str, dict[str, tuple]] = {
         "rule_gap_mm": (_N, 0, 30),
         "rule_thickness_mm": (_N, 0.1, 3),
         "title_lines_below_rule": (_N, 0, 10),
-        "joint_mark_line_em": (_N, 0.8, 3, "optional"),
-        "joint_mark_gap_em": (_N, 0, 3, "optional"),
+        "joint_mark_line_em": (_N, 0.8, 3),
+        "joint_mark_gap_em": (_N, 0, 3),
     },
     "body": {
         "recipients_lines_below_title": (_I, 0, 5),
         "attachment_note_lines_before": (_I, 0, 5),
         "signature_lines_before": (_I, 0, 8),
-        "joint_signature_row_gap_lines": (_I, 0, 10, "optional"),
-        "seal_diameter_mm": (_N, 10, 80, "optional"),
-        "seal_gap_lines": (_N, 0, 2, "optional"),
+        "joint_signature_row_gap_lines": (_I, 0, 10),
+        "seal_diameter_mm": (_N, 10, 80),
+        "seal_gap_lines": (_N, 0, 2),
         "date_right_chars": (_N, 0, 10),
         "first_line_indent_chars": (_N, 0, 6),
         "item_lead_style": ("choice", ("plain", "bold", "kai", "hei")),
         "footnote_rule_width_mm": (_N, 5, 900),
         "footnote_line_pt": (_N, 6, 40),
         "min_line_pitch_pt": (_N, 8, 200),
-        "max_letter_tightening_em": (_N, 0, 0.2, "optional"),
-        "widow_control": ("bool", "optional"),
-        "orphan_control": ("bool", "optional"),
-        "footnote_min_lines": (_I, 1, 60, "optional"),
+        "max_letter_tightening_em": (_N, 0, 0.2),
+        "widow_control": ("bool",),
+        "orphan_control": ("bool",),
+        "footnote_min_lines": (_I, 1, 60),
     },
     "attachment": {"title_lines_below_label": (_I, 0, 5), "body_lines_below_title": (_I, 0, 5)},
     "page_number": {"offset_mm": (_N, 0, 30), "side_space_chars": (_N, 0, 5)},
@@ -205,7 +205,7 @@ def validate_house(path: Path, data) -> None:
                 )
         for key, spec in keys.items():
             if key not in m:
-                if "optional" not in spec:
+                if (sec, key) not in HOUSE_DEFAULTS:
                     problems.append(Problem(path, getattr(m, "line", None), f"{sec}.{key}", "缺少这项设置"))
                 continue
             why = _check_value(spec, m[key])

@@ -483,18 +483,14 @@ class DocxWriter:
         ppr = p.find(qn("w:pPr"))
         style = ppr.find(qn("w:pStyle")).get(qn("w:val"))
         before, after = self._flow_spacing(style)
-        sp = ppr.find(qn("w:spacing"))
-        if sp is None:
-            sp = ox.put(ppr, ox.el("spacing"), ox.PPR_ORDER)
+        own = ppr.find(qn("w:spacing"))
+        if own is not None and own.get(qn("w:before")) is not None and style == "GwSignature":
+            before = int(own.get(qn("w:before"))) / self.g.pitch  # a later row of joint 署名: its own gap
         # half a point under the PDF's: Word's and LibreOffice's line boxes differ from the PDF's by
         # fractions, and a page closed to hold its lines exactly would lose its last one to them
         tw = round((q - DOCX_CLOSE_MARGIN_PT) * TW)
-        if sp.get(qn("w:before")) is not None and style == "GwSignature":
-            before = int(sp.get(qn("w:before"))) / self.g.pitch  # a later row of joint 署名: its own gap
-        if before:
-            sp.set(qn("w:before"), str(round(before * tw)))
-        if after:
-            sp.set(qn("w:after"), str(round(after * tw)))
+        self._spacing(p, before=before * tw if before else None, after=after * tw if after else None)
+        sp = ppr.find(qn("w:spacing"))
         sp.set(qn("w:line"), str(tw))
         sp.set(qn("w:lineRule"), "exact")
         ox.put(ppr, ox.el("snapToGrid", val="0"), ox.PPR_ORDER)

@@ -295,11 +295,11 @@ class Blocks:
         groups = pairs if fits else [[s] for s in signatures]
         row_gap = int(h["body"]["joint_signature_row_gap_lines"])
         # the first names of rows of two stand in one column, centred on one line (the narrowest room)
-        rooms = [over_date(g[-1])[0].x - gap for g in groups if len(g) == 2]
-        for gi, group in enumerate(groups):
+        rights = [over_date(g[-1]) for g in groups]
+        rooms = [r[0].x - gap for g, r in zip(groups, rights) if len(g) == 2]
+        for gi, (group, right) in enumerate(zip(groups, rights)):
             if gi:
                 rows += [Row(None, keep_next=True)] * row_gap
-            right = over_date(group[-1])
             extra: list[Line] = []
             if len(group) == 2:
                 lw = width(group[0])

@@ -102,7 +102,7 @@ def ofd_bytes(doc, house: House, fonts, pages) -> bytes:
             st = run.style
             fid = font_res.use(st, run.text)
             advs = [composer.adv(ch, st) + ls for ch in run.text]
-            size = st.size * (1.0 if not st.call else 1.0)
+            size = st.size
             base = baseline_pt - (0.5 * st.size if st.call else 0.0)  # a footnote call, raised half an em
             width = sum(advs)
             bx, by = left + x / MM, top + (base - st.size) / MM

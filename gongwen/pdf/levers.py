@@ -309,22 +309,24 @@ def _ffi_array_types(ffm) -> bool:
     return True
 
 
-def private_dir(base) -> "Path | None":
-    """`base`/private: a folder only this user can enter (created 0700), checked before each use — a
-    directory, not a link, owned by this user, no access for group or others. None when it is not so:
-    nothing code-bearing (cffi's pickled parser state) is then read or kept."""
+def ours_alone(d) -> bool:
+    """The folder `d` (made 0700 if it is not there) is a directory, not a link, owned by this user, with
+    no access for group or others. Raises OSError when it can be neither made nor read."""
     import stat
-    from pathlib import Path
 
+    Path(d).mkdir(mode=0o700, exist_ok=True)
+    st = os.lstat(d)
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
+def private_dir(base) -> "Path | None":
+    """`base`/private if it is ours_alone(), checked before each use; None when it is not so: nothing
+    code-bearing (cffi's pickled parser state) is then read or kept."""
     d = Path(base) / "private"
     try:
-        d.mkdir(mode=0o700, exist_ok=True)
-        st = os.lstat(d)
+        return d if ours_alone(d) else None
     except OSError:
         return None
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
-        return None
-    return d
 
 
 def _own_file(path) -> bool:
