@@ -90,3 +90,64 @@ def test_a_signature_that_cannot_fit_takes_two_body_lines_along(c):
     assert len(pages) == 2 and pages[0].pitch == c.P
     body_on_two = [ln for ln in pages[1].lines if ln.kind == "body"]
     assert len(body_on_two) == 2
+
+
+# -- geometry worked out once, read by the layout and the DOCX ----------------------------------------------
+
+
+def test_a_mark_too_wide_for_the_type_area_is_set_smaller_to_fit_it(c):
+    """§7.2.4: the mark at the house size unless wider than mark_max_width_mm; then exactly that wide."""
+    maxw = c.h["header"]["mark_max_width_mm"] * 72 / 25.4
+    short = c.mark_geometry(["上海市宝山区教育局"], "文件")
+    assert short.size == c.h["sizes_pt"]["mark"] and short.width < maxw
+    long = c.mark_geometry(["上海市宝山区教育局上海市宝山区人民政府办公室"], "文件")
+    assert long.size < c.h["sizes_pt"]["mark"] and abs(long.width - maxw) < 0.01
+    (line,), _ = c.issuer_mark(["上海市宝山区教育局上海市宝山区人民政府办公室"], "文件", 0.0, "#ff0000")
+    assert line.style.size == long.size and abs(line.width - long.width) < 0.01  # placed as worked out
+
+
+def test_a_joint_mark_places_its_organs_and_suffix_from_the_same_geometry(c):
+    organs, suffix = ["上海市宝山区教育局", "上海市宝山区财政局", "共青团上海市宝山区委员会"], "文件"
+    g = c.mark_geometry(organs, suffix)
+    lines, bottom = c.issuer_mark(organs, suffix, 0.0, "#ff0000")
+    names = [ln for ln in lines if ln.kind == "mark"]
+    (sfx,) = [ln for ln in lines if ln.kind == "mark-suffix"]
+    assert [ln.text for ln in names] == organs and all(abs(ln.width - g.names_em * g.size) < 0.01 for ln in names)
+    assert abs(sfx.x - (names[0].x + (g.names_em + g.gap_em) * g.size)) < 0.01
+    assert abs(names[0].x + g.width / 2 - c.W / 2) < 0.01  # centred as one block
+    assert abs(bottom - ((len(organs) - 1) * g.line_em + 1) * g.size) < 0.01
+
+
+def test_the_docx_sizes_its_mark_from_the_layouts_geometry(c):
+    """The DOCX's 发文机关标志 style carries the size the layout set the mark in, for a mark that had to
+    shrink (measured with the PDF's font, not counted in cells)."""
+    import io
+    import re
+    import zipfile
+
+    from gongwen.docx import DocxWriter
+    from gongwen.source import load_year
+    from gongwen.transforms import resolve
+
+    root = Path(__file__).resolve().parent.parent
+    doc = resolve(load_year(root / "examples" / "上行文" / "2025")[0], c.h)
+    doc.notice.issuer_organs, doc.notice.issuer_suffix = ["上海市宝山区教育局WWWMMM上海市宝山区人民政府"], "文件"
+    g = c.mark_geometry(doc.notice.issuer_organs, doc.notice.issuer_suffix)
+    with zipfile.ZipFile(io.BytesIO(DocxWriter(doc, c.h, g).build())) as z:
+        styles = z.read("word/styles.xml").decode("utf-8")
+    mark = re.search(r'w:styleId="GwMark".*?</w:style>', styles).group(0)
+    assert int(re.search(r'<w:sz w:val="(\d+)"', mark).group(1)) == round(g.size * 2) == 31  # 15.5 pt
+    # counted in cells (W and M as half a character each) the mark would be set at 17.5 pt
+    assert g.size < c.h["sizes_pt"]["mark"]
+
+
+def test_a_seal_keeps_its_proportions_at_the_house_diameter(c, tmp_path):
+    from PIL import Image
+
+    from gongwen.layout import seal_box
+
+    d = c.h["body"]["seal_diameter_mm"] * 72 / 25.4
+    Image.new("RGBA", (400, 200)).save(tmp_path / "wide.png")
+    Image.new("RGBA", (100, 300)).save(tmp_path / "tall.png")
+    assert seal_box(c.h, str(tmp_path / "wide.png")) == pytest.approx((d, d / 2))
+    assert seal_box(c.h, str(tmp_path / "tall.png")) == pytest.approx((d / 3, d))

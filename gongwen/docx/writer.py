@@ -27,16 +27,12 @@ from docx.oxml.ns import nsdecls, qn
 
 from . import ooxml as ox
 from ..house import MM, House
+from ..layout.boxes import PAGE_NUMBER, MarkGeometry, mark_geometry, seal_box
 from ..model import ITEMS_RESTART, Document, FootnoteRef, Inline, Text
 from ..transforms import cells, signature_pairs
 
 TW = 20  # twips per pt
 WORD_CIRCLED_MAX = 20  # the last number Word's decimalEnclosedCircleChinese draws in a circle
-
-
-def _joint_em(h) -> float:
-    """Line pitch of the stacked organs of a joint mark, in em (house: header.joint_mark_line_em)."""
-    return float(h["header"]["joint_mark_line_em"])
 
 
 def tw_mm(mm: float) -> int:
@@ -137,7 +133,7 @@ def _sz(pt: float) -> str:
     return f'<w:sz w:val="{round(pt * 2)}"/><w:szCs w:val="{round(pt * 2)}"/>'
 
 
-def styles_xml(h: House, g: _Geometry, mark_pt: float, levels: dict[int, tuple[int, int]] | None = None) -> str:
+def styles_xml(h: House, g: _Geometry, mark: MarkGeometry, levels: dict[int, tuple[int, int]] | None = None) -> str:
     """The house styles; `levels`: the list (numId, ilvl) each level style names (structure level 1–4)."""
     levels = levels or {}
     f = _fonts(h)
@@ -179,9 +175,9 @@ def styles_xml(h: House, g: _Geometry, mark_pt: float, levels: dict[int, tuple[i
             "发文机关标志",
             "Normal",
             # an exact line of 1.2 × the size centres the em box: its top lands mark_offset_mm below
-            ppr=f'<w:snapToGrid w:val="0"/><w:spacing w:before="{tw_mm(hd["mark_offset_mm"]) - round(0.1 * mark_pt * TW)}" '
-            f'w:after="0" w:line="{round(mark_pt * TW * 1.2)}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>',
-            rpr=f'{_rfonts(f["xiaobiaosong"])}<w:color w:val="{red}"/><w:spacing w:val="0"/>{_sz(mark_pt)}',
+            ppr=f'<w:snapToGrid w:val="0"/><w:spacing w:before="{tw_mm(hd["mark_offset_mm"]) - round(0.1 * mark.size * TW)}" '
+            f'w:after="0" w:line="{round(mark.size * TW * 1.2)}" w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>',
+            rpr=f'{_rfonts(f["xiaobiaosong"])}<w:color w:val="{red}"/><w:spacing w:val="0"/>{_sz(mark.size)}',
         ),
         _style(
             "paragraph",
@@ -192,7 +188,7 @@ def styles_xml(h: House, g: _Geometry, mark_pt: float, levels: dict[int, tuple[i
             ppr=f'<w:pBdr><w:bottom w:val="single" w:sz="{round(hd["rule_thickness_mm"] * MM * 8)}" '
             f'w:space="{max(0, round(hd["rule_gap_mm"] * MM - (g.pitch / TW - float(sizes["body"])) / 2))}" '
             f'w:color="{red}"/></w:pBdr>'
-            f'<w:spacing w:before="{hd["number_lines_below_mark"] * g.pitch - round(0.1 * mark_pt * TW)}" '
+            f'<w:spacing w:before="{hd["number_lines_below_mark"] * g.pitch - round(0.1 * mark.size * TW)}" '
             f'w:after="0" w:line="{g.pitch}" '
             f'w:lineRule="exact"/>{no_indent}<w:jc w:val="center"/>',
         ),
@@ -302,7 +298,7 @@ def styles_xml(h: House, g: _Geometry, mark_pt: float, levels: dict[int, tuple[i
             "GwMarkJoint",
             "联合发文机关标志",
             "GwMark",
-            ppr=f'<w:spacing w:before="0" w:after="0" w:line="{round(mark_pt * TW * _joint_em(h))}" w:lineRule="exact"/>',
+            ppr=f'<w:spacing w:before="0" w:after="0" w:line="{round(mark.size * TW * mark.line_em)}" w:lineRule="exact"/>',
         ),
         _style("character", "GwSignerName", "签发人姓名", None, rpr=_rfonts(f["kaiti"])),
         _style("paragraph", "GwSignerRow", "签发人", "GwDocNumber", ppr='<w:pBdr><w:bottom w:val="nil"/></w:pBdr>'),
@@ -424,21 +420,10 @@ def _lead_rpr(h: House, f: dict[str, str]) -> str:
     return ""
 
 
-def _mark_size(h: House, notice) -> float:
-    """Size of the issuer mark: the house size, smaller when it would not fit the mark's width (a joint
-    mark: the stacked organs, the gap and the suffix side by side)."""
-    maxw = h["header"]["mark_max_width_mm"] * MM
-    if notice.joint:
-        size = float(h["sizes_pt"]["joint_mark"])
-        gap = h["header"]["joint_mark_gap_em"] if notice.issuer_suffix else 0.0
-        em = max(cells(o) for o in notice.issuer_organs) + gap + cells(notice.issuer_suffix)
-        return min(size, maxw / max(em, 1))
-    size = float(h["sizes_pt"]["mark"])
-    return min(size, maxw / max(cells(notice.issuer_mark), 1))
-
-
 class DocxWriter:
-    def __init__(self, doc: Document, house: House):
+    def __init__(self, doc: Document, house: House, mark: MarkGeometry | None = None):
+        """`mark`: the layout's geometry of the 发文机关标志 (measured with the PDF's fonts); without it,
+        the same rules applied to the mark's width in grid cells."""
         self.m, self.h = doc, house
         self.g = _Geometry(house)
         self.d = new_docx()
@@ -449,7 +434,8 @@ class DocxWriter:
         self.body = body
         self.sect = body.find(qn("w:sectPr"))
         self.notes = ox.Footnotes(self.d.part, "FootnoteText", "FootnoteReference")
-        self.mark_pt = _mark_size(house, doc.notice)
+        n = doc.notice
+        self.mark = mark or mark_geometry(house, n.issuer_organs, n.issuer_suffix, cells)
         # the bodies with sections (the plan's own, then each attachment's) and their Word lists
         n = doc.notice
         self.restart = [
@@ -543,7 +529,7 @@ class DocxWriter:
                     mark,
                     before=tw_mm(self.h["header"]["mark_offset_mm"])
                     - k * self.g.pitch
-                    - round(0.1 * self.mark_pt * TW),
+                    - round(0.1 * self.mark.size * TW),
                 )
         if n.signers:
             self.number_with_signers()
@@ -553,7 +539,7 @@ class DocxWriter:
                 self._spacing(
                     num,
                     before=self.h["header"]["number_lines_below_mark"] * self.g.pitch
-                    - round((_joint_em(self.h) - 1) / 2 * self.mark_pt * TW),
+                    - round((self.mark.line_em - 1) / 2 * self.mark.size * TW),
                 )
         self.title_para("GwTitle", n.title_lines, ref="title")
         if n.recipients:
@@ -644,17 +630,12 @@ class DocxWriter:
         """联合行文的发文机关标志 (§7.2.4): a borderless table, the organs stacked and spread to one width in
         the left cell, the suffix (“文件”) in the right cell, centred vertically; a spacer paragraph above
         puts the mark's top 35 mm below the 版心 top."""
-        n, g, h = self.m.notice, self.g, self.h
-        size = self.mark_pt
+        n, g, h, mk = self.m.notice, self.g, self.h, self.mark
+        size = mk.size
         # the organs' column: their width, and a quarter em that keeps LibreOffice from wrapping the longest
-        names = (max(cells(o) for o in n.issuer_organs) + 0.25) * size * TW
-        gap = h["header"]["joint_mark_gap_em"] * size * TW if n.issuer_suffix else 0
-        suffix = cells(n.issuer_suffix) * size * TW + gap
-        space = (
-            tw_mm(h["header"]["mark_offset_mm"])
-            - lines_above * g.pitch
-            - round((_joint_em(self.h) - 1) / 2 * size * TW)
-        )
+        names = (mk.names_em + 0.25) * size * TW
+        suffix = (mk.gap_em + mk.suffix_em) * size * TW
+        space = tw_mm(h["header"]["mark_offset_mm"]) - lines_above * g.pitch - round((mk.line_em - 1) / 2 * size * TW)
         self.sect.addprevious(
             parse_xml(
                 f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="GwMarkJoint"/><w:spacing w:before="0" w:after="0" '
@@ -778,13 +759,9 @@ class DocxWriter:
         margin), placed as the PDF places it (house: seal_diameter_mm, seal_gap_lines): its top a fifth of
         a line below the top of the 署名's paragraph (whose space before is the gap after the text), the
         署名 and the date below its centre."""
-        from PIL import Image as PILImage
-
         hb, g = self.h["body"], self.g
         d = float(hb["seal_diameter_mm"]) * MM * TW
-        with PILImage.open(path) as im:
-            w, hgt = im.size
-        cx, cy = (d, d * hgt / w) if w >= hgt else (d * w / hgt, d)
+        cx, cy = (v * TW for v in seal_box(self.h, path))
         before = hb["signature_lines_before"] * g.pitch
         centre_below_line_top = -before + float(hb["seal_gap_lines"]) * g.pitch + d / 2
         rid, _ = self.d.part.get_or_add_image(path)
@@ -811,7 +788,7 @@ class DocxWriter:
 
     def install_styles(self) -> None:
         """Replace python-docx's template styles with the house styles."""
-        self.d.part._styles_part._element = parse_xml(styles_xml(self.h, self.g, self.mark_pt, self.levels[0]))
+        self.d.part._styles_part._element = parse_xml(styles_xml(self.h, self.g, self.mark, self.levels[0]))
 
     def install_numbering(self) -> None:
         """Replace the template's lists with one per body that has sections (at least one, which the level
@@ -1029,10 +1006,11 @@ class DocxWriter:
         ppr.append(ox.el("pStyle", val=style or "GwPageNumber"))
         p.append(ppr)
         if style:  # None: an empty footer (a page without a number)
-            p.append(ox.text_run("— "))
+            before, after = PAGE_NUMBER.split("{}")
+            p.append(ox.text_run(before))
             for r in ox.page_field_runs(None):
                 p.append(r)
-            p.append(ox.text_run(" —"))
+            p.append(ox.text_run(after))
         ftr.append(p)
         return self.d.part.relate_to(part, RT.FOOTER)
 
@@ -1158,13 +1136,15 @@ def write_docx(
     pages: int | None = None,
     colophon_page: bool = False,
     closed: dict | None = None,
+    mark: MarkGeometry | None = None,
 ) -> None:
     """`pages`: the page count of the composed document (the PDF's), recorded in docProps/app.xml;
     `colophon_page`: the composed document puts the 版记 on an unnumbered page of its own (duplex);
     `closed`: layout.closed_pitches() of the composed pages — the paragraphs on a page whose pitch the
     layout closed to keep the 署名 with the text (§7.3.5.5), a heading with its lines or the last lines
-    with the 版记 get that pitch as their exact line spacing, so that Word's pages break as the PDF's."""
-    w = DocxWriter(doc, house)
+    with the 版记 get that pitch as their exact line spacing, so that Word's pages break as the PDF's;
+    `mark`: the layout's geometry of the issuer mark."""
+    w = DocxWriter(doc, house, mark)
     w.closed = closed or {}
     w.pages = pages
     w.colophon_page = colophon_page

@@ -23,7 +23,23 @@ breaking), `pages` (pagination and footnotes), `blocks` (the elements of the sta
 from __future__ import annotations
 
 from .blocks import Blocks
-from .boxes import EPS, NOEND, NOSTART, Line, Page, Row, Rule, Run, Style, closed_pitches, ref_key
+from .boxes import (
+    EPS,
+    NOEND,
+    NOSTART,
+    PAGE_NUMBER,
+    Line,
+    MarkGeometry,
+    Page,
+    Row,
+    Rule,
+    Run,
+    Style,
+    closed_pitches,
+    mark_geometry,
+    ref_key,
+    seal_box,
+)
 from .lines import LineBreaker
 from .metrics import _METRICS, Metrics, metrics_for, save_metrics
 from .pages import Paginator
@@ -36,6 +52,10 @@ class Composer(Blocks, Paginator, LineBreaker):
 __all__ = [
     "Composer",
     "closed_pitches",
+    "mark_geometry",
+    "MarkGeometry",
+    "seal_box",
+    "PAGE_NUMBER",
     "ref_key",
     "Style",
     "Run",

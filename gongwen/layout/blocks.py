@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..house import MM
 from ..model import Document, Paragraph
 from ..transforms import signature_pairs
-from .boxes import EPS, Image, Line, Page, Row, Rule, Run, Style
+from .boxes import EPS, PAGE_NUMBER, Image, Line, MarkGeometry, Page, Row, Rule, Run, Style, mark_geometry, seal_box
 
 
 class Blocks:
@@ -52,7 +52,7 @@ class Blocks:
         the right, one character (of its own size) in from the 版心's edge, even pages at the left."""
         pn = self.h["page_number"]
         st = Style("songti", float(self.h["sizes_pt"]["page_number"]))
-        runs = [Run(f"— {n} —", st)]
+        runs = [Run(PAGE_NUMBER.format(n), st)]
         width = self.metrics("songti").string_width(runs[0].text) * st.size  # as Pango shapes it: no Han near
         side = float(pn["side_space_chars"]) * st.size
         x = self.W - side - width if n % 2 else side
@@ -127,28 +127,14 @@ class Blocks:
         """发文机关标志, its top edge at `top`, centred, red 小标宋. One organ: one line, shrunk to fit the
         版心. Joint (§7.2.4): the organs stacked, 主办机关 first, spaced out to one width, the suffix
         (“文件”) to their right, vertically centred on them. Returns the lines and the mark's bottom."""
-        hd = self.h["header"]
-        size = float(self.h["sizes_pt"]["mark"])
-        maxw = hd["mark_max_width_mm"] * MM
-        if len(organs) <= 1:
-            mark = "".join(organs) + suffix
-            st = Style("xiaobiaosong", size, color=color)
-            natural = self.natural_width([Run(mark, st)])
-            if natural > maxw:
-                st = Style("xiaobiaosong", size * maxw / natural, color=color)
-            ln = self.centered(mark, st, kind="mark")
+        g = self.mark_geometry(organs, suffix)
+        st = Style("xiaobiaosong", g.size, color=color)
+        if not g.joint:
+            ln = self.centered("".join(organs) + suffix, st, kind="mark")
             ln.baseline = top + 0.88 * st.size  # ideographic em box top at `top`
             return [ln], top + st.size
-        size = float(self.h["sizes_pt"]["joint_mark"])
-        unit = Style("xiaobiaosong", 1.0)
-        names_w = max(self.natural_width([Run(o, unit)]) for o in organs)
-        suffix_w = self.natural_width([Run(suffix, unit)]) if suffix else 0.0
-        gap = float(hd["joint_mark_gap_em"]) if suffix else 0.0
-        size = min(size, maxw / (names_w + gap + suffix_w))
-        st = Style("xiaobiaosong", size, color=color)
-        pitch = float(hd["joint_mark_line_em"]) * size
-        total = (names_w + gap + suffix_w) * size
-        x0 = (self.W - total) / 2
+        size, names_w, pitch = g.size, g.names_em, g.line_em * g.size
+        x0 = (self.W - g.width) / 2
         out = []
         for i, organ in enumerate(organs):
             w = self.natural_width([Run(organ, st)])
@@ -160,14 +146,19 @@ class Blocks:
             out.append(
                 Line(
                     [Run(suffix, st)],
-                    x0 + (names_w + gap) * size,
+                    x0 + (names_w + g.gap_em) * size,
                     centre - size / 2 + 0.88 * size,
                     0.0,
-                    suffix_w * size,
+                    g.suffix_em * size,
                     "mark-suffix",
                 )
             )
         return out, bottom
+
+    def mark_geometry(self, organs: list[str], suffix: str) -> MarkGeometry:
+        """The mark's geometry from the advances of the very font the PDF embeds."""
+        unit = Style("xiaobiaosong", 1.0)
+        return mark_geometry(self.h, organs, suffix, lambda text: self.natural_width([Run(text, unit)]))
 
     def signer_lines(self, signers: list[str], box_top: float) -> tuple[list[Line], float]:
         """签发人 (上行文, §7.2.6): “签发人：” 仿宋 and the names 楷体, 居右空一字, two names a line, the
@@ -347,8 +338,6 @@ class Blocks:
         """Electronic seals (§7.3.5.1): one per organ, 端正, centred on its 署名 (the last one also over the
         date), pressing the 署名 and the date so that they sit below the seal's centre; the first row's
         top within one line of the text above (house: seal_gap_lines)."""
-        from PIL import Image as PILImage
-
         hb = self.h["body"]
         d = float(hb["seal_diameter_mm"]) * MM
         gap = float(hb["seal_gap_lines"]) * self.P
@@ -373,9 +362,7 @@ class Blocks:
                     continue
                 top = min(ln.baseline for ln in mine) - half
                 cx = sum(ln.x + ln.width / 2 for ln in mine) / len(mine)
-                with PILImage.open(path) as im:
-                    w, h = im.size
-                wd, ht = (d, d * h / w) if w >= h else (d * w / h, d)
+                wd, ht = seal_box(self.h, path)
                 cy = top - lift
                 page.images.append(Image(path, cx - wd / 2, cy - ht / 2, wd, ht))
             return

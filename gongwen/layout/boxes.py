@@ -6,6 +6,9 @@ Positions are in pt from the 版心's top-left corner; the PDF writer only draws
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
+
+from ..house import MM
 
 NOSTART = set("，。、；：？！”’）》〉」』】〕…‰％%,.;:!?)]}·・～")  # 避头: never at a line start
 NOEND = set("“‘（《〈「『【〔([{")  # 避尾: never at a line end
@@ -85,6 +88,54 @@ class Page:
     before_break: bool = False  # the next page is a new one by rule (an attachment starts on it)
     closed: bool = False  # its pitch was closed to keep lines together (§7.3.5.5), not for footnotes
     refs: set = field(default_factory=set)  # ref_key() of what it sets: the DOCX closes the same paragraphs
+
+
+PAGE_NUMBER = "— {} —"  # 页码 (§7.5): the number between two 一字线, a space either side
+
+
+@dataclass(frozen=True)
+class MarkGeometry:
+    """The 发文机关标志's size and widths (§7.2.4), worked out once: the layout places it from these and
+    the DOCX sizes its style and its joint-mark table from them."""
+
+    size: float  # pt
+    names_em: float  # one organ: the whole mark's width; joint: the stacked organs' common width (em)
+    gap_em: float = 0.0  # joint: between the organs and the suffix (“文件”)
+    suffix_em: float = 0.0
+    line_em: float = 1.25  # joint: the stacked organs' pitch (the house's, whether joint or not)
+    joint: bool = False
+
+    @property
+    def width(self) -> float:
+        return (self.names_em + self.gap_em + self.suffix_em) * self.size
+
+
+def mark_geometry(house, organs: list[str], suffix: str, em_width: Callable[[str], float]) -> MarkGeometry:
+    """The mark at the house size, smaller when it would be wider than `header.mark_max_width_mm`.
+    `em_width(text)`: the text's natural width in em — the layout's measured advances, or, for a DOCX
+    written without the fonts, its width in grid cells."""
+    hd = house["header"]
+    maxw = float(hd["mark_max_width_mm"]) * MM
+    line_em = float(hd["joint_mark_line_em"])
+    if len(organs) <= 1:
+        em = em_width("".join(organs) + suffix)
+        return MarkGeometry(min(float(house["sizes_pt"]["mark"]), maxw / max(em, EPS)), em, line_em=line_em)
+    names = max(em_width(o) for o in organs)
+    suffix_em = em_width(suffix) if suffix else 0.0
+    gap = float(hd["joint_mark_gap_em"]) if suffix else 0.0
+    size = min(float(house["sizes_pt"]["joint_mark"]), maxw / (names + gap + suffix_em))
+    return MarkGeometry(size, names, gap, suffix_em, line_em, True)
+
+
+def seal_box(house, path: str) -> tuple[float, float]:
+    """An electronic seal's drawn width and height (pt): its longer side the house `seal_diameter_mm`,
+    its proportions kept."""
+    from PIL import Image as PILImage
+
+    d = float(house["body"]["seal_diameter_mm"]) * MM
+    with PILImage.open(path) as im:
+        w, h = im.size
+    return (d, d * h / w) if w >= h else (d * w / h, d)
 
 
 def ref_key(ref) -> object:
