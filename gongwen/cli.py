@@ -116,7 +116,7 @@ def make_parser() -> argparse.ArgumentParser:
         default=[],
         help="另外查找字体的目录（可多次指定），用于放置单位自有的正式字体，如 方正小标宋简体、仿宋_GB2312",
     )
-    from .writers import FORMATS
+    from .writers import FORMATS, VARIANT_HELP, VARIANTS
 
     p.add_argument(
         "--format",
@@ -154,10 +154,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--variant",
         action="append",
-        choices=["print", "archive"],
+        choices=list(VARIANTS),
         default=[],
         metavar="用途",
-        help="另外生成：print 印刷厂用 PDF/X（CMYK）、archive 存档用 PDF/A（可写两次）",
+        help="另外生成：" + "、".join(f"{k} {v}" for k, v in VARIANT_HELP.items()) + "（可写两次）",
     )
     p.add_argument(
         "--print",
@@ -455,7 +455,7 @@ class Builder:
                 pages = self._atomic(
                     pdf, lambda tmp: write_pdf(doc, house, fonts, tmp, self.font_config, page_cache=cache)
                 )
-        from .writers import PAGE_WRITERS
+        from .writers import PAGE_WRITERS, Context
 
         chosen = [w for w in PAGE_WRITERS.values() if args.format in ("all", w.name)]
         said = []
@@ -464,7 +464,7 @@ class Builder:
             for w in chosen:
                 t2 = time.perf_counter()
                 target = self.out_dir / f"{name}{w.suffix}"
-                self._atomic(target, lambda tmp, w=w: w.write(doc, house, fonts, laid, tmp))
+                self._atomic(target, lambda tmp, w=w: w.write(doc, house, fonts, laid, tmp, Context()))
                 count = f"{len(laid)} 页，" if w.counts_pages else ""
                 said.append(f"已生成 {target}（{count}{self._kb(target)}），用时 {time.perf_counter() - t2:.2f} 秒")
         except BaseException:
@@ -480,6 +480,10 @@ class Builder:
             self.pdf_extras(doc, house, fonts, name, pdf, pages)
         for line in said:
             say(line)
+        if args.variant:
+            if laid is None:
+                laid = Composer(house, fonts).compose(doc)
+            self.write_variants(doc, house, fonts, name, laid)
         if args.format in ("all", "docx"):
             aliases = fonts.alias_config()
             if first and shutil.which("libreoffice"):
@@ -496,9 +500,8 @@ class Builder:
         return pdf, pages
 
     def pdf_extras(self, doc, house, fonts, name, pdf, pages) -> None:
-        """Numbered copies, printing and the print-shop and archive variants of a written PDF."""
+        """Numbered copies and printing of a written PDF."""
         args, say = self.args, self.say
-        from .pdf import write_pdf
 
         duplex = bool(house["print"]["duplex"])
         copies = args.copies or doc.colophon.copies or 1
@@ -531,16 +534,18 @@ class Builder:
                     say(f"已送打印：{shown}（{count} 页 × {print_copies} 份）{('：' + out) if out else ''}")
 
             self.after.append(send) if self.txn is not None else send()
-        for variant in dict.fromkeys(args.variant):
-            suffix, what = {"print": ("印刷", "印刷厂用 PDF/X-4，CMYK"), "archive": ("存档", "存档用 PDF/A-2b")}[
-                variant
-            ]
-            target = self.out_dir / f"{name}-{suffix}.pdf"
-            self._atomic(
-                target,
-                lambda tmp, v=variant: write_pdf(doc, house, fonts, tmp, self.font_config, v, pages, self.worker),
-            )
-            say(f"已生成 {target}（{what}，{self._kb(target)}）")
+
+    def write_variants(self, doc, house, fonts, name, pages) -> None:
+        """The --variant copies (writers.VARIANTS), each from the composed pages."""
+        from .writers import VARIANTS, Context
+
+        ctx = Context(self.font_config, self.worker)
+        for variant in dict.fromkeys(self.args.variant):
+            for w in VARIANTS[variant]:
+                target = self.out_dir / f"{name}{w.suffix}"
+                self._atomic(target, lambda tmp, w=w: w.write(doc, house, fonts, pages, tmp, ctx))
+                count = f"{len(pages)} 页，" if w.counts_pages else ""
+                self.say(f"已生成 {target}（{w.zh}，{count}{self._kb(target)}）")
 
     def write_comparison(self, old, doc, house, fonts) -> None:
         from .drafting.compare import compare
