@@ -25,10 +25,9 @@ def ofd_path(pdf_path):
     return path
 
 
-@pytest.fixture(scope="module")
-def ofd_pages(ofd_path):
-    """Per page (in order): the text objects easyofd reads — (baseline mm, x mm, text, size mm, colour) —
-    and its path objects."""
+def read_ofd(path) -> list[dict]:
+    """Per page (in order): the text objects easyofd reads — (baseline mm, x mm, text, size mm, colour,
+    DeltaX) — its path objects and the page size."""
     import logging
 
     logging.disable(logging.WARNING)
@@ -38,7 +37,7 @@ def ofd_pages(ofd_path):
     from easyofd.ofd import OFD
 
     o = OFD()
-    o.read(str(ofd_path), fmt="path")
+    o.read(str(path), fmt="path")
     doc = o.data[0]
     pages = []
     for k in sorted(doc["page_info"]):
@@ -58,7 +57,12 @@ def ofd_pages(ofd_path):
     return pages
 
 
-def _lines_of(texts) -> list[str]:
+@pytest.fixture(scope="module")
+def ofd_pages(ofd_path):
+    return read_ofd(ofd_path)
+
+
+def lines_of(texts) -> list[str]:
     """Text objects on one baseline (within 0.3 mm) joined left to right: the page's lines, top down."""
     rows: dict[float, list] = defaultdict(list)
     for base, x, text, *_ in texts:
@@ -75,7 +79,7 @@ def test_the_ofd_has_the_pdfs_pages_on_a4(ofd_pages, pdf):
 def test_every_page_holds_the_pdfs_lines_in_the_same_order(ofd_pages, pdf):
     for k, (ours, page) in enumerate(zip(ofd_pages, pdf.pages), 1):
         pdf_lines = [_squash(ln.text) for ln in text_lines(page)]
-        ofd_lines = _lines_of(ours["texts"])
+        ofd_lines = lines_of(ours["texts"])
         merged_pdf = [x for x in pdf_lines if x]
         assert "".join(ofd_lines) == "".join(merged_pdf), (k, ofd_lines[:5], merged_pdf[:5])
         assert len(ofd_lines) == len(merged_pdf), (k, len(ofd_lines), len(merged_pdf))

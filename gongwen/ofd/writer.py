@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from .. import __version__
 from ..house import MM, House
 from ..layout import Composer, Run, Style
 
@@ -38,11 +39,48 @@ def _rgb(color: str) -> str:
     return " ".join(str(int(c[i : i + 2], 16)) for i in (0, 2, 4))
 
 
+def truetype_outlines(data: bytes) -> bytes:
+    """An OpenType font with CFF outlines (a subset) as the same font with TrueType (glyf) outlines: the
+    cubic curves approximated by quadratic ones within one font unit, the contours turned clockwise as
+    TrueType draws them. GB/T 42133 §6.2.6 c lists the glyf and loca tables among those an embedded
+    subset keeps, and readers built on ReportLab cannot draw CFF outlines at all."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # the bytes stay the same build to build
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["glyf"], font["loca"] = glyf, newTable("loca")
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping = 3.0, [], {}
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs"):
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    maxp.maxStackElements = maxp.maxSizeOfInstructions = maxp.maxComponentElements = maxp.maxComponentDepth = 0
+    font["head"].glyphDataFormat = 0
+    font.sfntVersion = "\x00\x01\x00\x00"
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
 class _Fonts:
     """The faces the pages use, each embedded once as a subset of the characters drawn in it."""
 
-    def __init__(self, fonts, first_id: int):
-        self.fonts, self.next_id = fonts, first_id
+    def __init__(self, fonts, first_id: int, truetype: bool = False):
+        self.fonts, self.next_id, self.truetype = fonts, first_id, truetype
         self.ids: dict[tuple[str, bool], int] = {}
         self.chars: dict[tuple[str, bool], set[str]] = {}
 
@@ -65,6 +103,8 @@ class _Fonts:
             inp = hb.SubsetInput()
             inp.sets(hb.SubsetInputSets.UNICODE).update({ord(c) for c in self.chars[key]})
             data = bytes(hb.subset(hb.Face(blob, face.index), inp).blob.data)
+            if self.truetype and data[:4] == b"OTTO":
+                data = truetype_outlines(data)
             ext = "otf" if data[:4] == b"OTTO" else "ttf"
             name = f"font_{fid}.{ext}"
             files[name] = data
@@ -77,18 +117,44 @@ class _Fonts:
         return "".join(entries), files
 
 
-def write_ofd(doc, house: House, fonts, pages, target: Path) -> None:
-    """Write the OFD of the composed `pages` of `doc` to `target`."""
-    target.write_bytes(ofd_bytes(doc, house, fonts, pages))
+GENRES = "决议 决定 命令 令 公报 公告 通告 意见 通知 通报 报告 请示 批复 议案 函 纪要".split()  # 文种 (条例 §8)
 
 
-def ofd_bytes(doc, house: House, fonts, pages) -> bytes:
+def archive_metadata(doc, pages: int) -> list[tuple[str, str]]:
+    """DocInfo's custom data: the document's description under the names of the 文书类电子文件元数据
+    (DA/T 46) — as GB/T 42133 §6.2.1 b asks of an archived OFD; empty fields left out."""
+    n, c = doc.notice, doc.colophon
+    title = "".join(n.title_lines)
+    secrecy, _, term = n.secrecy.partition("★")
+    genre = next((g for g in sorted(GENRES, key=len, reverse=True) if title.endswith(g)), "")
+    rows = [
+        ("题名", title),
+        ("文件编号", n.number.text),
+        ("责任者", "、".join(n.signatures)),
+        ("日期", n.date.isoformat() if n.date else ""),
+        ("文种", genre),
+        ("紧急程度", n.urgency),
+        ("密级", secrecy),
+        ("保密期限", term),
+        ("主送", n.recipients.rstrip("：:")),
+        ("抄送", "、".join(c.cc)),
+        ("页数", str(pages)),
+    ]
+    return [(k, v) for k, v in rows if v]
+
+
+def write_ofd(doc, house: House, fonts, pages, target: Path, archival: bool = False) -> None:
+    """Write the OFD of the composed `pages` of `doc` to `target`; `archival`: as OFD/A (GB/T 42133)."""
+    target.write_bytes(ofd_bytes(doc, house, fonts, pages, archival))
+
+
+def ofd_bytes(doc, house: House, fonts, pages, archival: bool = False) -> bytes:
     composer = Composer(house, fonts)
     pg = house["page"]
     left, top = float(pg["left_mm"]), float(pg["top_mm"])
     paper = f"0 0 {_n(float(pg['width_mm']))} {_n(float(pg['height_mm']))}"
     ids = iter(range(100, 10**9))
-    font_res = _Fonts(fonts, 2)
+    font_res = _Fonts(fonts, 3, truetype=archival)  # ID 2: the colour space
     media: list[tuple[int, str, bytes]] = []  # (id, file name, bytes) of the seal images
     media_ids: dict[str, int] = {}
     contents: list[str] = []
@@ -143,10 +209,12 @@ def ofd_bytes(doc, house: House, fonts, pages) -> bytes:
                 f'<ofd:ImageObject ID="{next(ids)}" Boundary="{_n(bx)} {_n(by)} {_n(w)} {_n(h)}" '
                 f'CTM="{_n(w)} 0 0 {_n(h)} 0 0" ResourceID="{media_ids[im.path]}"/>'
             )
+        # each page names its area, though it is the document's: GB/T 42133 §6.2.3 b would leave it out,
+        # but readers then find no page size (easyofd, for one)
         contents.append(
             f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Area>'
             f"<ofd:PhysicalBox>{paper}</ofd:PhysicalBox></ofd:Area><ofd:Content>"
-            f'<ofd:Layer ID="{next(ids)}">{"".join(objs)}</ofd:Layer></ofd:Content></ofd:Page>'
+            f'<ofd:Layer ID="{next(ids)}" Type="Body">{"".join(objs)}</ofd:Layer></ofd:Content></ofd:Page>'
         )
 
     font_xml, font_files = font_res.resources()
@@ -156,15 +224,21 @@ def ofd_bytes(doc, house: House, fonts, pages) -> bytes:
     created = n.stamp_date.isoformat()
     digest = hashlib.sha1("".join(contents).encode("utf-8") + b"".join(font_files.values())).hexdigest()[:32]
     esc = escape
+    custom = "".join(
+        f'<ofd:CustomData Name="{name}">{esc(value)}</ofd:CustomData>'
+        for name, value in archive_metadata(doc, len(contents))
+    )
     ofd_xml = (
-        f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
-        "<ofd:DocBody><ofd:DocInfo>"
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0" '
+        f'DocType="{"OFD-A" if archival else "OFD"}"><ofd:DocBody><ofd:DocInfo>'
         f"<ofd:DocID>{digest}</ofd:DocID><ofd:Title>{esc(title)}</ofd:Title><ofd:Author>{esc(author)}</ofd:Author>"
-        f"<ofd:Subject>{esc(n.number.text)}</ofd:Subject><ofd:Keywords>"
+        f"<ofd:Subject>{esc(n.number.text)}</ofd:Subject>"
+        f"<ofd:CreationDate>{created}</ofd:CreationDate><ofd:ModDate>{created}</ofd:ModDate>"
+        "<ofd:Keywords>"
         f"<ofd:Keyword>{esc(n.number.text)}</ofd:Keyword><ofd:Keyword>{esc(author)}</ofd:Keyword>"
         "<ofd:Keyword>公文</ofd:Keyword></ofd:Keywords>"
-        f"<ofd:CreationDate>{created}</ofd:CreationDate><ofd:ModDate>{created}</ofd:ModDate>"
-        "<ofd:Creator>gongwen</ofd:Creator></ofd:DocInfo>"
+        f"<ofd:Creator>gongwen</ofd:Creator><ofd:CreatorVersion>{__version__}</ofd:CreatorVersion>"
+        f"<ofd:CustomDatas>{custom}</ofd:CustomDatas></ofd:DocInfo>"
         "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
     )
     page_refs = "".join(f'<ofd:Page ID="{k + 1}" BaseLoc="Pages/Page_{k}/Content.xml"/>' for k in range(len(contents)))
@@ -173,10 +247,12 @@ def ofd_bytes(doc, house: House, fonts, pages) -> bytes:
         f"<ofd:MaxUnitID>{next(ids)}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>{paper}</ofd:PhysicalBox>"
         "</ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>"
         + ("<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>" if media else "")
+        + "<ofd:DefaultCS>2</ofd:DefaultCS>"
         + f"</ofd:CommonData><ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>"
     )
     public_res = (
         f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NS}" BaseLoc="Res">'
+        '<ofd:ColorSpaces><ofd:ColorSpace ID="2" Type="RGB" BitsPerComponent="8"/></ofd:ColorSpaces>'
         f"<ofd:Fonts>{font_xml}</ofd:Fonts></ofd:Res>"
     )
     members = [
