@@ -542,10 +542,11 @@ class Builder:
         ctx = Context(self.font_config, self.worker)
         for variant in dict.fromkeys(self.args.variant):
             for w in VARIANTS[variant]:
+                t = time.perf_counter()
                 target = self.out_dir / f"{name}{w.suffix}"
                 self._atomic(target, lambda tmp, w=w: w.write(doc, house, fonts, pages, tmp, ctx))
                 count = f"{len(pages)} 页，" if w.counts_pages else ""
-                self.say(f"已生成 {target}（{w.zh}，{count}{self._kb(target)}）")
+                self.say(f"已生成 {target}（{w.zh}，{count}{self._kb(target)}），用时 {time.perf_counter() - t:.2f} 秒")
 
     def write_comparison(self, old, doc, house, fonts) -> None:
         from .drafting.compare import compare
