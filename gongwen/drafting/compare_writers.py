@@ -139,6 +139,7 @@ def write_compare_docx(doc: Document, house: House, cmp: Comparison, target: Pat
 
 def write_compare_pdf(doc: Document, house: House, fonts: FontSet, cmp: Comparison, target: Path, worker=None) -> None:
     """`worker`: the build's render process, if it has one."""
+    from ..layout import PAGE_NUMBER
     from ..pdf import TEMPLATES
     from ..pdf.engine import render
 
@@ -153,5 +154,6 @@ def write_compare_pdf(doc: Document, house: House, fonts: FontSet, cmp: Comparis
         fonts=family,
         created=doc.notice.stamp_date.isoformat(),
         red=house["colors"]["red"],
+        page_number=PAGE_NUMBER.split("{}"),  # “— N —”, as the document's pages write it
     )
     (worker.render if worker is not None else render)(html, target)
