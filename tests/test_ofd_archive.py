@@ -6,7 +6,8 @@ as a user builds it; then:
   The red rule, the 版记's rules and the seal stand where the PDF has them, within 0.5 mm. (ofd2img draws
   no text of these files — it looks embedded fonts up by file name, not by the FontName the package
   declares — so the text positions are measured from easyofd's reading, as in test_ofd.py.)
-* easyofd reads the OFD/A: the PDF's pages, the same text on each page.
+* easyofd and docvortex (MinerU's OFD engine, a strict parser) read the OFD/A: the PDF's pages, the same
+  text on each page, no diagnostic.
 * what an archive checker asks (ofdrw-archive's and GB/T 42133's rules): DocType OFD-A, one DocBody, every
   font embedded in PublicRes as TrueType outlines that ReportLab registers, a
   declared RGB colour space, PNG seals, no actions, permissions or external references; DA/T 46 metadata
@@ -27,7 +28,7 @@ import pytest
 from lxml import etree
 
 from conftest import ROOT, squash, text_lines
-from test_ofd import lines_of, read_ofd
+from test_ofd import docvortex_pages, lines_of, read_ofd, same_text_per_page
 from test_seal import make_seal
 
 NS = {"ofd": "http://www.ofdspec.org/2016"}
@@ -155,6 +156,13 @@ def test_the_archive_fonts_are_truetype_subsets_that_reportlab_registers(built):
                 assert max(abs(x - y) for x, y in zip(b, ob)) <= 0.01 * upm, (font.get("FontName"), ch, b, ob)
                 compared += 1
     assert compared > 100
+
+
+def test_docvortex_reads_the_archive_copy_without_a_diagnostic(built):
+    texts, diagnostics = docvortex_pages(built / f"{NAME}-存档.ofd")
+    assert diagnostics == []
+    with pdfplumber.open(built / f"{NAME}.pdf") as pdf:
+        same_text_per_page(texts, pdf)
 
 
 def test_easyofd_reads_the_archive_copy_with_the_pdfs_pages_and_text(built):
