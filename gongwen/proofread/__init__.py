@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .rules import ERROR, WARNING, Finding, check_text, heading_sequence
+from .rules import CN_YEAR_RX, ERROR, WARNING, Finding, check_text, heading_sequence
 
 CONTEXT = 8  # characters shown either side of a finding
 
@@ -151,7 +151,6 @@ def proofread_document(doc, year: int | None = None) -> list[Located]:
     return out
 
 
-_CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}年")
 _AR_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}年")
 _CN_DATE_PARA = re.compile(
     r"^\s*[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日\s*$"
@@ -182,7 +181,7 @@ def whole_text_findings(texts: list[tuple[object, str]], attachments: int | None
                 )
             )
         elif arabic:
-            for m in _CN_YEAR.finditer(t):
+            for m in CN_YEAR_RX.finditer(t):
                 if any(c in "一二三四五六七八九" for c in m.group()):
                     out.append(
                         (

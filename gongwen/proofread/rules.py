@@ -185,7 +185,7 @@ def doc_number(text: str) -> list[Finding]:
 
 _PAD_RX = re.compile(r"(?<!\d)(\d{4})年(0\d)月|(?<!\d)(\d{1,2})月(0\d)日")
 _SHORT_YEAR_RX = re.compile(r"(?<![\d〔\[])(\d{2})年(\d{1,2})月")
-_CN_YEAR_RX = re.compile(r"[一二三四五六七八九〇零○0Ｏ]{4}年")
+CN_YEAR_RX = re.compile(r"[一二三四五六七八九〇零○0Ｏ]{4}年")  # a year in Chinese numerals (or nearly)
 
 
 _DATE_RX = re.compile(r"(?:(?<!\d)(\d{4})年)?(?<!\d)(\d{1,2})月(\d{1,2})日")
@@ -244,7 +244,7 @@ def dates(text: str) -> list[Finding]:
         )
     for m in _SHORT_YEAR_RX.finditer(text):
         out.append(Finding("日期", ERROR, m.start(), m.end(), "年份应写全四位", f"如“20{m.group(1)}年{m.group(2)}月”"))
-    for m in _CN_YEAR_RX.finditer(text):
+    for m in CN_YEAR_RX.finditer(text):
         y = m.group()[:-1]
         if not any(c in "一二三四五六七八九" for c in y):
             continue
