@@ -6,7 +6,8 @@
      和不用任何 WeasyPrint 加速（GONGWEN_NO_LEVERS=1）时的用时；
   2. 监视模式（--watch）下保存内容文件到新 PDF 写出的用时；
   3. 生成一次的内存峰值：生成进程与渲染进程同时刻 RSS 之和（每 3 毫秒采样），以及单进程时的峰值；
-  4. 2024 年内容的 1 倍、3 倍、10 倍（部分和条目重复）每页的生成用时。
+  4. 2024 年内容的 1 倍、3 倍、10 倍（部分和条目重复）每页的生成用时；
+  5. 在同一进程中，从排好的 2024 年页面写出 DOCX、交换用 OFD、存档用 OFD/A（字体换成 TrueType 字形）各自的用时。
 
 用法：python scripts/benchmark.py [--runs 5] [--no-libreoffice]
 """
@@ -223,7 +224,39 @@ def main() -> int:
                 )
             )
         print("   每页用时 10 倍 / 1 倍 = {:.2f}".format(per_page[10] / per_page[1]))
+        writers_from_pages(tmp, args.runs)
     return 0
+
+
+def writers_from_pages(tmp: Path, runs: int) -> None:
+    """Item 5: each page writer timed in this process on the same composed pages, alternating."""
+    from gongwen.fonts import resolve_fonts
+    from gongwen.house import load_house
+    from gongwen.layout import Composer
+    from gongwen.source import load_year
+    from gongwen.transforms import resolve
+    from gongwen.writers import PAGE_WRITERS, VARIANTS, Context
+
+    house = load_house()
+    fonts = resolve_fonts(house["fonts"], tmp / "fonts-cache")
+    doc = resolve(load_year(ROOT / "content" / "2024")[0], house)
+    composer = Composer(house, fonts)
+    composer.resolve_titles(doc)
+    pages = composer.compose(doc)
+    chosen = [("DOCX", PAGE_WRITERS["docx"]), ("OFD", PAGE_WRITERS["ofd"])]
+    chosen += [("OFD/A", w) for w in VARIANTS["archive"] if w.suffix.endswith(".ofd")]
+    times: dict[str, list[float]] = {name: [] for name, _ in chosen}
+    for _ in range(max(runs, 3)):
+        for name, w in chosen:
+            t = time.perf_counter()
+            w.write(doc, house, fonts, pages, tmp / f"bench{w.suffix}", Context())
+            times[name].append(time.perf_counter() - t)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(
+        "5. 从排好的 {} 页写出（同一进程，中位数）：".format(len(pages))
+        + "、".join(f"{k} {v:.2f} 秒" for k, v in med.items())
+        + "；OFD/A 与 OFD 之比 {:.1f}".format(med["OFD/A"] / med["OFD"])
+    )
 
 
 if __name__ == "__main__":
