@@ -123,6 +123,28 @@ def test_a_strict_reader_finds_nothing_wrong_and_the_same_text_on_each_page(ofd_
     same_text_per_page(texts, pdf)
 
 
+def ofd_ids(path) -> tuple[list[int], int]:
+    """Every ID of the package (pages, resources, objects) and the MaxUnitID Document.xml declares."""
+    from lxml import etree
+
+    ids = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.endswith(".xml"):
+                root = etree.fromstring(z.read(name), etree.XMLParser(resolve_entities=False, no_network=True))
+                ids += [int(el.get("ID")) for el in root.iter() if el.get("ID") is not None]
+        doc = etree.fromstring(z.read("Doc_0/Document.xml"), etree.XMLParser(resolve_entities=False))
+    return ids, int(doc.findtext(".//{http://www.ofdspec.org/2016}MaxUnitID"))
+
+
+def test_every_id_is_unique_and_max_unit_id_is_the_largest(ofd_path):
+    """GB/T 33190 §7.3 (ST_ID): an ID names one thing in the document — pages, fonts, the colour space,
+    images and every object."""
+    ids, max_id = ofd_ids(ofd_path)
+    assert len(ids) > 300 and len(set(ids)) == len(ids), sorted(i for i in set(ids) if ids.count(i) > 1)[:10]
+    assert max(ids) == max_id
+
+
 def test_mark_number_and_red_rule_stand_where_the_pdf_has_them(ofd_pages, pdf):
     page = pdf.pages[0]
     lines = text_lines(page)

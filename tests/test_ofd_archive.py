@@ -28,7 +28,7 @@ import pytest
 from lxml import etree
 
 from conftest import ROOT, squash, text_lines
-from test_ofd import docvortex_pages, lines_of, read_ofd, same_text_per_page
+from test_ofd import docvortex_pages, lines_of, ofd_ids, read_ofd, same_text_per_page
 from test_seal import make_seal
 
 NS = {"ofd": "http://www.ofdspec.org/2016"}
@@ -114,6 +114,8 @@ def test_the_archive_package_holds_nothing_an_archive_refuses(built):
             assert f"<ofd:{word}" not in text, (name, word)  # §6.2.2
         assert "http://" not in text.replace(NS["ofd"], ""), name  # §6.1: everything inside the package
     assert not any(n.lower().startswith("encrypt") or "/Encrypt" in n for n in names)  # §6.16
+    ids, max_id = ofd_ids(built / f"{NAME}-存档.ofd")
+    assert len(set(ids)) == len(ids) and max(ids) == max_id  # the seal and the colour space included
 
 
 def test_the_archive_fonts_are_truetype_subsets_that_reportlab_registers(built):

@@ -49,6 +49,8 @@ def truetype_outlines(data: bytes) -> bytes:
     from fontTools.ttLib import TTFont, newTable
 
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # the bytes stay the same build to build
+    if "CFF " not in font:  # CFF2 (a variable font's outlines): left as it is
+        return data
     order = font.getGlyphOrder()
     glyphs = font.getGlyphSet()
     glyf = newTable("glyf")
@@ -57,6 +59,12 @@ def truetype_outlines(data: bytes) -> bytes:
         pen = TTGlyphPen(glyphs)
         glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
         glyf[name] = pen.glyph()
+    hmtx = font["hmtx"]
+    for name in order:  # the left side bearing is the outline's left edge in TrueType
+        g = glyf[name]
+        if g.numberOfContours:
+            g.recalcBounds(glyf)
+            hmtx[name] = (hmtx[name][0], g.xMin)
     font["glyf"], font["loca"] = glyf, newTable("loca")
     for tag in ("CFF ", "VORG"):
         if tag in font:
@@ -76,19 +84,29 @@ def truetype_outlines(data: bytes) -> bytes:
     return out.getvalue()
 
 
+class _Ids:
+    """The document's IDs (ST_ID): one sequence for pages, resources and objects, so that each is unique."""
+
+    def __init__(self, first: int):
+        self.last = first - 1
+
+    def __call__(self) -> int:
+        self.last += 1
+        return self.last
+
+
 class _Fonts:
     """The faces the pages use, each embedded once as a subset of the characters drawn in it."""
 
-    def __init__(self, fonts, first_id: int, truetype: bool = False):
-        self.fonts, self.next_id, self.truetype = fonts, first_id, truetype
+    def __init__(self, fonts, ids: "_Ids", truetype: bool = False):
+        self.fonts, self.new_id, self.truetype = fonts, ids, truetype
         self.ids: dict[tuple[str, bool], int] = {}
         self.chars: dict[tuple[str, bool], set[str]] = {}
 
     def use(self, st: Style, text: str) -> int:
         key = (st.role, st.bold)
         if key not in self.ids:
-            self.ids[key] = self.next_id
-            self.next_id += 1
+            self.ids[key] = self.new_id()
             self.chars[key] = set()
         self.chars[key].update(text)
         return self.ids[key]
@@ -153,8 +171,10 @@ def ofd_bytes(doc, house: House, fonts, pages, archival: bool = False) -> bytes:
     pg = house["page"]
     left, top = float(pg["left_mm"]), float(pg["top_mm"])
     paper = f"0 0 {_n(float(pg['width_mm']))} {_n(float(pg['height_mm']))}"
-    ids = iter(range(100, 10**9))
-    font_res = _Fonts(fonts, 3, truetype=archival)  # ID 2: the colour space
+    # IDs 1…N: the pages; N + 1: the colour space; then fonts, images and objects as they come
+    colour_space = len(pages) + 1
+    new_id = _Ids(colour_space + 1)
+    font_res = _Fonts(fonts, new_id, truetype=archival)
     media: list[tuple[int, str, bytes]] = []  # (id, file name, bytes) of the seal images
     media_ids: dict[str, int] = {}
     contents: list[str] = []
@@ -176,7 +196,7 @@ def ofd_bytes(doc, house: House, fonts, pages, archival: bool = False) -> bytes:
             delta = " ".join(_n(a / MM) for a in advs[:-1])
             fill = f'<ofd:FillColor Value="{_rgb(st.color)}"/>' if st.color else ""
             out.append(
-                f'<ofd:TextObject ID="{next(ids)}" Boundary="{_n(bx)} {_n(by)} {_n(width / MM + 0.01)} {_n(h)}" '
+                f'<ofd:TextObject ID="{new_id()}" Boundary="{_n(bx)} {_n(by)} {_n(width / MM + 0.01)} {_n(h)}" '
                 f'Font="{fid}" Size="{_n(size / MM)}">{fill}'
                 f'<ofd:TextCode X="0" Y="{_n(st.size / MM)}"'
                 + (f' DeltaX="{delta}"' if delta else "")
@@ -193,20 +213,20 @@ def ofd_bytes(doc, house: House, fonts, pages, archival: bool = False) -> bytes:
             bx, by = left + r.x / MM, top + r.y / MM
             w, h = r.width / MM, max(r.height / MM, 0.01)
             objs.append(
-                f'<ofd:PathObject ID="{next(ids)}" Boundary="{_n(bx)} {_n(by)} {_n(w)} {_n(h)}" '
+                f'<ofd:PathObject ID="{new_id()}" Boundary="{_n(bx)} {_n(by)} {_n(w)} {_n(h)}" '
                 f'Stroke="false" Fill="true"><ofd:FillColor Value="{_rgb(r.color)}"/>'
                 f"<ofd:AbbreviatedData>M 0 0 L {_n(w)} 0 L {_n(w)} {_n(h)} L 0 {_n(h)} C</ofd:AbbreviatedData>"
                 "</ofd:PathObject>"
             )
         for im in page.images:
             if im.path not in media_ids:
-                mid = next(ids)
+                mid = new_id()
                 media_ids[im.path] = mid
                 media.append((mid, f"image_{mid}{Path(im.path).suffix.lower() or '.png'}", Path(im.path).read_bytes()))
             w, h = im.width / MM, im.height / MM
             bx, by = left + im.x / MM, top + im.y / MM
             objs.append(
-                f'<ofd:ImageObject ID="{next(ids)}" Boundary="{_n(bx)} {_n(by)} {_n(w)} {_n(h)}" '
+                f'<ofd:ImageObject ID="{new_id()}" Boundary="{_n(bx)} {_n(by)} {_n(w)} {_n(h)}" '
                 f'CTM="{_n(w)} 0 0 {_n(h)} 0 0" ResourceID="{media_ids[im.path]}"/>'
             )
         # each page names its area, though it is the document's: GB/T 42133 §6.2.3 b would leave it out,
@@ -214,7 +234,7 @@ def ofd_bytes(doc, house: House, fonts, pages, archival: bool = False) -> bytes:
         contents.append(
             f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Area>'
             f"<ofd:PhysicalBox>{paper}</ofd:PhysicalBox></ofd:Area><ofd:Content>"
-            f'<ofd:Layer ID="{next(ids)}" Type="Body">{"".join(objs)}</ofd:Layer></ofd:Content></ofd:Page>'
+            f'<ofd:Layer ID="{new_id()}" Type="Body">{"".join(objs)}</ofd:Layer></ofd:Content></ofd:Page>'
         )
 
     font_xml, font_files = font_res.resources()
@@ -244,15 +264,15 @@ def ofd_bytes(doc, house: House, fonts, pages, archival: bool = False) -> bytes:
     page_refs = "".join(f'<ofd:Page ID="{k + 1}" BaseLoc="Pages/Page_{k}/Content.xml"/>' for k in range(len(contents)))
     document_xml = (
         f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{NS}"><ofd:CommonData>'
-        f"<ofd:MaxUnitID>{next(ids)}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>{paper}</ofd:PhysicalBox>"
+        f"<ofd:MaxUnitID>{new_id.last}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>{paper}</ofd:PhysicalBox>"
         "</ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>"
         + ("<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>" if media else "")
-        + "<ofd:DefaultCS>2</ofd:DefaultCS>"
+        + f"<ofd:DefaultCS>{colour_space}</ofd:DefaultCS>"
         + f"</ofd:CommonData><ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>"
     )
     public_res = (
         f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NS}" BaseLoc="Res">'
-        '<ofd:ColorSpaces><ofd:ColorSpace ID="2" Type="RGB" BitsPerComponent="8"/></ofd:ColorSpaces>'
+        f'<ofd:ColorSpaces><ofd:ColorSpace ID="{colour_space}" Type="RGB" BitsPerComponent="8"/></ofd:ColorSpaces>'
         f"<ofd:Fonts>{font_xml}</ofd:Fonts></ofd:Res>"
     )
     members = [
