@@ -370,7 +370,7 @@ class Builder:
             for i, doc in enumerate(docs):
                 written.append(self.write_document(doc, house, fonts, first))
                 if args.format in ("all", "docx"):
-                    self.write_review(doc, house, found[i])
+                    self.write_review(doc, house, fonts, found[i])
                 if olds is not None and i < len(olds):
                     self.write_comparison(olds[i], doc, house, fonts)
             self.txn.commit()  # every output complete: all are put in place together
@@ -397,7 +397,7 @@ class Builder:
         say(f"完成，共用时 {time.perf_counter() - t0:.2f} 秒")
         return 0
 
-    def write_review(self, doc, house, found) -> None:
+    def write_review(self, doc, house, fonts, found) -> None:
         """The 校对意见 DOCX: the document with a Word comment (批注) at each finding; removed when a
         build finds nothing, so that an old one is never taken for current."""
         target = self.out_dir / f"{doc.notice.number.text}-校对意见.docx"
@@ -405,9 +405,12 @@ class Builder:
             if target.exists():
                 self.txn.remove(target) if self.txn is not None else target.unlink()
             return
+        from .layout import Composer
         from .proofread.review import write_review_docx
 
-        self._atomic(target, lambda tmp: write_review_docx(doc, house, found, tmp))
+        n = doc.notice
+        mark = Composer(house, fonts).mark_geometry(n.issuer_organs, n.issuer_suffix)  # as in the DOCX
+        self._atomic(target, lambda tmp: write_review_docx(doc, house, found, tmp, mark))
         self.say(f"已生成 {target}（{len(found)} 条校对意见，以批注标在文中）")
 
     def write_document(self, doc, house, fonts, first: bool):
@@ -420,14 +423,21 @@ class Builder:
         from .layout import Composer
 
         Composer(house, fonts).resolve_titles(doc)  # both outputs break the titles where the PDF does
-        if args.format in ("all", "pdf"):
-            from .pdf import harfbuzz_subset_missing, write_pdf
+        from .writers import VARIANTS
 
-            if first and harfbuzz_subset_missing():
+        if first and (
+            args.format in ("all", "pdf") or any(w.suffix.endswith(".pdf") for v in args.variant for w in VARIANTS[v])
+        ):
+            from .pdf import harfbuzz_subset_missing
+
+            if harfbuzz_subset_missing():
                 _warn(
                     "未安装 libharfbuzz-subset0，生成 PDF 会慢很多（约 40 倍）。"
                     "请运行 bash scripts/setup.sh 或 sudo apt-get install libharfbuzz-subset0"
                 )
+        if args.format in ("all", "pdf"):
+            from .pdf import write_pdf
+
             t1 = time.perf_counter()
             pdf = self.out_dir / f"{name}.pdf"
             if self.args.watch and self.font_config is None:
@@ -484,6 +494,7 @@ class Builder:
             if laid is None:
                 laid = Composer(house, fonts).compose(doc)
             self.write_variants(doc, house, fonts, name, laid)
+        _warn_missing_glyphs()  # (said already with the PDF's message when there is one)
         if args.format in ("all", "docx"):
             aliases = fonts.alias_config()
             if first and shutil.which("libreoffice"):

@@ -108,10 +108,11 @@ def _find(paragraphs, needle: str, before: str):
     return None, -1
 
 
-def write_review_docx(doc, house, found, target: Path) -> None:
+def write_review_docx(doc, house, found, target: Path, mark=None) -> None:
+    """`mark`: the layout's geometry of the issuer mark, as the DOCX of the build has it."""
     from docx import Document
 
-    d = Document(io.BytesIO(DocxWriter(doc, house).build()))
+    d = Document(io.BytesIO(DocxWriter(doc, house, mark).build()))
     body = d.element.body
     # every paragraph a reader sees: the body's, a text box's (its Word 2010 form, not the VML copy)
     paragraphs = [p for p in body.iter(qn("w:p")) if not any(a.tag == MC_FALLBACK for a in p.iterancestors())]
