@@ -139,6 +139,17 @@ def test_print_variant_is_pdfx_in_cmyk_only(variants):
     )
 
 
+def test_the_variants_are_the_same_bytes_from_the_same_content(variants, tmp_path):
+    """Built again (the print variant alone this time), the PDF/X and the PDF/A are byte-identical: the
+    PDF/X's XMP dates are the 成文日期 and its DocumentID is made from the document, not drawn at random."""
+    r = run("--year", "2024", "--output", str(tmp_path), "--variant", "print", "--variant", "archive", "-q")
+    assert r.returncode == 0, r.stderr
+    for suffix in ("-印刷.pdf", "-存档.pdf", ".pdf"):
+        assert (tmp_path / "2024" / f"{NAME}{suffix}").read_bytes() == (variants / f"{NAME}{suffix}").read_bytes()
+    xmp = pypdf.PdfReader(variants / f"{NAME}-印刷.pdf").trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"2024-02-04" in xmp and b"xmp.did:" in xmp
+
+
 def test_archive_variant_is_pdfa_with_its_metadata(variants):
     reader = pypdf.PdfReader(variants / f"{NAME}-存档.pdf")
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")

@@ -209,9 +209,23 @@ def laid_out(
 
 
 def paint(document, target, pdf_variant: str | None = None) -> None:
-    """A laid-out Document → PDF file."""
-    with _gc_paused():
-        document.write_pdf(str(target), pdf_variant=pdf_variant)
+    """A laid-out Document → PDF file. PDF/X-4's XMP names the document by a random UUID in WeasyPrint;
+    here it is one made from the document (title, date, pages), so equal content gives equal bytes."""
+    import uuid
+
+    from weasyprint.pdf import metadata
+
+    meta = document.metadata
+    seed = f"gongwen:{meta.title}|{meta.keywords}|{meta.created}|{len(document.pages)}"
+    saved = getattr(metadata, "uuid4", None)
+    if saved is not None:
+        metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, seed)
+    try:
+        with _gc_paused():
+            document.write_pdf(str(target), pdf_variant=pdf_variant)
+    finally:
+        if saved is not None:
+            metadata.uuid4 = saved
 
 
 def render(
