@@ -125,3 +125,102 @@ def test_a_reworded_phrase_is_one_deletion_and_one_insertion_of_words(years):
     ops = diff_ops("也是全面落实宝山教育高质量发展推进会部署的重要一年", "也是谋划“十五五”教育发展的重要一年")
     changes = [(op, t) for op, t in ops if op != "equal"]
     assert changes == [("delete", "全面落实宝山教育高质量发展推进会部署"), ("insert", "谋划“十五五”教育发展")], ops
+
+
+# -- a plan of four levels: every heading, paragraph and sub-item is compared ------------------------------
+
+
+@pytest.fixture(scope="module")
+def four_levels(tmp_path_factory):
+    """The 四级标题 example's plan (一、 with paragraphs only, （一） sections with items and with
+    paragraphs, items with （1） sub-items) drafted on a year: a part's paragraph reworded, a section
+    renamed, a sub-item reworded and one added, a section's paragraph removed, the 抄送 kept."""
+    tmp = tmp_path_factory.mktemp("compare4")
+    content = tmp / "content"
+    shutil.copytree(ROOT / "examples" / "四级标题" / "2025", content / "2025")
+    shutil.copytree(ROOT / "examples" / "四级标题" / "2025", content / "2026")
+    notice = content / "2026" / "notice.yaml"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("  年份: 2025", "  年份: 2026"), encoding="utf-8")
+    plan = content / "2026" / "行动方案.yaml"
+    s = plan.read_text(encoding="utf-8")
+    edits = [
+        ("师生数字素养显著提升。", "师生数字素养全面提升。"),  # a paragraph of 一、总体要求
+        ("      - 标题: 深化教学应用", "      - 标题: 深化课堂应用"),  # a （一） section renamed
+        ("汇聚教师培训、考核和职称信息。", "汇聚教师培训和职称信息。"),  # a （1） sub-item reworded
+        (
+            "                内容: 以人事系统为唯一来源，汇聚教师培训和职称信息。\n",
+            "                内容: 以人事系统为唯一来源，汇聚教师培训和职称信息。\n"
+            "              - 要点: 资产数据。\n                内容: 以资产系统为唯一来源，实现设备台账动态更新。\n",
+        ),  # a （3） sub-item added
+        ("          - 开设学生人工智能与编程普及课程，举办区级学生数字创作展示活动。\n", ""),  # a paragraph removed
+    ]
+    for old, new in edits:
+        assert old in s, old
+        s = s.replace(old, new, 1)
+    plan.write_text(s, encoding="utf-8")
+    out = tmp / "out"
+    r = build(
+        "--year", "2026", "--content", str(content), "--output", str(out), "--compare", "2025", "--format", "docx"
+    )
+    assert r.returncode == 0, r.stderr
+    docx = next((out / "2026").glob("*-与2025年度对照.docx"))
+    jobs = [
+        {"input": str(docx), "ops": [[kind]], "txt": str(tmp / f"{kind}.txt")} for kind in ("reject_all", "accept_all")
+    ]
+    run_uno(jobs, tmp)
+    from gongwen.source import load_year
+    from gongwen.transforms import resolve
+
+    return {
+        "old": resolve(load_year(content / "2025")[0]),
+        "new": resolve(load_year(content / "2026")[0]),
+        "summary": r.stdout,
+        "tmp": tmp,
+        "docx": docx,
+    }
+
+
+def every_line(doc) -> list[str]:
+    """Each paragraph of the plan as a reader sees it, headings, paragraphs, items and sub-items in order,
+    footnotes left out (their marks are LibreOffice's): label + lead + the start of the first paragraph."""
+    from gongwen.model import Text, walk
+
+    def text(inlines) -> str:
+        return "".join(x.text for x in inlines if isinstance(x, Text))
+
+    out = []
+    for sec in walk(doc.attachments[0].parts):
+        first, rest = (sec.paragraphs[:1], sec.paragraphs[1:]) if sec.level >= 3 else ([], sec.paragraphs)
+        out.append(sec.label + text(sec.heading) + "".join(text(p.inlines) for p in first))
+        out += [text(p.inlines) for p in rest]
+    return out
+
+
+@pytest.mark.parametrize("state,year", [("reject_all", "old"), ("accept_all", "new")])
+def test_every_level_of_the_plan_comes_back_in_either_state(four_levels, state, year):
+    lines = [x.strip() for x in (four_levels["tmp"] / f"{state}.txt").read_text(encoding="utf-8-sig").splitlines()]
+    lines = [re.sub(r"[①-⑳]|\s+", "", x) for x in lines[lines.index("附件") :] if x.strip()]
+    want = every_line(four_levels[year])
+    start = next(k for k, x in enumerate(lines) if x.startswith(want[0][:12]))
+    shown = lines[start : start + len(want)]
+    assert len(shown) == len(want)
+    for got, line in zip(shown, want):
+        assert got[:20] == re.sub(r"\s+", "", line)[:20], (got, line)  # every paragraph, in its place
+
+
+def test_the_summary_names_changes_below_the_parts(four_levels):
+    s = four_levels["summary"]
+    assert "修改小节：（二）深化课堂应用（原（二）深化教学应用）" in s, s
+    assert "修改段落：一、总体要求：删去“显著”，加上“全面”" in s, s
+    assert "修改段落：（三）提升数字素养：删去“开设学生人工智能与编程普及课程" in s, s
+    assert "修改：2.建设区域教育数据中心。（原2.）" in s, s  # its sub-items changed
+
+
+def test_the_comparison_docx_sets_sections_as_sections_and_the_cc_once(four_levels):
+    import zipfile
+
+    with zipfile.ZipFile(four_levels["docx"]) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    heading2 = re.findall(r'<w:pStyle w:val="GwHeading2"/>.*?</w:p>', xml)
+    assert len(heading2) == 3 and "夯实数字基座" in heading2[0], heading2  # the （一）（二）（三） sections
+    assert "抄送：抄送" not in re.sub(r"<[^>]+>", "", xml)

@@ -13,7 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from ..model import Document, Inline, Item, Text
+from ..model import Document, Inline, Item, Text, walk
 
 MATCH_THRESHOLD = 0.45  # similarity below which two items are different items
 NOTE_BASE = 0xF0000  # supplementary private use area A: a footnote's place in compared text
@@ -38,10 +38,18 @@ class Notes:
         return "".join(x.text if isinstance(x, Text) else self.char(x.text) for x in inlines)
 
     def item(self, item: Item) -> str:
-        return "\n".join(
-            [self.text(item.lead) + (self.text(item.paragraphs[0].inlines) if item.paragraphs else "")]
-            + [self.text(p.inlines) for p in item.paragraphs[1:]]
-        )
+        """An item's text: its lead and paragraphs, then each of its （1）（2） sub-items with its number
+        (a paragraph each)."""
+        out = [self.text(item.lead) + (self.text(item.paragraphs[0].inlines) if item.paragraphs else "")]
+        out += [self.text(p.inlines) for p in item.paragraphs[1:]]
+        for sub in walk(item.children):
+            first = self.text(sub.paragraphs[0].inlines) if sub.paragraphs else ""
+            out.append(sub.label + self.text(sub.lead) + first)
+            out += [self.text(p.inlines) for p in sub.paragraphs[1:]]
+        return "\n".join(out)
+
+    def paragraphs(self, paras) -> str:
+        return "\n".join(self.text(p.inlines) for p in paras)
 
     def display(self, text: str) -> str:
         """The text with each footnote written out as （注：…） (the summary, the PDF)."""
@@ -72,12 +80,34 @@ class Entry:
 
 @dataclass
 class PartEntry:
+    """A heading of the plan — a part 一、 (level 1) or a section （一） (level 2) — with its own paragraphs
+    (导语) and the items directly under it."""
+
     kind: str  # same | changed | added | removed
     new_label: str
     old_title: str
     new_title: str
     entries: list[Entry] = field(default_factory=list)
     old_label: str = ""
+    level: int = 1
+    old_intro: str = ""
+    new_intro: str = ""
+
+    @property
+    def noun(self) -> str:
+        return "部分" if self.level <= 1 else "小节"
+
+    def title_ops(self) -> list[tuple[str, str]]:
+        return diff_ops(self.old_title if self.kind != "added" else "", self.new_title)
+
+    def intro_ops(self) -> list[tuple[str, str]]:
+        return diff_ops(
+            self.old_intro if self.kind != "added" else "", self.new_intro if self.kind != "removed" else ""
+        )
+
+    @property
+    def intro_changed(self) -> bool:
+        return self.kind in ("same", "changed") and self.old_intro != self.new_intro
 
 
 @dataclass
@@ -115,22 +145,33 @@ class Comparison:
         return [name for name, ops in self.notice if any(op != "equal" for op, _ in ops)]
 
     def summary_lines(self) -> list[str]:
-        parts_added = [p for p in self.parts if p.kind == "added"]
-        parts_removed = [p for p in self.parts if p.kind == "removed"]
+        headed = [p for p in self.parts if p.old_title or p.new_title]
+        parts_added = [p for p in headed if p.kind == "added"]
+        parts_removed = [p for p in headed if p.kind == "removed"]
         head = f"{self.title or '本文件'}与{self.old_year}年度对照："
         counts = []
         if self.notice_changed:
             counts.append(f"发文通知改动{len(self.notice_changed)}处（{'、'.join(self.notice_changed)}）")
-        if parts_added or parts_removed:
-            counts.append(f"新增部分{len(parts_added)}个，删除部分{len(parts_removed)}个")
-        parts_changed = [p for p in self.parts if p.kind == "changed"]
+        for noun in ("部分", "小节"):
+            added = sum(1 for p in parts_added if p.noun == noun)
+            removed = sum(1 for p in parts_removed if p.noun == noun)
+            if added or removed:
+                counts.append(f"新增{noun}{added}个，删除{noun}{removed}个")
+        parts_changed = [p for p in headed if p.kind == "changed"]
+        intros_changed = [p for p in self.parts if p.intro_changed]
         plan = [
             name
             for name, ops in (("标题", self.title_ops), ("导语", self.preamble_ops))
             if any(op != "equal" for op, _ in ops)
         ]
-        if plan or parts_changed:
-            counts.append("方案改动" + "、".join(plan + ([f"部分标题{len(parts_changed)}个"] if parts_changed else [])))
+        for noun in ("部分", "小节"):
+            n = sum(1 for p in parts_changed if p.noun == noun)
+            if n:
+                plan.append(f"{noun}标题{n}个")
+        if intros_changed:
+            plan.append(f"部分或小节的段落{len(intros_changed)}处")
+        if plan:
+            counts.append("方案改动" + "、".join(plan))
         counts.append(
             f"条目新增{len(self.added)}条，删除{len(self.removed)}条，修改{len(self.changed)}条，"
             f"移动{len(self.moved)}条"
@@ -140,15 +181,18 @@ class Comparison:
         for name, ops in self.notice:
             if any(op != "equal" for op, _ in ops):
                 lines.append(f"发文通知·{name}：{_said(ops, d)}")
-        for name in plan:
-            ops = self.title_ops if name == "标题" else self.preamble_ops
-            lines.append(f"方案{name}：{_said(ops, d)}")
+        for name, ops in (("标题", self.title_ops), ("导语", self.preamble_ops)):
+            if any(op != "equal" for op, _ in ops):
+                lines.append(f"方案{name}：{_said(ops, d)}")
         for p in parts_added:
-            lines.append(f"新增部分：{p.new_label}{d(p.new_title)}")
+            lines.append(f"新增{p.noun}：{p.new_label}{d(p.new_title)}")
         for p in parts_removed:
-            lines.append(f"删除部分：{p.old_label}{d(p.old_title)}（含条目{len(p.entries)}条）")
+            lines.append(f"删除{p.noun}：{p.old_label}{d(p.old_title)}（含条目{len(p.entries)}条）")
         for p in parts_changed:
-            lines.append(f"修改部分：{p.new_label}{d(p.new_title)}（原{p.old_label}{d(p.old_title)}）")
+            lines.append(f"修改{p.noun}：{p.new_label}{d(p.new_title)}（原{p.old_label}{d(p.old_title)}）")
+        for p in intros_changed:
+            where = f"{p.new_label}{d(p.new_title)}" if p.new_title else "条目前"
+            lines.append(f"修改段落：{where}：{_said(p.intro_ops(), d)}")
         for e in self.added:
             lines.append(f"新增：{e.new_label}{d(e.lead)}")
         for e in self.removed:
@@ -306,13 +350,17 @@ def _plan(doc: Document, notes: Notes):
 
 
 def _parts(secs, tag: str, notes: Notes) -> list[tuple]:
+    """(heading, label, items, tag, level, paragraphs) for every 一、 and （一） heading in reading order, each
+    with the items directly under it and its own paragraphs; items with no heading above them first."""
     parts = []
     loose = [s for s in secs if s.level >= 3]
     if loose:  # items with no 一、 heading above them
-        parts.append(("", tag, [s for s in loose if s.level == 3], tag))
-    for sec in secs:
+        parts.append(("", tag, [s for s in loose if s.level == 3], tag, 1, ""))
+    for sec in walk(secs):
         if sec.level <= 2:
-            parts.append((notes.text(sec.heading), tag + sec.label, sec.items, tag))
+            items = [c for c in sec.children if c.level == 3]
+            text = notes.paragraphs(sec.paragraphs)
+            parts.append((notes.text(sec.heading), tag + sec.label, items, tag, sec.level, text))
     return parts
 
 
@@ -327,7 +375,7 @@ def _notice_fields(doc: Document, notes: Notes) -> list[tuple[str, str]]:
         ("成文日期", n.date_text),
         ("代章", n.seal_by),
         ("附注", n.note),
-        ("抄送", c.cc_text),
+        ("抄送", c.cc_text.removeprefix("抄送：")),
         ("印发机关", c.printer),
         ("印发日期", c.print_date_text),
         ("印数", c.copies_text),
@@ -341,8 +389,8 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
     notes = Notes()
     o_title, o_pre, o_parts = _plan(old_doc, notes)
     n_title, n_pre, n_parts = _plan(new_doc, notes)
-    old_items = [(pi, k, it) for pi, (_, _, its, _) in enumerate(o_parts) for k, it in enumerate(its)]
-    new_items = [(pi, k, it) for pi, (_, _, its, _) in enumerate(n_parts) for k, it in enumerate(its)]
+    old_items = [(pi, k, it) for pi, (_, _, its, *_) in enumerate(o_parts) for k, it in enumerate(its)]
+    new_items = [(pi, k, it) for pi, (_, _, its, *_) in enumerate(n_parts) for k, it in enumerate(its)]
 
     def old_label(i: int) -> str:  # an item's number, with its attachment when there are several
         pi, _, it = old_items[i]
@@ -360,7 +408,9 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
         [notes.text(it.lead) for *_, it in old_items],
         [notes.text(it.lead) for *_, it in new_items],
     )
-    heads_o, heads_n = [t + h for h, _, _, t in o_parts], [t + h for h, _, _, t in n_parts]
+    # headings matched within their level: a （一） is not taken for a 一、
+    heads_o = [f"{t}{lv}|{h}" for h, _, _, t, lv, _ in o_parts]
+    heads_n = [f"{t}{lv}|{h}" for h, _, _, t, lv, _ in n_parts]
     part_pairs = _match(heads_o, heads_n, heads_o, heads_n)  # new part → old part
     # a rewritten item in the same place of a matched part: when in doubt, a change, not a delete and an add
     where_old = {(pi, k): i for i, (pi, k, _) in enumerate(old_items)}
@@ -408,18 +458,21 @@ def compare(old_doc: Document, new_doc: Document) -> Comparison:
 
     def add_removed_parts(anchor: int) -> None:
         for opi in after_part.get(anchor, []):
-            h, label, _, _ = o_parts[opi]
-            pe = PartEntry("removed", "", h, "", old_label=label)
+            h, label, _, _, level, intro = o_parts[opi]
+            pe = PartEntry("removed", "", h, "", old_label=label, level=level, old_intro=intro)
             parts_out.append(pe)
             part_slot[("old", opi)] = pe
 
     add_removed_parts(-1)
-    for npi, (h, label, _, _) in enumerate(n_parts):
+    for npi, (h, label, _, _, level, intro) in enumerate(n_parts):
         if npi in part_pairs:
-            old_h = o_parts[part_pairs[npi]][0]
-            pe = PartEntry("same" if old_h == h else "changed", label, old_h, h, old_label=o_parts[part_pairs[npi]][1])
+            old_h, old_label_, _, _, _, old_intro = o_parts[part_pairs[npi]]
+            kind = "same" if old_h == h else "changed"
+            pe = PartEntry(
+                kind, label, old_h, h, old_label=old_label_, level=level, old_intro=old_intro, new_intro=intro
+            )
         else:
-            pe = PartEntry("added", label, "", h)
+            pe = PartEntry("added", label, "", h, level=level, new_intro=intro)
         parts_out.append(pe)
         part_slot[("new", npi)] = pe
         add_removed_parts(npi)

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from ..docx import DocxWriter
 from ..docx import ooxml as ox
 from ..docx.writer import LEVEL_STYLES
-from .compare import NOTE_CHAR, Comparison, diff_ops
+from .compare import NOTE_CHAR, Comparison
 from ..fonts import FontSet
 from ..house import House
 from ..model import Document
@@ -113,16 +113,18 @@ class CompareDocx(DocxWriter):
             self.tracked("GwAttachTitle", cmp.title_ops)
         self.tracked("Normal", cmp.preamble_ops)
         for part in cmp.parts:
+            style = LEVEL_STYLES[min(part.level, 2) - 1]  # 一、 or （一）
+            whole = {"added": "ins", "removed": "del"}.get(part.kind, "")
             if not part.old_title and not part.new_title:
                 pass  # items with no 一、 heading above them
             elif part.kind == "added":
-                self.tracked("GwHeading1", [("insert", part.new_title)], [("insert", part.new_label)], whole="ins")
+                self.tracked(style, [("insert", part.new_title)], [("insert", part.new_label)], whole="ins")
             elif part.kind == "removed":
-                self.tracked("GwHeading1", [("delete", part.old_title)], [("delete", part.old_label)], whole="del")
+                self.tracked(style, [("delete", part.old_title)], [("delete", part.old_label)], whole="del")
             else:
-                self.tracked(
-                    "GwHeading1", diff_ops(part.old_title, part.new_title), label_ops(part.old_label, part.new_label)
-                )
+                self.tracked(style, part.title_ops(), label_ops(part.old_label, part.new_label))
+            if part.old_intro or part.new_intro:  # its own paragraphs (导语)
+                self.tracked("Normal", part.intro_ops(), whole=whole)
             for e in part.entries:
                 if e.kind in ("removed", "moved-from"):
                     self.tracked("GwItem", e.ops(), [("delete", e.old_label)], whole="del")
