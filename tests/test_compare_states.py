@@ -74,20 +74,26 @@ def years(tmp_path_factory):
         "--year", "2025", "--content", str(content), "--output", str(out), "--compare", "2024", "--format", "docx"
     )
     assert r.returncode == 0, r.stderr
-    docx = out / "2025" / "宝教〔2025〕1号-与2024年度对照.docx"
+    return both_states(out / "2025" / "宝教〔2025〕1号-与2024年度对照.docx", content, "2024", "2025", r.stdout, tmp)
+
+
+def both_states(docx: Path, content: Path, old: str, new: str, summary: str, tmp: Path) -> dict:
+    """The comparison with all its revisions rejected and all accepted (LibreOffice through UNO): its text
+    and footnotes in either state, beside each year's content as loaded."""
+    from gongwen.source import load_year
+    from gongwen.transforms import resolve
+
     jobs = [
         {"input": str(docx), "ops": [[kind]], "txt": str(tmp / f"{kind}.txt"), "footnotes": str(tmp / f"{kind}.json")}
         for kind in ("reject_all", "accept_all")
     ]
     run_uno(jobs, tmp)
-    from gongwen.source import load_year
-    from gongwen.transforms import resolve
-
     return {
-        "old": resolve(load_year(content / "2024")[0]),
-        "new": resolve(load_year(content / "2025")[0]),
-        "summary": r.stdout,
+        "old": resolve(load_year(content / old)[0]),
+        "new": resolve(load_year(content / new)[0]),
+        "summary": summary,
         "tmp": tmp,
+        "docx": docx,
     }
 
 
@@ -163,21 +169,7 @@ def four_levels(tmp_path_factory):
         "--year", "2026", "--content", str(content), "--output", str(out), "--compare", "2025", "--format", "docx"
     )
     assert r.returncode == 0, r.stderr
-    docx = next((out / "2026").glob("*-与2025年度对照.docx"))
-    jobs = [
-        {"input": str(docx), "ops": [[kind]], "txt": str(tmp / f"{kind}.txt")} for kind in ("reject_all", "accept_all")
-    ]
-    run_uno(jobs, tmp)
-    from gongwen.source import load_year
-    from gongwen.transforms import resolve
-
-    return {
-        "old": resolve(load_year(content / "2025")[0]),
-        "new": resolve(load_year(content / "2026")[0]),
-        "summary": r.stdout,
-        "tmp": tmp,
-        "docx": docx,
-    }
+    return both_states(next((out / "2026").glob("*-与2025年度对照.docx")), content, "2025", "2026", r.stdout, tmp)
 
 
 def every_line(doc) -> list[str]:
