@@ -98,12 +98,11 @@ class PartEntry:
         return "部分" if self.level <= 1 else "小节"
 
     def title_ops(self) -> list[tuple[str, str]]:
-        return diff_ops(self.old_title if self.kind != "added" else "", self.new_title)
+        """An added heading has no old title, a removed one no new: all inserted, or all deleted."""
+        return diff_ops(self.old_title, self.new_title)
 
     def intro_ops(self) -> list[tuple[str, str]]:
-        return diff_ops(
-            self.old_intro if self.kind != "added" else "", self.new_intro if self.kind != "removed" else ""
-        )
+        return diff_ops(self.old_intro, self.new_intro)
 
     @property
     def intro_changed(self) -> bool:

@@ -115,14 +115,8 @@ class CompareDocx(DocxWriter):
         for part in cmp.parts:
             style = LEVEL_STYLES[min(part.level, 2) - 1]  # 一、 or （一）
             whole = {"added": "ins", "removed": "del"}.get(part.kind, "")
-            if not part.old_title and not part.new_title:
-                pass  # items with no 一、 heading above them
-            elif part.kind == "added":
-                self.tracked(style, [("insert", part.new_title)], [("insert", part.new_label)], whole="ins")
-            elif part.kind == "removed":
-                self.tracked(style, [("delete", part.old_title)], [("delete", part.old_label)], whole="del")
-            else:
-                self.tracked(style, part.title_ops(), label_ops(part.old_label, part.new_label))
+            if part.old_title or part.new_title:  # (none: items with no 一、 heading above them)
+                self.tracked(style, part.title_ops(), label_ops(part.old_label, part.new_label), whole=whole)
             if part.old_intro or part.new_intro:  # its own paragraphs (导语)
                 self.tracked("Normal", part.intro_ops(), whole=whole)
             for e in part.entries:
