@@ -228,53 +228,32 @@ def _span_of(text: str, message: str) -> tuple[int, int]:
 
 def proofread_paragraphs(file: str, paragraphs: list[tuple[int, str]], unit: str = "行") -> list[Located]:
     """A draft's paragraphs (number, text): the text rules, and typed heading numbers in sequence."""
-    out = []
+    out: list[Located] = []
+
+    def found(no: int, text: str, f: Finding) -> None:
+        out.append(Located(file, no, "", text, f, unit))
+
     for no, text in paragraphs:
         for f in check_text(text):
-            out.append(Located(file, no, "", text, f, unit))
+            found(no, text, f)
     for k, f in heading_sequence([t for _, t in paragraphs]):
-        no, text = paragraphs[k]
-        out.append(Located(file, no, "", text, f, unit))
+        found(*paragraphs[k], f)
     notes = _attachment_note(paragraphs)
     for no, f in whole_text_findings(paragraphs, len(notes) if notes else None):
-        out.append(Located(file, no, "", dict(paragraphs)[no], f, unit))
+        found(no, dict(paragraphs)[no], f)
     for k in range(1, len(notes)):  # 附件：1. … 2. … 4.: the names numbered in sequence
         (no, text, n), (_, _, prev) = notes[k], notes[k - 1]
         if n is not None and prev is not None and n != prev + 1:
             m = re.match(r"^\s*(?:附件\d*[：:]\s*)?(\d+)", text)
-            out.append(
-                Located(
-                    file,
-                    no,
-                    "",
-                    text,
-                    Finding(
-                        "附件说明", ERROR, m.start(1), m.end(1), f"附件说明的序号 {prev} 之后是 {n}", f"应为 {prev + 1}"
-                    ),
-                    unit,
-                )
-            )
-    out += _names_against_titles(file, paragraphs, notes, unit)
+            msg = f"附件说明的序号 {prev} 之后是 {n}"
+            found(no, text, Finding("附件说明", ERROR, m.start(1), m.end(1), msg, f"应为 {prev + 1}"))
+    for no, text, f in _names_against_titles(paragraphs, notes):
+        found(no, text, f)
     for no, text in paragraphs:  # 附件：name — the name ends without punctuation
         m = re.match(r"^\s*附件\d*[：:]\s*(?:\d+[.．]\s*)?(.+?)\s*$", text)
         if m and m.group(1)[-1] in "。，；、":
-            out.append(
-                Located(
-                    file,
-                    no,
-                    "",
-                    text,
-                    Finding(
-                        "附件说明",
-                        ERROR,
-                        m.end(1) - 1,
-                        m.end(1),
-                        "附件名称末尾不加标点（GB/T 9704 §7.3.4）",
-                        "应删去末尾的标点",
-                    ),
-                    unit,
-                )
-            )
+            msg = "附件名称末尾不加标点（GB/T 9704 §7.3.4）"
+            found(no, text, Finding("附件说明", ERROR, m.end(1) - 1, m.end(1), msg, "应删去末尾的标点"))
     return sorted(out, key=lambda x: (x.line, x.finding.start))
 
 
@@ -299,10 +278,10 @@ def _plain_name(s: str) -> str:
     return re.sub(r"[\s《》“”\"]", "", s).rstrip("。.")
 
 
-def _names_against_titles(file: str, paragraphs, notes, unit: str) -> list[Located]:
+def _names_against_titles(paragraphs, notes) -> list[tuple[int, str, Finding]]:
     """The 附件说明's names against the attachments' titles in the draft (the paragraph after each
-    “附件” / “附件2” label, GB/T 9704 §7.3.4 and §7.3.7: the name as the title reads)."""
-    out: list[Located] = []
+    “附件” / “附件2” label, GB/T 9704 §7.3.4 and §7.3.7: the name as the title reads): (no, text, finding)."""
+    out: list[tuple[int, str, Finding]] = []
     if not notes:
         return out
     names = {}
@@ -318,22 +297,9 @@ def _names_against_titles(file: str, paragraphs, notes, unit: str) -> list[Locat
         title = after[i + 1][1]
         if n in names and _plain_name(names[n][2]) != _plain_name(title):
             nno, ntext, name, at = names[n]
+            msg = f"附件说明的名称与附件{m.group(1)}的标题“{title}”不一致"
             out.append(
-                Located(
-                    file,
-                    nno,
-                    "",
-                    ntext,
-                    Finding(
-                        "附件说明",
-                        WARNING,
-                        at,
-                        at + len(name),
-                        f"附件说明的名称与附件{m.group(1)}的标题“{title}”不一致",
-                        "附件说明中的名称应与附件标题相同",
-                    ),
-                    unit,
-                )
+                (nno, ntext, Finding("附件说明", WARNING, at, at + len(name), msg, "附件说明中的名称应与附件标题相同"))
             )
     return out
 
