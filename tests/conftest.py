@@ -448,30 +448,34 @@ def wml_order_problems(docx_path) -> list[str]:
     return problems
 
 
-def libreoffice_text(docx: Path, out_dir: Path) -> list[str]:
-    """The DOCX as LibreOffice shows it, exported as text: one line a paragraph, list numbers as displayed
-    (LibreOffice writes them before the text, with a space; indents as spaces)."""
+def soffice_run(files: list[Path], out_dir: Path, fmt: str, profile: Path, timeout: int = 180):
+    """LibreOffice, headless, with the profile folder `profile`, converting `files` into `out_dir` as `fmt`
+    (a file extension, or extension:filter)."""
     from gongwen.libreoffice import soffice
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run(
-        [
-            soffice(),
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation={(out_dir / 'profile').as_uri()}",
-            "--convert-to",
-            "txt:Text (encoded):UTF8",
-            "--outdir",
-            str(out_dir),
-            str(docx),
-        ],
+    return subprocess.run(
+        [soffice(), "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}"]
+        + ["--convert-to", fmt, "--outdir", str(out_dir), *map(str, files)],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=timeout,
+        check=False,
     )
-    txt = out_dir / (Path(docx).stem + ".txt")
-    assert r.returncode == 0 and txt.exists(), r.stderr
+
+
+def soffice_convert(src: Path, out_dir: Path, fmt: str = "docx", profile: Path | None = None) -> Path:
+    """`src` converted by LibreOffice into `out_dir`: the converted file's path."""
+    r = soffice_run([src], out_dir, fmt, profile or out_dir / "profile")
+    path = out_dir / f"{Path(src).stem}.{fmt.split(':')[0]}"
+    assert r.returncode == 0 and path.exists(), r.stderr
+    return path
+
+
+def libreoffice_text(docx: Path, out_dir: Path) -> list[str]:
+    """The DOCX as LibreOffice shows it, exported as text: one line a paragraph, list numbers as displayed
+    (LibreOffice writes them before the text, with a space; indents as spaces)."""
+    txt = soffice_convert(docx, out_dir, "txt:Text (encoded):UTF8")
     return [line.strip() for line in txt.read_text(encoding="utf-8-sig").splitlines()]
 
 

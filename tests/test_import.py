@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from conftest import soffice_convert
 from gongwen.docx import DocxWriter
 from gongwen.house import load_house
 from gongwen.model import Text
@@ -233,31 +234,6 @@ def test_a_draft_typed_by_hand_imports_with_its_structure(tmp_path):
     except Exception as exc:  # noqa: BLE001 — what is missing is reported to the user
         problems = str(exc)
     assert problems is None or "附件" not in problems
-
-
-def soffice_convert(src: Path, out_dir: Path, fmt: str = "docx") -> Path:
-    from gongwen.libreoffice import soffice
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run(
-        [
-            soffice(),
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation={(out_dir / 'profile').as_uri()}",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(out_dir),
-            str(src),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    path = out_dir / (src.stem + "." + fmt)
-    assert r.returncode == 0 and path.exists(), r.stderr
-    return path
 
 
 def test_a_plain_text_draft_converted_by_libreoffice(tmp_path):

@@ -83,7 +83,7 @@ def secret_file(tmp_path_factory) -> Path:
 def office_files(tmp_path_factory) -> dict[str, Path]:
     """A real .doc and .odt (LibreOffice), the .doc renamed .wps, a DOCX encrypted as Word does."""
     from docx import Document
-    from gongwen.libreoffice import soffice
+    from conftest import soffice_convert
 
     d = tmp_path_factory.mktemp("office")
     src = d / "稿件.docx"
@@ -93,23 +93,7 @@ def office_files(tmp_path_factory) -> dict[str, Path]:
     doc.save(src)
     out = {}
     for fmt in ("doc", "odt"):
-        r = subprocess.run(
-            [
-                soffice(),
-                "--headless",
-                "--norestore",
-                f"-env:UserInstallation={(d / 'p').as_uri()}",
-                "--convert-to",
-                fmt,
-                "--outdir",
-                str(d / fmt),
-                str(src),
-            ],
-            capture_output=True,
-            timeout=180,
-        )
-        assert r.returncode == 0
-        out[fmt] = d / fmt / f"稿件.{fmt}"
+        out[fmt] = soffice_convert(src, d / fmt, fmt, profile=d / "p")
     wps = d / "稿件.wps"
     wps.write_bytes(out["doc"].read_bytes())
     out["wps"] = wps

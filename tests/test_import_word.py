@@ -211,27 +211,12 @@ def draft(drafts, name) -> tuple[Path, dict]:
 @pytest.fixture(scope="session")
 def lo_text(drafts, lo_profile, tmp_path_factory) -> dict[str, str]:
     """What LibreOffice shows of each draft: all drafts converted to text in one soffice call."""
+    from conftest import soffice_run
+
     if not soffice():
         pytest.skip("LibreOffice (soffice) is not installed")
     out_dir = tmp_path_factory.mktemp("word-drafts-text")
-    files = [str(path) for path, _ in drafts.values()]
-    proc = subprocess.run(
-        [
-            soffice(),
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation={lo_profile.as_uri()}",
-            "--convert-to",
-            "txt:Text (encoded):UTF8",
-            "--outdir",
-            str(out_dir),
-            *files,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    proc = soffice_run([path for path, _ in drafts.values()], out_dir, "txt:Text (encoded):UTF8", lo_profile, 600)
     texts = {}
     for name, (path, _) in drafts.items():
         txt = out_dir / (path.stem + ".txt")
