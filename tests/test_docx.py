@@ -284,13 +284,9 @@ def test_attachment_starts_on_a_new_page(styles, document):
 
 def test_two_builds_give_identical_bytes(tmp_path, docx_path):
     out = tmp_path / "again"
-    r = subprocess.run(
-        [sys.executable, "build.py", "--year", "2024", "--output", str(out), "--format", "docx", "-q"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    from conftest import build
+
+    r = build("--year", "2024", "--output", str(out), "--format", "docx")
     assert r.returncode == 0, r.stderr
     assert (out / "2024" / docx_path.name).read_bytes() == docx_path.read_bytes()
     assert not (out / "2024" / docx_path.with_suffix(".pdf").name).exists()  # --format docx: DOCX only

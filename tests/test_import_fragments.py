@@ -80,6 +80,14 @@ def year_2030(tmp_path) -> Path:
     return content
 
 
+def merge(frag: Path, content: Path, into: str = "attachment.yaml", after: str | None = None):
+    """build.py --import FRAG --year 2030 --content CONTENT --into INTO [--after AFTER]."""
+    return run(
+        "--import", str(frag), "--year", "2030", "--content", str(content), "--into", into,
+        *(["--after", after] if after is not None else []),
+    )  # fmt: skip
+
+
 def built(content: Path):
     return resolve(load_year(content / "2030")[0])
 
@@ -114,18 +122,7 @@ def test_parts_merge_after_a_named_part_and_everything_else_stays(year_2030, tmp
     att = year_2030 / "2030" / "attachment.yaml"
     before = att.read_text(encoding="utf-8")
     old = built(year_2030)
-    r = run(
-        "--import",
-        str(frag),
-        "--year",
-        "2030",
-        "--content",
-        str(year_2030),
-        "--into",
-        "attachment.yaml",
-        "--after",
-        "二",
-    )
+    r = merge(frag, year_2030, after="二")
     assert r.returncode == 0, r.stderr
     assert "并入 attachment.yaml：“二”之后" in r.stdout and "可以生成了" in r.stdout, r.stdout
     after = att.read_text(encoding="utf-8")
@@ -151,18 +148,7 @@ def test_items_merge_after_a_numbered_item_or_at_the_end_of_a_part(year_2030, tm
     frag = tmp_path / "德育科稿.docx"
     word_list_fragment(frag, ITEMS)
     old = built(year_2030)
-    r = run(
-        "--import",
-        str(frag),
-        "--year",
-        "2030",
-        "--content",
-        str(year_2030),
-        "--into",
-        "attachment.yaml",
-        "--after",
-        "5",
-    )
+    r = merge(frag, year_2030, after="5")
     assert r.returncode == 0, r.stderr
     doc = built(year_2030)
     leads = ["".join(x.text for x in i.heading) for i in doc.items]
@@ -172,18 +158,7 @@ def test_items_merge_after_a_numbered_item_or_at_the_end_of_a_part(year_2030, tm
     )
     assert [i.label for i in doc.items] == [f"{k}." for k in range(1, len(old.items) + 3)]
     # at the end of part 二
-    r = run(
-        "--import",
-        str(frag),
-        "--year",
-        "2030",
-        "--content",
-        str(year_2030),
-        "--into",
-        "attachment.yaml",
-        "--after",
-        "二",
-    )
+    r = merge(frag, year_2030, after="二")
     assert r.returncode == 0, r.stderr
     doc = built(year_2030)
     two = doc.attachments[0].parts[1]
@@ -198,35 +173,13 @@ def test_a_merge_that_does_not_fit_changes_nothing(year_2030, tmp_path):
     before = att.read_bytes()
     frag = tmp_path / "片段.docx"
     word_list_fragment(frag, PARTS)
-    r = run(
-        "--import",
-        str(frag),
-        "--year",
-        "2030",
-        "--content",
-        str(year_2030),
-        "--into",
-        "attachment.yaml",
-        "--after",
-        "12",
-    )
+    r = merge(frag, year_2030, after="12")
     assert r.returncode != 0 and "不能放在条目“12”之后" in r.stderr and "Traceback" not in r.stderr, r.stderr
-    r = run(
-        "--import",
-        str(frag),
-        "--year",
-        "2030",
-        "--content",
-        str(year_2030),
-        "--into",
-        "attachment.yaml",
-        "--after",
-        "十五",
-    )
+    r = merge(frag, year_2030, after="十五")
     assert r.returncode != 0 and "没有这个序号" in r.stderr and "二、" not in r.stderr, r.stderr
-    r = run("--import", str(frag), "--year", "2030", "--content", str(year_2030), "--into", "../../etc/passwd")
+    r = merge(frag, year_2030, "../../etc/passwd")
     assert r.returncode != 0 and "没有附件文件" in r.stderr
-    r = run("--import", str(frag), "--year", "2030", "--content", str(year_2030), "--into", "notice.yaml")
+    r = merge(frag, year_2030, "notice.yaml")
     assert r.returncode != 0 and "是发文文件" in r.stderr
     assert att.read_bytes() == before and not (year_2030 / "2030" / "attachment.yaml.bak").exists()
     # a whole notice is not a fragment
@@ -236,6 +189,6 @@ def test_a_merge_that_does_not_fit_changes_nothing(year_2030, tmp_path):
     h = load_house()
     ours = tmp_path / "ours.docx"
     ours.write_bytes(DocxWriter(resolve(load_year(ROOT / "content" / "2024")[0], h), h).build())
-    r = run("--import", str(ours), "--year", "2030", "--content", str(year_2030), "--into", "attachment.yaml")
+    r = merge(ours, year_2030, "attachment.yaml")
     assert r.returncode != 0 and "不是片段" in r.stderr
     assert att.read_bytes() == before
