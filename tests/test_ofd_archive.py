@@ -290,3 +290,30 @@ def test_the_variants_are_written_without_the_ordinary_pdf(tmp_path):
         assert (out / name).read_bytes() == (full / name).read_bytes(), name
     with pdfplumber.open(out / f"{NAME}-存档.pdf") as pdf:
         assert len(pdf.pages) == len(read_ofd(out / f"{NAME}-存档.ofd")) == 2
+
+
+def test_a_font_that_cannot_be_redrawn_stops_the_archive_copy_with_a_clear_message(monkeypatch, tmp_path):
+    """A font fontTools cannot convert (a broken one given with --font-dir): the build says which font and
+    what to do, in Chinese, instead of a traceback."""
+    import tempfile as tf
+
+    from gongwen.errors import BuildError
+    from gongwen.fonts import resolve_fonts
+    from gongwen.house import load_house
+    from gongwen.layout import Composer
+    from gongwen.ofd import writer
+    from gongwen.source import load_year
+    from gongwen.transforms import resolve
+
+    def broken(data: bytes) -> bytes:
+        raise ValueError("bad CFF charstring")
+
+    monkeypatch.setattr(writer, "truetype_outlines", broken)
+    house = load_house()
+    fonts = resolve_fonts(house["fonts"], Path(tf.mkdtemp(dir=tmp_path)))
+    doc = resolve(load_year(ROOT / "examples" / "上行文" / "2025")[0], house)
+    pages = Composer(house, fonts).compose(doc)
+    with pytest.raises(BuildError) as err:
+        writer.ofd_bytes(doc, house, fonts, pages, archival=True)
+    assert "无法转换为 TrueType" in str(err.value) and "--variant archive" in str(err.value)
+    assert writer.ofd_bytes(doc, house, fonts, pages)[:2] == b"PK"  # the exchange copy does not convert

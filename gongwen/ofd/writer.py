@@ -21,6 +21,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .. import __version__
+from ..errors import BuildError
 from ..house import MM, House
 from ..layout import Composer, Run, Style
 
@@ -122,7 +123,13 @@ class _Fonts:
             inp.sets(hb.SubsetInputSets.UNICODE).update({ord(c) for c in self.chars[key]})
             data = bytes(hb.subset(hb.Face(blob, face.index), inp).blob.data)
             if self.truetype and data[:4] == b"OTTO":
-                data = truetype_outlines(data)
+                try:
+                    data = truetype_outlines(data)
+                except Exception as exc:  # noqa: BLE001 — a font fontTools cannot redraw: said, not a traceback
+                    raise BuildError(
+                        f"存档用 OFD/A：字体 {Path(face.file).name} 的字形无法转换为 TrueType 字形"
+                        f"（{type(exc).__name__}: {exc}）。请换用其他字体，或不生成存档版（去掉 --variant archive）"
+                    ) from None
             ext = "otf" if data[:4] == b"OTTO" else "ttf"
             name = f"font_{fid}.{ext}"
             files[name] = data
